@@ -48,23 +48,8 @@ export interface ResponseHeader {
   raft_term: number;
 }
 
-export interface KeyValue {
-  key: Bytes;
-  create_revision: number;
-  mod_revision: number;
-  version: number;
-  value: Bytes;
-  /** '0' when the key has no lease. */
-  lease: Id64;
-}
-
-export type EventType = 'PUT' | 'DELETE';
-
-export interface Event {
-  type: EventType;
-  kv: KeyValue;
-  prev_kv?: KeyValue;
-}
+export type { KeyValue, EventType, Event, LeaseId } from '../mvcc/types.ts';
+import type { KeyValue, Event } from '../mvcc/types.ts';
 
 // ---- KV ----
 
