@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { hashString32 } from './prng.ts';
+import { Trace, canonicalLine } from './trace.ts';
+
+describe('Trace', () => {
+  it('hashes every event in order, chained over canonical lines', () => {
+    const t = new Trace();
+    t.record(1, 'send', 'a', 'b', 7, 'MsgApp');
+    t.record(2, 'deliver', 'b', 'a', 7);
+    let h = 0x811c9dc5;
+    for (const e of t.events()) h = hashString32(canonicalLine(e), h);
+    expect(t.hash).toBe(h.toString(16).padStart(8, '0'));
+    const swapped = new Trace();
+    swapped.record(2, 'deliver', 'b', 'a', 7);
+    swapped.record(1, 'send', 'a', 'b', 7, 'MsgApp');
+    expect(swapped.hash).not.toBe(t.hash);
+  });
+
+  it('keeps a bounded ring of recent events while the hash covers all', () => {
+    const small = new Trace({ capacity: 3 });
+    const big = new Trace({ capacity: Infinity });
+    for (let i = 0; i < 10; i++) {
+      small.record(i, 'custom', 'x', '', 0, String(i));
+      big.record(i, 'custom', 'x', '', 0, String(i));
+    }
+    expect(small.events().map((e) => e.seq)).toEqual([7, 8, 9]);
+    expect(big.events()).toHaveLength(10);
+    expect(small.totalCount).toBe(10);
+    expect(small.hash).toBe(big.hash);
+    const none = new Trace({ capacity: 0 });
+    for (let i = 0; i < 10; i++) none.record(i, 'custom', 'x', '', 0, String(i));
+    expect(none.events()).toEqual([]);
+    expect(none.hash).toBe(big.hash);
+  });
+
+  it('tells subscribers and stops when unsubscribed; rejects a bad capacity', () => {
+    const t = new Trace({ capacity: 0 });
+    const seen: number[] = [];
+    const off = t.subscribe((e) => seen.push(e.atMs));
+    t.record(5, 'crash', 'a');
+    off();
+    t.record(6, 'restart', 'a');
+    expect(seen).toEqual([5]);
+    expect(() => new Trace({ capacity: -1 })).toThrow(/capacity/);
+  });
+});
