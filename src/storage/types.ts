@@ -75,6 +75,8 @@ export interface Wal {
   releaseTo(index: number): Promise<number>;
   /** The stored records, verified, for inspectors (CRC mismatches throw as in readAll). */
   records(): Promise<WalRecordInfo[]>;
+  /** Every snapshot marker in the log, oldest first (etcd's ValidSnapshotEntries), for Snapshotter.load. */
+  snapshotMarkers(): Promise<WalSnapshotMarker[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +225,8 @@ export interface ReadyPersist {
 export interface StorageStats {
   /** Committed write transactions, all stores together. */
   writeTransactions: number;
+  /** The same, by the durability each transaction was committed with. */
+  writeTransactionsByDurability: Record<Durability, number>;
   walRecords: number;
   walEntries: number;
 }
@@ -292,7 +296,7 @@ export class WalCorruptionError extends Error {
     readonly seq: number,
     detail: string,
   ) {
-    super(`wal: crc mismatch in record ${seq} (${detail})`);
+    super(`wal: corrupt record ${seq}: ${detail}`);
   }
 }
 
