@@ -32,7 +32,7 @@ describe('LeaseQueue', () => {
       fc.record({ kind: fc.constant('pop' as const) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 200, size: 'max' }), (ops) => {
         const q = new LeaseQueue();
         const model = new Map<string, number>();
         const sortedModel = () =>
