@@ -350,6 +350,15 @@ describe('promote / demote', () => {
     expect(lessor.expiredLeases()).toEqual(['1']);
   });
 
+  it('restarts every countdown even on a lessor that is already primary, as etcd always refreshes', () => {
+    const { lessor, c } = setup();
+    lessor.promote(0);
+    lessor.grant('1', 10);
+    c.advance(4000);
+    lessor.promote(0);
+    expect(lessor.lookup('1')!.expiryMs).toBe(14_000);
+  });
+
   it('adds the extension to every lease', () => {
     const { lessor, c } = setup();
     lessor.grant('1', 10);
