@@ -185,7 +185,7 @@ export class BucketBackend implements Backend {
     return `${BLOB_MAGIC} crc=${(CRC32.str(text) >>> 0).toString(16)}\n${text}`;
   }
 
-  importSnapshot(blob: string): Promise<void> {
+  async importSnapshot(blob: string): Promise<void> {
     const body = parseBlob(blob);
     const ops: EngineOp[] = [];
     for (const bucket of BUCKETS) {
@@ -204,7 +204,7 @@ export class BucketBackend implements Backend {
       this.dbSize = this.inUse;
     });
     this.tail = run.catch(() => undefined);
-    return run;
+    await run;
   }
 
   async hashKeys(): Promise<number> {

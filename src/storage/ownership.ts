@@ -83,13 +83,23 @@ export class HeartbeatOwnership implements OwnershipLock {
     this.ownerId = options.ownerId ?? globalThis.crypto.randomUUID();
   }
 
+  /** Names this owner holds: the registry record alone cannot refuse a second open by the same owner. */
+  private readonly mine = new Set<string>();
+
   async tryAcquire(name: string): Promise<OwnershipHandle | null> {
     const me = this.ownerId;
-    const won = await this.registry.update('owners', name, (current) => {
-      const rec = current as OwnerRecord | undefined;
-      if (rec && rec.owner !== me && this.now() - rec.beatMs < this.staleMs) return undefined;
-      return { put: { owner: me, beatMs: this.now() } satisfies OwnerRecord };
-    });
+    if (this.mine.has(name)) return null;
+    this.mine.add(name);
+    let won = false;
+    try {
+      won = await this.registry.update('owners', name, (current) => {
+        const rec = current as OwnerRecord | undefined;
+        if (rec && rec.owner !== me && this.now() - rec.beatMs < this.staleMs) return undefined;
+        return { put: { owner: me, beatMs: this.now() } satisfies OwnerRecord };
+      });
+    } finally {
+      if (!won) this.mine.delete(name);
+    }
     if (!won) return null;
     const timer = setInterval(() => {
       void this.registry
@@ -102,6 +112,7 @@ export class HeartbeatOwnership implements OwnershipLock {
     return {
       release: async () => {
         clearInterval(timer);
+        this.mine.delete(name);
         await this.registry.update('owners', name, (current) =>
           (current as OwnerRecord | undefined)?.owner === me ? { delete: true } : undefined,
         );

@@ -142,11 +142,11 @@ export class WalLog implements Wal {
     const records = await this.records();
     let start: WalSnapshotMarker | undefined;
     if (afterSnapshot && afterSnapshot.index > 0) {
-      const found = records.some(
+      const found = records.find(
         (r) => r.snapshot && r.snapshot.index === afterSnapshot.index && r.snapshot.term === afterSnapshot.term,
       );
       if (!found) throw new WalSnapshotNotFoundError(afterSnapshot);
-      start = afterSnapshot;
+      start = found.snapshot;
     } else if (afterSnapshot) {
       start = undefined;
     } else {
