@@ -1,0 +1,236 @@
+/**
+ * The playground's public surface: what `window.etcdPlayground` offers to classroom scripts and
+ * tests, and what the UI (through src/state) drives. One interface, implemented by the runtime
+ * over either host (Web Workers in the browser, in-process in Node), so a script behaves the same
+ * in both.
+ *
+ * Everything returned is plain, structured-cloneable data (DESIGN.md §5). Requests and responses
+ * are etcd's (src/server/api.ts). Times are virtual milliseconds unless a name says otherwise.
+ */
+import type {
+  AlarmResponse,
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  HashKVResponse,
+  Id64,
+  KeyValue,
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+  MemberListResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  StatusResponse,
+  TxnRequest,
+  TxnResponse,
+  WatchCreateRequest,
+  WatchResponse,
+} from '../server/api.ts';
+
+export type RoleName = 'leader' | 'follower' | 'candidate' | 'pre-candidate' | 'learner' | 'crashed' | 'removed';
+
+/** One row of `members()`. `alive` is false between crash and restart (and after wipe). */
+export interface MemberInfo {
+  name: string;
+  id: Id64;
+  role: RoleName;
+  alive: boolean;
+  isLearner: boolean;
+  term: number;
+  vote: Id64;
+  lead: Id64;
+  commitIndex: number;
+  appliedIndex: number;
+  revision: number;
+  compactRevision: number;
+  /** Ticks since the last heartbeat/election reset, and the current randomized timeout. */
+  electionElapsedTicks: number;
+  electionTimeoutTicks: number;
+  /** The last few log entries (index, term, short text) for the log strip. */
+  recentEntries: EntrySummary[];
+  snapshotIndex: number;
+  dbSize: number;
+  dbSizeInUse: number;
+  alarms: string[];
+}
+
+export interface EntrySummary {
+  index: number;
+  term: number;
+  /** e.g. "put foo=bar", "txn (2 cmp, 1 op)", "lease revoke 694d…", "conf add n4", "" for empty. */
+  text: string;
+}
+
+export interface ClusterSettings {
+  members: number;
+  seed: number;
+  /** 100 ms by default (etcd's heartbeat-interval). */
+  tickMs: number;
+  electionTicks: number;
+  heartbeatTicks: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  snapshotCount: number;
+  snapshotCatchUpEntries: number;
+  durability: 'strict' | 'relaxed';
+  /** Backend quota in bytes (etcd's --quota-backend-bytes). */
+  quotaBackendBytes: number;
+  /** Virtual time a client request may take before it fails as indeterminate. */
+  requestTimeoutMs: number;
+}
+
+export interface LinkSettings {
+  latencyMs?: number;
+  jitterMs?: number;
+  lossRate?: number;
+  duplicateRate?: number;
+  reorder?: boolean;
+}
+
+export type LinkState = 'healthy' | 'cut-one-way' | 'cut-both';
+
+/** A message in flight, for drawing: its position is a pure function of (sentAtMs, deliverAtMs, now). */
+export interface FlightView {
+  id: number;
+  from: string;
+  to: string;
+  sentAtMs: number;
+  deliverAtMs: number;
+  /** e.g. 'MsgApp', 'MsgVote', 'client:put', 'watch:event'. */
+  type: string;
+  /** One line, from raft's describe() or the client request. */
+  text: string;
+  held: boolean;
+}
+
+/** A trace event as the UI sees it (sim/trace.ts TraceEvent with the same fields). */
+export interface PlaygroundEvent {
+  seq: number;
+  atMs: number;
+  kind: string;
+  actor: string;
+  peer: string;
+  envelopeId: number;
+  detail: string;
+}
+
+export type Speed = number | 'max';
+
+export interface TimeState {
+  nowMs: number;
+  paused: boolean;
+  speed: Speed;
+}
+
+export interface PlaygroundClient {
+  range(req: RangeRequest): Promise<RangeResponse>;
+  put(req: PutRequest): Promise<PutResponse>;
+  deleteRange(req: DeleteRangeRequest): Promise<DeleteRangeResponse>;
+  txn(req: TxnRequest): Promise<TxnResponse>;
+  compact(req: CompactionRequest): Promise<CompactionResponse>;
+  leaseGrant(req: LeaseGrantRequest): Promise<LeaseGrantResponse>;
+  leaseRevoke(id: Id64): Promise<LeaseRevokeResponse>;
+  leaseKeepAliveOnce(id: Id64): Promise<LeaseKeepAliveResponse>;
+  leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse>;
+  leaseLeases(): Promise<LeaseLeasesResponse>;
+  watch(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): { cancel(): Promise<void> };
+  memberList(): Promise<MemberListResponse>;
+  status(endpoint?: string): Promise<StatusResponse>;
+  hashKV(revision?: number, endpoint?: string): Promise<HashKVResponse>;
+  alarmList(): Promise<AlarmResponse>;
+  close(): void;
+}
+
+/** Details an inspector fetches on demand (DESIGN.md §5: never pushed every step). */
+export interface MemberDetails {
+  name: string;
+  raft: {
+    term: number;
+    vote: Id64;
+    lead: Id64;
+    commit: number;
+    applied: number;
+    electionElapsedTicks: number;
+    electionTimeoutTicks: number;
+    progress?: Record<string, { match: number; next: number; state: string; inflight: number; isLearner: boolean }>;
+  };
+  log: { firstIndex: number; snapshotIndex: number; snapshotTerm: number; entries: EntrySummary[] };
+  storage: {
+    walRecords: { seq: number; crc: number; entries: number; hardState?: { term: number; vote: Id64; commit: number } }[];
+    snapshots: { index: number; term: number; bytes: number }[];
+    dbSize: number;
+    dbSizeInUse: number;
+    consistentIndex: number;
+  };
+  mvcc: {
+    revision: number;
+    compactRevision: number;
+    keys: { key: string; kv?: KeyValue; generations: { created: number; revisions: number[]; tombstone?: number }[] }[];
+  };
+  leases: { id: Id64; grantedTTL: number; remainingMs: number; keys: string[] }[];
+  watchers: { watchId: number; client: string; key: string; rangeEnd: string; nextRevision: number }[];
+}
+
+export interface EtcdctlResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface PlaygroundApi {
+  /** Resolves when the cluster is up (members started and recovered). */
+  ready(): Promise<void>;
+  reset(settings?: Partial<ClusterSettings>): Promise<void>;
+  settings(): ClusterSettings;
+  readonly seed: number;
+
+  members(): MemberInfo[];
+  leader(): MemberInfo | undefined;
+  memberDetails(name: string): Promise<MemberDetails>;
+
+  addMember(opts?: { learner?: boolean }): Promise<MemberInfo>;
+  promoteMember(name: string): Promise<void>;
+  removeMember(name: string): Promise<void>;
+  /** Replace a wiped member: remove it and add a fresh one in its place. */
+  replaceMember(name: string): Promise<MemberInfo>;
+  campaign(name: string): Promise<void>;
+  transferLeader(to: string): Promise<void>;
+
+  crash(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  wipe(name: string): Promise<void>;
+
+  partition(groups: string[][]): void;
+  heal(): void;
+  cut(from: string, to: string, opts?: { oneWay?: boolean }): void;
+  restore(from: string, to: string): void;
+  linkState(from: string, to: string): LinkState;
+  setLink(opts: LinkSettings & { from?: string; to?: string }): void;
+  inFlight(): FlightView[];
+  dropMessage(envelopeId: number): boolean;
+
+  pause(): void;
+  resume(): void;
+  /** Runs to the next event and stops. */
+  step(): Promise<void>;
+  setSpeed(speed: Speed): void;
+  time(): TimeState;
+  now(): number;
+  runFor(virtualMs: number): Promise<void>;
+
+  client(opts?: { endpoints?: string[] }): PlaygroundClient;
+  etcdctl(commandLine: string, opts?: { endpoints?: string[]; stdin?: string; onStream?: (chunk: { stdout?: string; stderr?: string }) => void; signal?: AbortSignal }): Promise<EtcdctlResult>;
+
+  /** Every event from now on, batched; returns an unsubscribe function. */
+  subscribe(listener: (events: PlaygroundEvent[]) => void): () => void;
+  trace(): PlaygroundEvent[];
+  traceHash(): string;
+}
