@@ -30,12 +30,14 @@ export interface InternalRaftRequest {
   leaseRevoke?: { ID: Id64 };
   leaseCheckpoint?: { checkpoints: LeaseCheckpoint[] };
   alarm?: AlarmRequest;
+  /** A started member publishes its name and client URLs (etcd's ClusterMemberAttrSet). */
+  memberAttrSet?: { ID: Id64; name: string; clientURLs: string[] };
 }
 
 export type RaftRequestKind = Exclude<keyof InternalRaftRequest, 'header'>;
 
 const kinds: readonly RaftRequestKind[] = [
-  'range', 'put', 'deleteRange', 'txn', 'compaction', 'leaseGrant', 'leaseRevoke', 'leaseCheckpoint', 'alarm',
+  'range', 'put', 'deleteRange', 'txn', 'compaction', 'leaseGrant', 'leaseRevoke', 'leaseCheckpoint', 'alarm', 'memberAttrSet',
 ];
 
 export function encodeRaftRequest(r: InternalRaftRequest): string {

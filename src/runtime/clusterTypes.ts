@@ -1,0 +1,36 @@
+/** Shapes shared by the in-process cluster, its client and its tests. */
+import type { WirePayload } from './memberWire.ts';
+
+/** A client actor's command: put `payload` on the wire to actor `to`, now. */
+export interface ClientCommand {
+  to: string;
+  payload: WirePayload;
+}
+
+/** What a client needs from the world it lives in (the in-process cluster offers it). */
+export interface ClientHost {
+  readonly nowMs: number;
+  /** Member actor names in the cluster's order. */
+  memberNames(): string[];
+  isUp(actor: string): boolean;
+  /** Sends a command at the current instant through the client's own actor. */
+  send(clientActor: string, cmd: ClientCommand): void;
+  /** Runs `run` at virtual time `atMs` (timeouts). */
+  at(atMs: number, run: () => void): void;
+  /** Tells the host a client is waiting for something, so an auto-running host keeps stepping. */
+  kick(): void;
+  /** Registers the client actor; `deliver` receives its envelopes' payloads. */
+  registerClient(name: string, hooks: ClientHooks): void;
+  unregisterClient(name: string): void;
+  /** Resolves a client URL or name to a member actor name. */
+  resolveEndpoint(endpoint: string): string | undefined;
+}
+
+export interface ClientHooks {
+  /** An envelope for this client arrived (from a member). */
+  deliver(from: string, payload: WirePayload): void;
+  /** A member crashed or stopped: its connections are gone. */
+  memberDown(member: string): void;
+  /** Unary requests still waiting for an answer (an auto-running host steps while any wait). */
+  outstanding(): number;
+}

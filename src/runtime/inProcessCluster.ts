@@ -1,0 +1,334 @@
+/**
+ * N etcd members in one process, driven in lock-step by the simulator's World: members and
+ * client actors exchange envelopes through the simulated network (raft traffic, client requests,
+ * answers and watch events alike), so partitions and cuts affect clients as they affect peers.
+ *
+ * Driving: with `autoRun` (the default) the cluster steps "as fast as possible" whenever a client
+ * waits for an answer, so tests and etcdctl just `await client.put(...)`. `runFor(ms)` and
+ * `runUntil(pred)` advance virtual time explicitly (elections, lease expiry, watch delivery).
+ * Only one driver steps at a time.
+ *
+ * Faults: crash/restart (restart recovers from the member's storage), partitions, one-way cuts,
+ * link faults (loss, duplication, latency), all through the World so they are traced.
+ */
+import { World, type Actor, type ActorBatch, type ActorOutput } from '../sim/scheduler.ts';
+import type { LinkFaults } from '../sim/network.ts';
+import type { TraceOptions } from '../sim/trace.ts';
+import { Prng, type Seed } from '../sim/prng.ts';
+import type { StorageFactory } from '../storage/types.ts';
+import type { Id64 } from '../server/api.ts';
+import { computeMemberId } from '../server/ids.ts';
+import { defaultMemberSettings, validateSettings, type MemberSettings } from '../server/settings.ts';
+import type { EtcdMember } from '../server/member.ts';
+import { MemberActor } from './memberActor.ts';
+import { describePayload, type WirePayload } from './memberWire.ts';
+import type { ClientCommand, ClientHooks, ClientHost } from './clusterTypes.ts';
+import { PlaygroundClient, type PlaygroundClientOptions } from './playgroundClient.ts';
+
+export interface InProcessClusterOptions {
+  /** Number of members at bootstrap (1..); default 3. */
+  size?: number;
+  seed?: Seed;
+  settings?: Partial<MemberSettings>;
+  network?: Partial<LinkFaults>;
+  /** Where members keep their data; the in-memory storage by default. */
+  storageFactory: StorageFactory;
+  clusterToken?: string;
+  /** Step automatically while a client waits; default true. */
+  autoRun?: boolean;
+  trace?: TraceOptions;
+  /** Unix time (ms) that virtual time 0 stands for: member IDs of runtime adds and lease IDs use it. */
+  epochMs?: number;
+}
+
+class ClientActor implements Actor<WirePayload, ClientCommand> {
+  constructor(
+    readonly id: string,
+    readonly hooks: ClientHooks,
+  ) {}
+  handle(batch: ActorBatch<WirePayload, ClientCommand>): ActorOutput<WirePayload> {
+    for (const env of batch.envelopes) this.hooks.deliver(env.from, env.payload);
+    return { messages: batch.commands.map((c) => ({ to: c.to, payload: c.payload })) };
+  }
+}
+
+export interface MemberView {
+  name: string;
+  id: Id64;
+  up: boolean;
+  member: EtcdMember | null;
+}
+
+export class InProcessCluster implements ClientHost {
+  readonly world: World<WirePayload, ClientCommand>;
+  readonly settings: MemberSettings;
+  readonly clusterToken: string;
+  readonly epochMs: number;
+  private readonly storageFactory: StorageFactory;
+  private readonly actors = new Map<string, MemberActor>();
+  private readonly nameById = new Map<Id64, string>();
+  private readonly clients = new Map<string, ClientActor>();
+  private readonly rng: Prng;
+  private autoRun: boolean;
+  private pumping: Promise<void> | null = null;
+  private driving = false;
+  private nextClient = 1;
+  private readonly clusterKey: string;
+
+  private constructor(opts: InProcessClusterOptions) {
+    const seed = opts.seed ?? 1;
+    this.settings = { ...defaultMemberSettings, ...opts.settings };
+    validateSettings(this.settings);
+    this.clusterToken = opts.clusterToken ?? 'etcd-cluster';
+    this.epochMs = opts.epochMs ?? 1_700_000_000_000;
+    this.storageFactory = opts.storageFactory;
+    this.autoRun = opts.autoRun ?? true;
+    this.rng = new Prng(seed).fork('cluster');
+    this.clusterKey = `${this.clusterToken}-${String(seed)}`;
+    this.world = new World<WirePayload, ClientCommand>({
+      seed,
+      network: opts.network,
+      trace: opts.trace ?? { capacity: 0 },
+      tickIntervalMs: this.settings.heartbeatMs,
+      describe: describePayload,
+    });
+  }
+
+  /** Bootstraps a new cluster of `size` members m1..mN and starts them. */
+  static async create(opts: InProcessClusterOptions): Promise<InProcessCluster> {
+    const c = new InProcessCluster(opts);
+    const size = opts.size ?? 3;
+    if (!Number.isInteger(size) || size < 1) throw new Error(`cluster size must be a positive integer, got ${size}`);
+    const initial = Array.from({ length: size }, (_, i) => InProcessCluster.urlsOf(`m${i + 1}`));
+    for (const m of initial) {
+      const id = computeMemberId(m.peerURLs, c.clusterToken);
+      await c.launch(m.name, id, { bootstrap: initial });
+    }
+    return c;
+  }
+
+  static urlsOf(name: string): { name: string; peerURLs: string[]; clientURLs: string[] } {
+    return { name, peerURLs: [`http://${name}:2380`], clientURLs: [`http://${name}:2379`] };
+  }
+
+  /**
+   * Starts a member process. `bootstrap` for an initial member; `join` for one added with
+   * MemberAdd (its ID comes from the add's answer), which starts empty and learns the cluster
+   * from the leader.
+   */
+  async launch(name: string, id: Id64, mode: { bootstrap: ReturnType<typeof InProcessCluster.urlsOf>[] } | { join: true }): Promise<void> {
+    if (this.actors.has(name)) throw new Error(`member ${name} already exists`);
+    const memberRng = this.rng.fork(`member:${name}`);
+    const urls = InProcessCluster.urlsOf(name);
+    const actor = new MemberActor({
+      name,
+      id,
+      clusterKey: this.clusterKey,
+      storageFactory: this.storageFactory,
+      actorOfMember: (mid) => this.nameById.get(mid),
+      startOptions: (storage, nowMs) => ({
+        name,
+        id,
+        storage,
+        settings: this.settings,
+        randInt: (n: number) => memberRng.int(n),
+        nowMs,
+        epochMs: this.epochMs,
+        peerURLs: urls.peerURLs,
+        clientURLs: urls.clientURLs,
+        clusterToken: this.clusterToken,
+        initialCluster: 'bootstrap' in mode ? mode.bootstrap : undefined,
+      }),
+    });
+    this.nameById.set(id, name);
+    this.actors.set(name, actor);
+    await actor.start(this.world.nowMs);
+    this.world.addActor(actor);
+  }
+
+  // ---- ClientHost ----
+
+  get nowMs(): number {
+    return this.world.nowMs;
+  }
+
+  memberNames(): string[] {
+    return [...this.actors.keys()];
+  }
+
+  isUp(actor: string): boolean {
+    return this.world.isUp(actor);
+  }
+
+  send(clientActor: string, cmd: ClientCommand): void {
+    this.world.command(this.world.nowMs, clientActor, cmd);
+  }
+
+  at(atMs: number, run: () => void): void {
+    this.world.at(atMs, '', run);
+  }
+
+  registerClient(name: string, hooks: ClientHooks): void {
+    if (this.world.hasActor(name)) throw new Error(`actor ${name} already exists`);
+    const a = new ClientActor(name, hooks);
+    this.clients.set(name, a);
+    this.world.addActor(a, { ticks: false });
+  }
+
+  unregisterClient(name: string): void {
+    if (!this.clients.delete(name)) return;
+    this.world.removeActor(name);
+  }
+
+  resolveEndpoint(endpoint: string): string | undefined {
+    if (this.actors.has(endpoint)) return endpoint;
+    const m = /^(?:https?:\/\/)?([^:/]+)(?::\d+)?\/?$/.exec(endpoint);
+    if (m && this.actors.has(m[1]!)) return m[1]!;
+    return undefined;
+  }
+
+  kick(): void {
+    if (!this.autoRun || this.pumping || this.driving) return;
+    this.pumping = (async () => {
+      try {
+        while (this.outstanding() > 0) {
+          if (!(await this.world.stepAsync())) break;
+        }
+      } finally {
+        this.pumping = null;
+      }
+    })();
+  }
+
+  private outstanding(): number {
+    let n = 0;
+    for (const c of this.clients.values()) n += c.hooks.outstanding();
+    return n;
+  }
+
+  // ---- clients ----
+
+  client(opts: Partial<PlaygroundClientOptions> = {}): PlaygroundClient {
+    const name = opts.name ?? `client-${this.nextClient++}`;
+    return new PlaygroundClient(this, { ...opts, name });
+  }
+
+  // ---- driving ----
+
+  private async exclusive<T>(run: () => Promise<T>): Promise<T> {
+    while (this.pumping) await this.pumping;
+    if (this.driving) throw new Error('cluster: another runFor/runUntil is running');
+    this.driving = true;
+    try {
+      return await run();
+    } finally {
+      this.driving = false;
+      if (this.outstanding() > 0) this.kick();
+    }
+  }
+
+  /** Advances virtual time by `ms`, running everything due. */
+  runFor(ms: number): Promise<void> {
+    return this.exclusive(async () => {
+      await this.world.runUntilAsync(this.world.nowMs + ms);
+    });
+  }
+
+  /** Steps until `pred()` holds (checked after every step); throws after `maxMs` of virtual time. */
+  runUntil(pred: () => boolean, maxMs = 60_000): Promise<void> {
+    return this.exclusive(async () => {
+      const limit = this.world.nowMs + maxMs;
+      if (pred()) return;
+      let done = false;
+      await this.world.runUntilAsync(limit, () => (done = pred()));
+      if (!done && !pred()) throw new Error(`cluster: condition not reached within ${maxMs} virtual ms`);
+    });
+  }
+
+  /** Waits for any automatic stepping to finish (all clients answered). */
+  async idle(): Promise<void> {
+    while (this.pumping) await this.pumping;
+  }
+
+  setAutoRun(on: boolean): void {
+    this.autoRun = on;
+    if (on) this.kick();
+  }
+
+  // ---- members and faults ----
+
+  members(): MemberView[] {
+    return [...this.actors.values()].map((a) => ({ name: a.id, id: a.memberId, up: this.world.isUp(a.id), member: a.member }));
+  }
+
+  member(name: string): EtcdMember {
+    const a = this.actors.get(name);
+    if (!a) throw new Error(`no member ${name}`);
+    if (!a.member) throw new Error(`member ${name} is down`);
+    return a.member;
+  }
+
+  nameOf(id: Id64): string | undefined {
+    return this.nameById.get(id);
+  }
+
+  /** The name of the member every up member agrees is leader, if any. */
+  leader(): string | undefined {
+    const leaders = new Set<string>();
+    for (const a of this.actors.values()) {
+      if (!a.member || !this.world.isUp(a.id)) continue;
+      const s = a.member.raftStatus();
+      if (s.softState.raft_state === 'StateLeader') leaders.add(a.id);
+    }
+    if (leaders.size !== 1) return undefined;
+    return [...leaders][0];
+  }
+
+  async waitForLeader(maxMs = 30_000): Promise<string> {
+    await this.runUntil(() => this.leader() !== undefined, maxMs);
+    return this.leader()!;
+  }
+
+  async crash(name: string): Promise<void> {
+    await this.idle();
+    await this.world.crashAsync(name);
+    for (const c of this.clients.values()) c.hooks.memberDown(name);
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.idle();
+    await this.world.restartAsync(name);
+  }
+
+  partition(groups: readonly (readonly string[])[]): void {
+    this.world.partition(groups);
+  }
+
+  cut(from: string, to: string): void {
+    this.world.cut(from, to);
+  }
+
+  uncut(from: string, to: string): void {
+    this.world.uncut(from, to);
+  }
+
+  heal(): void {
+    this.world.heal();
+  }
+
+  /** Stops a member for good (after it was removed from the cluster). */
+  async stopMember(name: string): Promise<void> {
+    const a = this.actors.get(name);
+    if (!a) return;
+    await this.idle();
+    if (this.world.isUp(name)) await this.world.crashAsync(name);
+    for (const c of this.clients.values()) c.hooks.memberDown(name);
+    await a.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    for (const c of [...this.clients.values()]) c.hooks.memberDown('');
+    for (const a of this.actors.values()) await a.stop();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Hosts one etcd member inside the simulated world: turns the world's batches into member
+ * inputs, and the member's outputs into envelopes addressed to actors. A crash drops the member
+ * object (everything volatile) and the storage's unsynced state; a restart opens the same
+ * storage again and the member recovers from it by itself.
+ */
+import type { Actor, ActorBatch, ActorOutput, OutgoingMessage } from '../sim/scheduler.ts';
+import type { MemberStorage, StorageFactory } from '../storage/types.ts';
+import { EtcdMember, type MemberStartOptions } from '../server/member.ts';
+import type { MemberInput } from '../server/protocol.ts';
+import type { Id64 } from '../server/api.ts';
+import { payloadOfOutput, type WirePayload } from './memberWire.ts';
+
+export interface MemberActorOptions {
+  name: string;
+  id: Id64;
+  clusterKey: string;
+  storageFactory: StorageFactory;
+  /** Builds the member's start options (bootstrap or join, settings, seeded randomness). */
+  startOptions: (storage: MemberStorage, nowMs: number) => MemberStartOptions;
+  /** Maps a raft node ID to the actor that hosts it (members are addressed by name on the wire). */
+  actorOfMember: (id: Id64) => string | undefined;
+}
+
+export class MemberActor implements Actor<WirePayload, never> {
+  readonly id: string;
+  member: EtcdMember | null = null;
+  private storage: MemberStorage | null = null;
+  private starting: Promise<void> | null = null;
+
+  constructor(private readonly opts: MemberActorOptions) {
+    this.id = opts.name;
+  }
+
+  get memberId(): Id64 {
+    return this.opts.id;
+  }
+
+  async start(nowMs: number): Promise<void> {
+    const storage = await this.opts.storageFactory.open({ clusterId: this.opts.clusterKey, memberName: this.opts.name });
+    this.storage = storage;
+    this.member = await EtcdMember.start(this.opts.startOptions(storage, nowMs));
+  }
+
+  async handle(batch: ActorBatch<WirePayload, never>): Promise<ActorOutput<WirePayload>> {
+    if (this.starting) {
+      await this.starting;
+      this.starting = null;
+    }
+    const m = this.member;
+    if (!m) return { messages: [] };
+    const inputs: MemberInput[] = [];
+    for (const env of batch.envelopes) {
+      const p = env.payload;
+      if (p.kind === 'reply' || p.kind === 'watchResponse') continue;
+      inputs.push(p);
+    }
+    const res = await m.step({ nowMs: batch.nowMs, inputs, ticks: batch.ticks });
+    const messages: OutgoingMessage<WirePayload>[] = [];
+    for (const o of res.outputs) {
+      let to: string | undefined;
+      if (o.kind === 'raft' || o.kind === 'peerRequest' || o.kind === 'peerReply') to = this.opts.actorOfMember(o.to);
+      else to = o.to;
+      if (to === undefined) continue;
+      messages.push({ to, payload: payloadOfOutput(o, this.opts.id) });
+    }
+    return { messages, events: res.events };
+  }
+
+  async crash(): Promise<void> {
+    const s = this.storage;
+    this.member = null;
+    this.storage = null;
+    if (s) await closeAsCrash(s, this.opts.storageFactory);
+  }
+
+  async restart(nowMs: number): Promise<void> {
+    await this.start(nowMs);
+  }
+
+  /** Stops the member for good (removed from the cluster, or the cluster is shut down). */
+  async stop(): Promise<void> {
+    const s = this.storage;
+    this.member = null;
+    this.storage = null;
+    if (s) await s.close();
+  }
+}
+
+/**
+ * The memory disk can kill a database's connections as a crash does (in-flight writes dropped,
+ * the ownership lock released); other storage is simply closed.
+ */
+async function closeAsCrash(s: MemberStorage, factory: StorageFactory): Promise<void> {
+  const disk = (factory as { disk?: { crash(name: string, o: { inFlight: 'land' | 'drop' }): void } }).disk;
+  if (disk) disk.crash(s.name, { inFlight: 'drop' });
+  else await s.close();
+}

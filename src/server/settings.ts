@@ -1,0 +1,62 @@
+/**
+ * A member's tunables, in etcd's terms. Times are virtual milliseconds; raft counts ticks of
+ * `heartbeatMs`. Every member of a cluster is given the same settings.
+ */
+export interface MemberSettings {
+  /** One raft tick (etcd's --heartbeat-interval). */
+  heartbeatMs: number;
+  /** Election timeout in ticks (etcd's --election-timeout / --heartbeat-interval). */
+  electionTicks: number;
+  /** Applied entries between raft snapshots (etcd's --snapshot-count). */
+  snapshotCount: number;
+  /** Entries kept in the raft log behind a snapshot, for slow followers (etcd's SnapshotCatchUpEntries). */
+  snapshotCatchUpEntries: number;
+  /** Backend quota in bytes; 0 = etcd's default (2 GiB). */
+  quotaBackendBytes: number;
+  /** How long a request may wait for its entry to apply before failing (etcd: 5 s + 2 * election timeout). */
+  requestTimeoutMs: number;
+  /** Interval of progress notifications for watches that asked for them (etcd: 10 minutes). */
+  progressNotifyIntervalMs: number;
+  /** How often the leader checks for expired leases (etcd's lessor loop: 500 ms). */
+  leaseCheckIntervalMs: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  maxSizePerMsg: number;
+  maxInflightMsgs: number;
+}
+
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+
+export const defaultMemberSettings: MemberSettings = {
+  heartbeatMs: 100,
+  electionTicks: 10,
+  snapshotCount: 10000,
+  snapshotCatchUpEntries: 5000,
+  quotaBackendBytes: 0,
+  requestTimeoutMs: 7000,
+  progressNotifyIntervalMs: 10 * 60 * 1000,
+  leaseCheckIntervalMs: 500,
+  preVote: true,
+  checkQuorum: true,
+  maxSizePerMsg: 1024 * 1024,
+  maxInflightMsgs: 256,
+};
+
+/** etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds. */
+export function minLeaseTtlSeconds(s: MemberSettings): number {
+  return Math.ceil((Math.floor((3 * s.electionTicks) / 2) * s.heartbeatMs) / 1000);
+}
+
+/** Checks settings once, at the boundary, so bad input gets a clear error and changes nothing. */
+export function validateSettings(s: MemberSettings): void {
+  const positive: (keyof MemberSettings)[] = [
+    'heartbeatMs', 'electionTicks', 'snapshotCount', 'requestTimeoutMs', 'progressNotifyIntervalMs', 'leaseCheckIntervalMs',
+  ];
+  for (const k of positive) {
+    const v = s[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`settings.${k} must be a positive number, got ${String(v)}`);
+  }
+  if (!Number.isInteger(s.electionTicks) || s.electionTicks < 2) throw new Error(`settings.electionTicks must be an integer >= 2, got ${s.electionTicks}`);
+  if (s.snapshotCatchUpEntries < 0) throw new Error('settings.snapshotCatchUpEntries must be >= 0');
+  if (s.quotaBackendBytes < 0) throw new Error('settings.quotaBackendBytes must be >= 0');
+}
