@@ -46,6 +46,12 @@ export interface NetworkOptions {
   seed?: number;
   /** Members that start as learners (the rest of `ids` are voters). */
   learners?: NodeId[];
+  /**
+   * Start the way etcd starts a new cluster: empty storage and RawNode.bootstrap(ids), so the
+   * membership is in conf-change entries 1..n (a member added later learns it by replaying them).
+   * Otherwise every member's storage holds the ConfState in an index-0 snapshot.
+   */
+  bootstrap?: boolean;
   /** Record every delivered message in `delivered` (off for benchmarks). */
   record?: boolean;
   /** Collect log lines from every member. */
@@ -96,7 +102,15 @@ export class Network {
     this.rand = seededRandInt((opts.seed ?? 1) * 7919);
     const learners = opts.learners ?? [];
     const voters = ids.filter((id) => !learners.includes(id));
-    for (const id of ids) this.add(id, new MemoryStorage({ voters, learners }));
+    if (opts.bootstrap) {
+      if (learners.length > 0) throw new Error('bootstrap starts voters only; add learners by conf change');
+      for (const id of ids) {
+        this.add(id, new MemoryStorage()).node.bootstrap(ids);
+        this.process(id);
+      }
+    } else {
+      for (const id of ids) this.add(id, new MemoryStorage({ voters, learners }));
+    }
   }
 
   /** Adds (or replaces) a member on the given storage; used for custom logs and new members. */
