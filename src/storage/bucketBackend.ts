@@ -10,7 +10,7 @@
  * browser manages IndexedDB's own files; these figures are what etcd's status would report.
  */
 import CRC32 from 'crc-32';
-import BTree from 'sorted-btree';
+import { BTree } from './sortedTree.ts';
 import type { NodeId } from '../raft/types.ts';
 import type { LeaseId } from '../mvcc/types.ts';
 import type { Engine, EngineKey, EngineOp } from './engine.ts';

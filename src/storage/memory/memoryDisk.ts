@@ -5,7 +5,7 @@
  * the crashed database's connections and decides each in-flight write: it lands whole, or not at
  * all, never in part (IndexedDB's guarantee for one transaction).
  */
-import BTree from 'sorted-btree';
+import { BTree } from '../sortedTree.ts';
 import {
   compareKeys,
   inRange,
