@@ -1,0 +1,189 @@
+/**
+ * Connects the store to a running PlaygroundApi: trace events are gathered as they come and
+ * folded into the store once per animation frame, together with a fresh read of the member
+ * summaries, link states and the clock. State is only replaced when it changed, so React
+ * re-renders follow the cluster, not the frame rate.
+ */
+import type { PlaygroundStore } from './store.ts';
+import { linkKey } from './store.ts';
+import { appendMarkers, extendBands, markersFromEvents, markersFromMembers, observeLeadership } from './timeline.ts';
+import { feedFromEntries, feedFromEvents, feedFromMembers, type FeedItem } from './feed.ts';
+import type { LinkState, MemberInfo, PlaygroundApi, PlaygroundEvent } from './types.ts';
+
+export interface FrameScheduler {
+  request(cb: () => void): number;
+  cancel(handle: number): void;
+}
+
+const browserFrames: FrameScheduler = {
+  request: (cb) => requestAnimationFrame(cb),
+  cancel: (h) => cancelAnimationFrame(h),
+};
+
+/** Only the fields the UI draws: a cheap change test without deep comparison. */
+function memberSignature(ms: readonly MemberInfo[]): string {
+  let s = '';
+  for (const m of ms) {
+    const last = m.recentEntries[m.recentEntries.length - 1];
+    s += `${m.name}|${m.role}|${m.alive}|${m.isLearner}|${m.term}|${m.vote}|${m.lead}|${m.commitIndex}|${m.appliedIndex}|${m.revision}|${m.compactRevision}|${m.electionElapsedTicks}|${m.electionTimeoutTicks}|${m.snapshotIndex}|${m.dbSize}|${m.alarms.join(',')}|${last ? `${last.index}:${last.term}` : ''}|${m.recentEntries.length};`;
+  }
+  return s;
+}
+
+/** The sentences worth announcing from the timeline markers (elections are too chatty). */
+const narrated = new Set(['leader', 'crash', 'restart', 'member', 'partition', 'heal']);
+
+export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames: FrameScheduler = browserFrames): () => void {
+  let pending: PlaygroundEvent[] = [];
+  let handle = 0;
+  let stopped = false;
+  let lastSig = '';
+  let lastLinkSig = '';
+  let lastBandWallMs = 0;
+  let feedMaxIndex = 0;
+  const unsubscribe = api.subscribe((events) => {
+    pending.push(...events);
+    // Bound the backlog while the tab is hidden and frames do not run.
+    if (pending.length > 50_000) pending = pending.slice(pending.length - 20_000);
+  });
+
+  store.getState().attach(api);
+  if (store.getState().islands.length === 0) store.setState({ islands: [api.members().map((m) => m.name)] });
+
+  const frame = (): void => {
+    if (stopped) return;
+    try {
+      fold();
+    } catch (e) {
+      // A failed read (e.g. during reset) must not stop the loop.
+      if (!(e instanceof Error && /not running|reset/.test(e.message))) console.error(e);
+    }
+    handle = frames.request(frame);
+  };
+
+  const fold = (): void => {
+    const s = store.getState();
+    const t = api.time();
+    const patch: Record<string, unknown> = {};
+    if (t.nowMs !== s.nowMs) patch.nowMs = t.nowMs;
+    if (t.paused !== s.paused) patch.paused = t.paused;
+    if (t.speed !== s.speed) patch.speed = t.speed;
+
+    const members = api.members();
+    const sig = memberSignature(members);
+    const changed = sig !== lastSig;
+    let markers = s.markers;
+    let feed: FeedItem[] = s.feed;
+    if (changed) {
+      lastSig = sig;
+      patch.members = members;
+      markers = appendMarkers(markers, markersFromMembers(s.members, members, t.nowMs));
+      feed = [...feed, ...feedFromMembers(s.members, members, t.nowMs)];
+      const leader = members.find((m) => m.role === 'leader' && m.alive);
+      if (leader) {
+        const r = feedFromEntries(leader.recentEntries, leader.commitIndex, feedMaxIndex, leader.name, t.nowMs);
+        feedMaxIndex = r.maxIndex;
+        feed = [...feed, ...r.items];
+      }
+      const names = new Set(members.map((m) => m.name));
+      // Islands follow membership: new members join the last island, removed ones leave.
+      const known = new Set(s.islands.flat());
+      const islands = s.islands.map((g) => g.filter((n) => names.has(n))).filter((g) => g.length);
+      const fresh = members.map((m) => m.name).filter((n) => !known.has(n));
+      if (fresh.length) {
+        if (islands.length === 0) islands.push([]);
+        islands[islands.length - 1]!.push(...fresh);
+      }
+      if (fresh.length || islands.flat().length !== known.size) patch.islands = islands;
+    }
+
+    const events = pending;
+    pending = [];
+    if (events.length) {
+      markers = appendMarkers(markers, markersFromEvents(events));
+      const names = new Set(members.map((m) => m.name));
+      feed = [...feed, ...feedFromEvents(events, names)];
+      const clients = updateClients(s.clients, events, names);
+      if (clients !== s.clients) patch.clients = clients;
+      if (events.some((e) => e.kind === 'heal')) patch.islands = [members.map((m) => m.name)];
+    }
+    if (markers !== s.markers) {
+      patch.markers = markers;
+      const fresh = markers.slice(s.markers.length > 0 ? markers.findIndex((m) => m.id > s.markers[s.markers.length - 1]!.id) : 0);
+      const say = fresh.filter((m) => narrated.has(m.kind)).map((m) => m.text);
+      if (say.length) patch.narration = { id: s.narration.id + 1, text: say.slice(-3).join('. ') };
+    }
+    if (feed !== s.feed) patch.feed = feed.length > 300 ? feed.slice(feed.length - 300) : feed;
+
+    // Link states for every ordered pair: n(n-1) cheap reads.
+    let linkSig = '';
+    const links: Record<string, LinkState> = {};
+    for (const a of members) {
+      for (const b of members) {
+        if (a.name === b.name) continue;
+        const st = api.linkState(a.name, b.name);
+        links[linkKey(a.name, b.name)] = st;
+        linkSig += st[0];
+      }
+    }
+    if (linkSig !== lastLinkSig) {
+      lastLinkSig = linkSig;
+      patch.links = links;
+    }
+
+    // Term bands: a new band at once on change, otherwise stretched a few times a second.
+    const { term, leader } = observeLeadership(members);
+    const last = s.bands[s.bands.length - 1];
+    const wall = performance.now();
+    if (!last || last.term !== term || last.leader !== leader || wall - lastBandWallMs > 250) {
+      lastBandWallMs = wall;
+      const bands = extendBands(s.bands, t.nowMs, term, leader);
+      if (bands !== s.bands) patch.bands = bands;
+    }
+
+    if (Object.keys(patch).length) store.setState(patch);
+    s.tickWorkload(t.nowMs);
+  };
+
+  handle = frames.request(frame);
+
+  // DESIGN.md §6: the clock stops while nobody watches, and resumes if we were the ones who stopped it.
+  let pausedByHiding = false;
+  const onVisibility = (): void => {
+    if (typeof document === 'undefined') return;
+    if (document.hidden && !api.time().paused) {
+      api.pause();
+      pausedByHiding = true;
+    } else if (!document.hidden && pausedByHiding) {
+      pausedByHiding = false;
+      api.resume();
+    }
+  };
+  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
+
+  return () => {
+    stopped = true;
+    frames.cancel(handle);
+    unsubscribe();
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
+  };
+}
+
+/** Client actors are whoever sends to or receives from a member without being one. */
+export function updateClients(
+  clients: readonly { name: string; endpoint: string; lastSeenMs: number }[],
+  events: readonly PlaygroundEvent[],
+  memberNames: ReadonlySet<string>,
+): { name: string; endpoint: string; lastSeenMs: number }[] {
+  let out: { name: string; endpoint: string; lastSeenMs: number }[] | null = null;
+  for (const e of events) {
+    if (e.kind !== 'send' && e.kind !== 'deliver') continue;
+    const client = !memberNames.has(e.actor) && memberNames.has(e.peer) ? e.actor : '';
+    if (!client) continue;
+    const list: { name: string; endpoint: string; lastSeenMs: number }[] = out ?? (out = clients.slice());
+    const i = list.findIndex((c) => c.name === client);
+    if (i < 0) list.push({ name: client, endpoint: e.peer, lastSeenMs: e.atMs });
+    else if (list[i]!.endpoint !== e.peer || e.atMs - list[i]!.lastSeenMs > 500) list[i] = { name: client, endpoint: e.peer, lastSeenMs: e.atMs };
+  }
+  return out ?? (clients as { name: string; endpoint: string; lastSeenMs: number }[]);
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createPlaygroundStore, linkKey, linkPairState, splitGroups } from './store.ts';
+import { member } from './testMembers.ts';
+import type { LinkState, PlaygroundApi } from './types.ts';
+
+/** Just enough of the api for the network actions: a table of cut directions. */
+function linkTable() {
+  const cut = new Set<string>();
+  const calls: string[] = [];
+  const api = {
+    cut(a: string, b: string, o?: { oneWay?: boolean }) {
+      calls.push(`cut ${a} ${b}${o?.oneWay ? ' oneWay' : ''}`);
+      cut.add(`${a}>${b}`);
+      if (!o?.oneWay) cut.add(`${b}>${a}`);
+    },
+    restore(a: string, b: string) {
+      calls.push(`restore ${a} ${b}`);
+      cut.delete(`${a}>${b}`);
+      cut.delete(`${b}>${a}`);
+    },
+    linkState(a: string, b: string): LinkState {
+      const ab = cut.has(`${a}>${b}`);
+      const ba = cut.has(`${b}>${a}`);
+      return ab && ba ? 'cut-both' : ab ? 'cut-one-way' : 'healthy';
+    },
+    partition(groups: string[][]) {
+      calls.push(`partition ${JSON.stringify(groups)}`);
+    },
+    heal() {
+      calls.push('heal');
+    },
+  };
+  return { api: api as unknown as PlaygroundApi, calls };
+}
+
+describe('network actions', () => {
+  it('cycles a link healthy -> cut one way -> cut both ways -> healthy', () => {
+    const { api } = linkTable();
+    const store = createPlaygroundStore();
+    store.getState().attach(api);
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      store.getState().cycleLink('n1', 'n2');
+      seen.push(linkPairState(store.getState().links, 'n1', 'n2'));
+    }
+    expect(seen).toEqual(['cut-ab', 'cut-both', 'healthy']);
+    expect(store.getState().links[linkKey('n1', 'n2')]).toBe('healthy');
+  });
+  it('partitions by islands and heals when one island is left', () => {
+    const { api, calls } = linkTable();
+    const store = createPlaygroundStore();
+    store.setState({ members: ['n1', 'n2', 'n3'].map((n) => member(n)) });
+    store.getState().attach(api);
+    store.getState().setIslands([['n1', 'n2'], ['n3']]);
+    store.getState().setIslands([['n1', 'n2', 'n3']]);
+    expect(calls).toEqual(['partition [["n1","n2"],["n3"]]', 'heal']);
+    expect(store.getState().islands).toEqual([['n1', 'n2', 'n3']]);
+  });
+  it('isolating the leader needs a leader, and says so otherwise', () => {
+    const { api, calls } = linkTable();
+    const store = createPlaygroundStore();
+    store.getState().attach(api);
+    store.setState({ members: [member('n1'), member('n2')] });
+    store.getState().isolateLeader();
+    expect(calls).toEqual([]);
+    expect(store.getState().notices[0]!.level).toBe('error');
+    store.setState({ members: [member('n1'), member('n2', { role: 'leader' }), member('n3')] });
+    store.getState().isolateLeader();
+    expect(calls).toEqual(['partition [["n1","n3"],["n2"]]']);
+  });
+  it('splits a minority off without the leader', () => {
+    expect(splitGroups(['n1', 'n2', 'n3', 'n4', 'n5'], 'n5', 2)).toEqual([['n1', 'n2', 'n5'], ['n3', 'n4']]);
+    expect(splitGroups(['n1', 'n2', 'n3'], '', 1)).toEqual([['n1', 'n2'], ['n3']]);
+  });
+});

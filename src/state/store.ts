@@ -1,0 +1,530 @@
+/**
+ * The UI's one store (zustand, vanilla so it holds no React): slices for the cluster, network,
+ * time, timeline, console, selection, feed, workload and preferences, with their actions beside
+ * them. It mirrors the runtime; the runtime stays the only source of truth. Actions call the
+ * PlaygroundApi and report failures as notices instead of throwing into the UI.
+ *
+ * Hot data (messages in flight, their positions) is NOT kept here: components read it from the
+ * api transiently each animation frame.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Marker, TermBand } from './timeline.ts';
+import type { FeedItem } from './feed.ts';
+import { pushHistory } from './consoleModel.ts';
+import { defaultWorkload, validateWorkload, WorkloadRunner, type WorkloadOptions } from './workload.ts';
+import type { OpSample } from './workloadStats.ts';
+import type {
+  ClusterSettings,
+  FlightView,
+  LinkSettings,
+  LinkState,
+  MemberInfo,
+  PlaygroundApi,
+  Speed,
+} from './types.ts';
+
+export interface ClientActorView {
+  name: string;
+  /** The member it last talked to. */
+  endpoint: string;
+  lastSeenMs: number;
+}
+
+export interface ConsoleEntry {
+  id: number;
+  command: string;
+  stdout: string;
+  stderr: string;
+  /** Interleaved output in arrival order, for display: each chunk is stdout or stderr. */
+  chunks: { stream: 'stdout' | 'stderr'; text: string }[];
+  exitCode: number | null;
+  running: boolean;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+  level: 'info' | 'error';
+}
+
+export type InspectorTab = 'raft' | 'storage' | 'mvcc' | 'leases' | 'watchers';
+export type SideTab = 'inspector' | 'network' | 'workload' | 'settings' | 'feed';
+
+export interface PlaygroundState {
+  api: PlaygroundApi | null;
+
+  // cluster slice
+  status: 'starting' | 'ready' | 'resetting' | 'error';
+  error: string;
+  members: MemberInfo[];
+  settings: ClusterSettings | null;
+  clients: ClientActorView[];
+  /** A member action in progress ('' when none), for disabling buttons. */
+  busy: string;
+
+  // network slice
+  /** The islands the user arranged; one island = no partition. */
+  islands: string[][];
+  /** linkState(a, b) for every ordered pair of members, keyed "a>b". */
+  links: Record<string, LinkState>;
+  globalLink: LinkSettings;
+  perLink: Record<string, LinkSettings>;
+
+  // time slice
+  nowMs: number;
+  paused: boolean;
+  speed: Speed;
+
+  // timeline slice
+  bands: TermBand[];
+  markers: Marker[];
+
+  // console slice
+  consoleEntries: ConsoleEntry[];
+  consoleHistory: string[];
+  /** '' means every member (the client fails over). */
+  consoleEndpoint: string;
+
+  // selection slice
+  selectedMember: string;
+  selectedFlight: FlightView | null;
+  selectedMarker: number;
+  inspectorTab: InspectorTab;
+  sideTab: SideTab;
+
+  // feed and narration
+  feed: FeedItem[];
+  /** The latest sentence for the ARIA live region. */
+  narration: { id: number; text: string };
+  notices: Notice[];
+
+  // workload slice
+  workload: { running: boolean; options: WorkloadOptions; samples: OpSample[]; startedAtMs: number; error: string };
+
+  // preferences
+  projector: boolean;
+  reducedMotion: boolean;
+}
+
+export interface PlaygroundActions {
+  attach(api: PlaygroundApi): void;
+  notify(text: string, level?: Notice['level']): void;
+  dismissNotice(id: number): void;
+  narrate(text: string): void;
+
+  crash(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  wipe(name: string): Promise<void>;
+  campaign(name: string): Promise<void>;
+  transferLeader(to: string): Promise<void>;
+  addMember(learner: boolean): Promise<void>;
+  promote(name: string): Promise<void>;
+  removeMember(name: string): Promise<void>;
+  replaceMember(name: string): Promise<void>;
+
+  setIslands(islands: string[][]): void;
+  heal(): void;
+  isolateLeader(): void;
+  split(minority: number): void;
+  cycleLink(a: string, b: string): void;
+  setLinkSettings(opts: LinkSettings & { from?: string; to?: string }): void;
+  dropFlight(id: number): boolean;
+
+  togglePause(): void;
+  step(): Promise<void>;
+  setSpeed(speed: Speed): void;
+
+  reset(settings: Partial<ClusterSettings>): Promise<void>;
+
+  runConsole(line: string, stdin?: string): Promise<void>;
+  stopConsole(id?: number): void;
+  clearConsole(): void;
+  setConsoleEndpoint(name: string): void;
+
+  select(name: string): void;
+  selectFlight(f: FlightView | null): void;
+  selectMarker(id: number): void;
+  setInspectorTab(tab: InspectorTab): void;
+  setSideTab(tab: SideTab): void;
+
+  startWorkload(opts: WorkloadOptions): void;
+  stopWorkload(): void;
+  /** Called once per frame by the bridge: lets the workload issue what is due. */
+  tickWorkload(nowMs: number): void;
+
+  setProjector(on: boolean): void;
+  setReducedMotion(on: boolean): void;
+}
+
+export type Store = PlaygroundState & PlaygroundActions;
+export type PlaygroundStore = StoreApi<Store>;
+
+export const linkKey = (a: string, b: string): string => `${a}>${b}`;
+
+/** The state a link shows as one cycle step: the two directions, a to b and b to a. */
+export function linkPairState(links: Record<string, LinkState>, a: string, b: string): 'healthy' | 'cut-ab' | 'cut-ba' | 'cut-both' {
+  const ab = links[linkKey(a, b)] ?? 'healthy';
+  const ba = links[linkKey(b, a)] ?? 'healthy';
+  if (ab === 'cut-both' || ba === 'cut-both') return 'cut-both';
+  const abCut = ab !== 'healthy';
+  const baCut = ba !== 'healthy';
+  if (abCut && baCut) return 'cut-both';
+  if (abCut) return 'cut-ab';
+  if (baCut) return 'cut-ba';
+  return 'healthy';
+}
+
+/** Splits names into a minority of `k` (taken from the end, leader kept in the majority) and the rest. */
+export function splitGroups(names: readonly string[], leader: string, k: number): string[][] {
+  const others = names.filter((n) => n !== leader);
+  const minority = others.slice(Math.max(0, others.length - k));
+  const majority = names.filter((n) => !minority.includes(n));
+  return [majority, minority].filter((g) => g.length > 0);
+}
+
+let noticeSeq = 1;
+let consoleSeq = 1;
+let narrationSeq = 1;
+
+export function createPlaygroundStore(): PlaygroundStore {
+  const aborters = new Map<number, AbortController>();
+  let runner: WorkloadRunner | null = null;
+
+  return createStore<Store>()((set, get) => {
+    const api = (): PlaygroundApi => {
+      const a = get().api;
+      if (!a) throw new Error('the cluster is not running yet');
+      return a;
+    };
+
+    /** Runs a member action with its failure turned into a notice. */
+    const act = async (label: string, f: (a: PlaygroundApi) => Promise<unknown>): Promise<void> => {
+      set({ busy: label });
+      try {
+        await f(api());
+      } catch (e) {
+        get().notify(`${label} failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      } finally {
+        set({ busy: '' });
+      }
+    };
+
+    const applyIslands = (islands: string[][]): void => {
+      const a = api();
+      const groups = islands.filter((g) => g.length > 0);
+      if (groups.length <= 1) {
+        a.heal();
+        set({ islands: [get().members.map((m) => m.name)] });
+        get().narrate('network healed: every member can reach every other');
+      } else {
+        a.partition(groups);
+        set({ islands: groups });
+        get().narrate(`partitioned into ${groups.map((g) => `{${g.join(', ')}}`).join(' and ')}`);
+      }
+    };
+
+    return {
+      api: null,
+      status: 'starting',
+      error: '',
+      members: [],
+      settings: null,
+      clients: [],
+      busy: '',
+      islands: [],
+      links: {},
+      globalLink: {},
+      perLink: {},
+      nowMs: 0,
+      paused: false,
+      speed: 1,
+      bands: [],
+      markers: [],
+      consoleEntries: [],
+      consoleHistory: [],
+      consoleEndpoint: '',
+      selectedMember: '',
+      selectedFlight: null,
+      selectedMarker: 0,
+      inspectorTab: 'raft',
+      sideTab: 'inspector',
+      feed: [],
+      narration: { id: 0, text: '' },
+      notices: [],
+      workload: { running: false, options: defaultWorkload, samples: [], startedAtMs: 0, error: '' },
+      projector: false,
+      reducedMotion: false,
+
+      attach(a) {
+        set({ api: a });
+      },
+      notify(text, level = 'info') {
+        const n = { id: noticeSeq++, text, level };
+        set((s) => ({ notices: [...s.notices.slice(-4), n] }));
+        if (level === 'error') get().narrate(text);
+      },
+      dismissNotice(id) {
+        set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+      },
+      narrate(text) {
+        set({ narration: { id: narrationSeq++, text } });
+      },
+
+      crash: (name) => act(`crash ${name}`, (a) => a.crash(name)),
+      restart: (name) => act(`restart ${name}`, (a) => a.restart(name)),
+      wipe: (name) => act(`wipe ${name}`, (a) => a.wipe(name)),
+      campaign: (name) => act(`campaign ${name}`, (a) => a.campaign(name)),
+      transferLeader: (to) => act(`transfer leadership to ${to}`, (a) => a.transferLeader(to)),
+      addMember: (learner) =>
+        act(learner ? 'add learner' : 'add member', async (a) => {
+          const m = await a.addMember({ learner });
+          get().narrate(`${m.name} added as ${learner ? 'a learner' : 'a voting member'}`);
+          set((s) => ({ islands: s.islands.length ? [...s.islands.slice(0, -1), [...s.islands[s.islands.length - 1]!, m.name]] : [[m.name]] }));
+        }),
+      promote: (name) => act(`promote ${name}`, (a) => a.promoteMember(name)),
+      removeMember: (name) =>
+        act(`remove ${name}`, async (a) => {
+          await a.removeMember(name);
+          set((s) => ({ islands: s.islands.map((g) => g.filter((n) => n !== name)).filter((g) => g.length) }));
+        }),
+      replaceMember: (name) =>
+        act(`replace ${name}`, async (a) => {
+          const m = await a.replaceMember(name);
+          get().narrate(`${name} replaced by ${m.name}`);
+          set((s) => ({ islands: s.islands.map((g) => g.map((n) => (n === name ? m.name : n))), selectedMember: s.selectedMember === name ? m.name : s.selectedMember }));
+        }),
+
+      setIslands(islands) {
+        try {
+          applyIslands(islands);
+        } catch (e) {
+          get().notify(`partition failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      heal() {
+        try {
+          api().heal();
+          set({ islands: [get().members.map((m) => m.name)], perLink: {} });
+          get().narrate('network healed: every link restored');
+        } catch (e) {
+          get().notify(`heal failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      isolateLeader() {
+        const leader = get().members.find((m) => m.role === 'leader' && m.alive);
+        if (!leader) {
+          get().notify('there is no leader to isolate right now', 'error');
+          return;
+        }
+        get().setIslands([get().members.map((m) => m.name).filter((n) => n !== leader.name), [leader.name]]);
+      },
+      split(minority) {
+        const names = get().members.map((m) => m.name);
+        const leader = get().members.find((m) => m.role === 'leader')?.name ?? '';
+        get().setIslands(splitGroups(names, leader, minority));
+      },
+      cycleLink(a, b) {
+        try {
+          const p = api();
+          const state = linkPairState(get().links, a, b);
+          // healthy -> a to b cut -> both cut -> healthy.
+          if (state === 'healthy') p.cut(a, b, { oneWay: true });
+          else if (state === 'cut-ab' || state === 'cut-ba') {
+            p.cut(a, b);
+          } else {
+            p.restore(a, b);
+            p.restore(b, a);
+          }
+          const links = { ...get().links, [linkKey(a, b)]: p.linkState(a, b), [linkKey(b, a)]: p.linkState(b, a) };
+          set({ links });
+          const after = linkPairState(links, a, b);
+          get().narrate(
+            after === 'healthy' ? `link ${a}–${b} healthy` : after === 'cut-both' ? `link ${a}–${b} cut both ways` : `link ${a}→${b} cut one way`,
+          );
+        } catch (e) {
+          get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      setLinkSettings(opts) {
+        try {
+          api().setLink(opts);
+          const { from, to, ...rest } = opts;
+          if (from && to) set((s) => ({ perLink: { ...s.perLink, [linkKey(from, to)]: { ...s.perLink[linkKey(from, to)], ...rest } } }));
+          else set((s) => ({ globalLink: { ...s.globalLink, ...rest } }));
+        } catch (e) {
+          get().notify(`link settings rejected: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      dropFlight(id) {
+        const ok = api().dropMessage(id);
+        if (ok) get().narrate(`message ${id} dropped`);
+        else get().notify(`message ${id} already arrived`, 'info');
+        if (get().selectedFlight?.id === id) set({ selectedFlight: null });
+        return ok;
+      },
+
+      togglePause() {
+        const a = api();
+        if (a.time().paused) a.resume();
+        else a.pause();
+        const t = a.time();
+        set({ paused: t.paused, nowMs: t.nowMs, speed: t.speed });
+        get().narrate(t.paused ? 'paused' : 'running');
+      },
+      async step() {
+        const a = api();
+        if (!a.time().paused) a.pause();
+        try {
+          await a.step();
+        } catch (e) {
+          get().notify(`step failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+        const t = a.time();
+        set({ paused: t.paused, nowMs: t.nowMs });
+      },
+      setSpeed(speed) {
+        const a = api();
+        a.setSpeed(speed);
+        set({ speed: a.time().speed });
+      },
+
+      async reset(settings) {
+        const a = api();
+        get().stopWorkload();
+        for (const c of aborters.values()) c.abort();
+        set({ status: 'resetting' });
+        try {
+          await a.reset(settings);
+          await a.ready();
+          set({
+            status: 'ready',
+            settings: a.settings(),
+            members: a.members(),
+            islands: [a.members().map((m) => m.name)],
+            bands: [],
+            markers: [],
+            feed: [],
+            clients: [],
+            selectedFlight: null,
+            perLink: {},
+            globalLink: {},
+          });
+          get().narrate(`cluster reset: ${a.settings().members} members, seed ${a.settings().seed}`);
+        } catch (e) {
+          set({ status: 'ready' });
+          get().notify(`reset failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+
+      async runConsole(line, stdin) {
+        const command = line.trim().replace(/^etcdctl\s+/, '');
+        if (!command) return;
+        const id = consoleSeq++;
+        const entry: ConsoleEntry = { id, command, stdout: '', stderr: '', chunks: [], exitCode: null, running: true };
+        set((s) => ({ consoleEntries: [...s.consoleEntries.slice(-199), entry], consoleHistory: pushHistory(s.consoleHistory, line) }));
+        const update = (f: (e: ConsoleEntry) => ConsoleEntry): void =>
+          set((s) => ({ consoleEntries: s.consoleEntries.map((e) => (e.id === id ? f(e) : e)) }));
+        const ctl = new AbortController();
+        aborters.set(id, ctl);
+        const endpoint = get().consoleEndpoint;
+        try {
+          const res = await api().etcdctl(command, {
+            endpoints: endpoint ? [endpoint] : undefined,
+            stdin,
+            signal: ctl.signal,
+            onStream: (chunk) =>
+              update((e) => ({
+                ...e,
+                stdout: e.stdout + (chunk.stdout ?? ''),
+                stderr: e.stderr + (chunk.stderr ?? ''),
+                chunks: [
+                  ...e.chunks,
+                  ...(chunk.stdout ? [{ stream: 'stdout' as const, text: chunk.stdout }] : []),
+                  ...(chunk.stderr ? [{ stream: 'stderr' as const, text: chunk.stderr }] : []),
+                ],
+              })),
+          });
+          // Streamed commands already delivered their output; the result then repeats it.
+          update((e) => {
+            const streamed = e.chunks.length > 0;
+            const chunks = streamed
+              ? e.chunks
+              : [
+                  ...(res.stdout ? [{ stream: 'stdout' as const, text: res.stdout }] : []),
+                  ...(res.stderr ? [{ stream: 'stderr' as const, text: res.stderr }] : []),
+                ];
+            return { ...e, stdout: streamed ? e.stdout : res.stdout, stderr: streamed ? e.stderr : res.stderr, chunks, exitCode: res.exitCode, running: false };
+          });
+        } catch (err) {
+          const text = `Error: ${err instanceof Error ? err.message : String(err)}\n`;
+          update((e) => ({ ...e, stderr: e.stderr + text, chunks: [...e.chunks, { stream: 'stderr', text }], exitCode: 1, running: false }));
+        } finally {
+          aborters.delete(id);
+        }
+      },
+      stopConsole(id) {
+        if (id === undefined) {
+          for (const c of aborters.values()) c.abort();
+        } else aborters.get(id)?.abort();
+      },
+      clearConsole() {
+        set((s) => ({ consoleEntries: s.consoleEntries.filter((e) => e.running) }));
+      },
+      setConsoleEndpoint(name) {
+        set({ consoleEndpoint: name });
+      },
+
+      select(name) {
+        set({ selectedMember: name, sideTab: name ? 'inspector' : get().sideTab });
+      },
+      selectFlight(f) {
+        set({ selectedFlight: f });
+      },
+      selectMarker(id) {
+        const m = get().markers.find((x) => x.id === id);
+        set({ selectedMarker: id });
+        if (m?.member && get().members.some((x) => x.name === m.member)) get().select(m.member);
+      },
+      setInspectorTab(tab) {
+        set({ inspectorTab: tab });
+      },
+      setSideTab(tab) {
+        set({ sideTab: tab });
+      },
+
+      startWorkload(opts) {
+        const err = validateWorkload(opts);
+        if (err) {
+          set((s) => ({ workload: { ...s.workload, error: err } }));
+          return;
+        }
+        runner?.stop();
+        const a = api();
+        const samples: OpSample[] = [];
+        runner = new WorkloadRunner(a, opts, (sample) => {
+          samples.push(sample);
+          if (samples.length > 20_000) samples.splice(0, samples.length - 10_000);
+        });
+        set({ workload: { running: true, options: opts, samples, startedAtMs: a.now(), error: '' } });
+        get().narrate(`workload started: ${opts.ratePerSec} ops/s, ${Math.round(opts.readRatio * 100)}% reads`);
+      },
+      stopWorkload() {
+        if (!runner) return;
+        runner.stop();
+        runner = null;
+        set((s) => ({ workload: { ...s.workload, running: false } }));
+        get().narrate('workload stopped');
+      },
+      tickWorkload(nowMs) {
+        runner?.tick(nowMs);
+      },
+
+      setProjector(on) {
+        set({ projector: on });
+      },
+      setReducedMotion(on) {
+        set({ reducedMotion: on });
+      },
+    };
+  });
+}

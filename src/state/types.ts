@@ -1,0 +1,17 @@
+/** The runtime's data shapes, re-exported so the UI names them through state (DESIGN.md §1). */
+export type {
+  ClusterSettings,
+  EntrySummary,
+  EtcdctlResult,
+  FlightView,
+  LinkSettings,
+  LinkState,
+  MemberDetails,
+  MemberInfo,
+  PlaygroundApi,
+  PlaygroundClient,
+  PlaygroundEvent,
+  RoleName,
+  Speed,
+  TimeState,
+} from '../runtime/playgroundApi.ts';
