@@ -84,6 +84,8 @@ export class Network {
   readonly delivered: Message[] = [];
   deliveredCount = 0;
   droppedCount = 0;
+  /** Report each MsgSnap's fate to its sender (delivered: finish, lost: failure), as a transport would. */
+  reportSnapshots = true;
   private readonly opts: NetworkOptions;
   /** Drop probability per directed link "from→to". */
   private readonly dropm = new Map<string, number>();
@@ -266,7 +268,7 @@ export class Network {
 
   private reportSnapshot(from: NodeId, to: NodeId, status: 'finish' | 'failure'): void {
     const sender = this.members.get(from);
-    if (!sender || this.down.has(from)) return;
+    if (!this.reportSnapshots || !sender || this.down.has(from)) return;
     sender.node.reportSnapshot(to, status);
     this.process(from);
   }
