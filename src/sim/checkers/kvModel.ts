@@ -7,7 +7,7 @@
  * on its stack and in its memo cache without copying the key space; `hash` is maintained
  * incrementally and only speeds up equality (two states are equal iff revision and entries are).
  */
-import BTree from 'sorted-btree';
+import { BTree } from './btree.ts';
 import type {
   Bytes,
   Compare,

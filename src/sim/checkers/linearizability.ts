@@ -147,8 +147,11 @@ function validate(ops: readonly HistoryOperation[]): void {
       if (o.returnMs === null || !Number.isFinite(o.returnMs)) throw new Error(`history: operation ${o.id} ended (${o.outcome.status}) without a return time`);
       if (o.returnMs < o.callMs) throw new Error(`history: operation ${o.id} returns (${o.returnMs}) before its call (${o.callMs})`);
     }
-    if (o.outcome.status === 'ok' && typeof o.outcome.response?.header?.revision !== 'number') {
-      throw new Error(`history: operation ${o.id} has an ok response without header.revision`);
+    if (o.outcome.status === 'ok') {
+      const rev = o.outcome.response?.header?.revision;
+      if (typeof rev !== 'number' || !Number.isInteger(rev) || rev < 1) {
+        throw new Error(`history: operation ${o.id} has an ok response without a valid header.revision`);
+      }
     }
   }
 }
@@ -225,7 +228,7 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     let bucket = cache.get(key);
     if (bucket) {
       for (const c of bucket) {
-        if (statesEqual(c.state, state) && c.bits.every((w, i) => w === bits[i])) return false;
+        if (c.bits.every((w, i) => w === bits[i]) && statesEqual(c.state, state)) return false;
       }
     } else {
       bucket = [];
@@ -241,6 +244,8 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     candidates: Entry[];
     nextCandidate: number;
     chosen: Entry | null;
+    /** A determinate operation this configuration can no longer fit in, if any. */
+    stranded: Op | null;
   }
   const stack: Frame[] = [];
   let state = initialModelState(options.initialRevision ?? 1, options.initialKvs ?? []);
@@ -248,66 +253,112 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
   const linearize = (e: Entry): void => {
     lift(e);
     setBit(e.op.index);
-    if (e.op.rev >= 0) determinateDone++;
+    if (e.op.rev >= 0) {
+      determinateDone++;
+      pendingByNeed[needOf(e.op)]!--;
+    }
   };
   const undo = (e: Entry): void => {
     unlift(e);
     clearBit(e.op.index);
-    if (e.op.rev >= 0) determinateDone--;
+    if (e.op.rev >= 0) {
+      determinateDone--;
+      const need = needOf(e.op);
+      pendingByNeed[need]!++;
+      if (need < lowestNeed) lowestNeed = need;
+    }
   };
 
-  // The deepest point reached, for the explanation.
-  let best: { depth: number; snapshot: () => Explanation } | null = null;
+  // The deepest dead end reached, captured cheaply and put into words only if it is the answer.
+  interface DeadEnd {
+    depth: number;
+    state: ModelState;
+    frontier: Op[];
+    blocking: Op | null;
+    recentWrites: number[];
+    stranded: Op | null;
+  }
+  let best: DeadEnd | null = null;
   let depth = 0;
 
-  const explainHere = (): Explanation => {
-    const frontier: Entry[] = [];
-    let blocking: Entry | null = null;
+  const captureDeadEnd = (stranded: Op | null): DeadEnd => {
+    const frontier: Op[] = [];
+    let blocking: Op | null = null;
     for (let e = head.next; e; e = e.next) {
       if (!e.isCall) {
-        blocking = e;
+        blocking = e.op;
         break;
       }
-      frontier.push(e);
+      frontier.push(e.op);
     }
-    const candidates = frontier.map((e) => {
-      const r = step(state, e.op.request, e.op.response);
-      let reason: string;
-      if (!r.ok) reason = r.reason;
-      else if (e.op.rev < 0) reason = 'it may take effect here, but no continuation after it works';
-      else reason = 'it can take effect here, but no continuation after it works';
-      return { operationId: e.op.id, reason };
-    });
     const recentWrites: number[] = [];
     for (let i = stack.length - 1; i >= 0 && recentWrites.length < 5; i--) {
       const c = stack[i]!.chosen;
       if (c) recentWrites.unshift(c.op.id);
     }
-    const involvedIds = new Set<number>([...recentWrites, ...candidates.map((c) => c.operationId)]);
-    if (blocking) involvedIds.add(blocking.op.id);
+    return { depth, state, frontier, blocking, recentWrites, stranded };
+  };
+
+  const render = (d: DeadEnd): Explanation => {
+    const candidates = d.frontier.map((o) => {
+      const r = step(d.state, o.request, o.response);
+      let reason: string;
+      if (!r.ok) reason = r.reason;
+      else reason = `it ${o.rev < 0 ? 'may' : 'can'} take effect here, but no continuation after it works`;
+      return { operationId: o.id, reason };
+    });
+    const involvedIds = new Set<number>([...d.recentWrites, ...candidates.map((c) => c.operationId)]);
+    if (d.blocking) involvedIds.add(d.blocking.id);
+    if (d.stranded) involvedIds.add(d.stranded.id);
     const byId = new Map(ops.map((o) => [o.id, o.record]));
     const operations = [...involvedIds].sort((a, b) => a - b).map((id) => byId.get(id)!);
     const lines: string[] = [];
     lines.push(
-      `No order of the operations explains the history. The longest explainable prefix has ${depth} operations and leaves the store at revision ${state.rev}.`,
+      `No order of the operations explains the history. The longest explainable prefix has ${d.depth} operations and leaves the store at revision ${d.state.rev}.`,
     );
-    if (recentWrites.length) lines.push(`Its last writes: ${recentWrites.map((id) => describeOperation(byId.get(id)!)).join('; ')}.`);
-    if (blocking) {
-      lines.push(`Operation ${describeOperation(blocking.op.record)} returned, so it must take effect before anything called later, but none of the pending operations can go next:`);
+    if (d.recentWrites.length) lines.push(`Its last writes: ${d.recentWrites.map((id) => describeOperation(byId.get(id)!)).join('; ')}.`);
+    if (d.stranded) {
+      lines.push(`Operation ${describeOperation(d.stranded.record)} answered with revision ${d.stranded.rev}, which the store has already passed, so it can no longer take effect.`);
+    } else if (d.blocking) {
+      lines.push(`Operation ${describeOperation(d.blocking.record)} returned, so it must take effect before anything called later, but none of the pending operations can go next:`);
     } else {
       lines.push('None of the pending operations can go next:');
     }
-    for (const c of candidates) lines.push(`  ${describeOperation(byId.get(c.operationId)!)}: ${c.reason}.`);
+    if (!d.stranded) for (const c of candidates) lines.push(`  ${describeOperation(byId.get(c.operationId)!)}: ${c.reason}.`);
     return {
       text: lines.join('\n'),
-      linearizedCount: depth,
-      revision: state.rev,
-      blockingOperationId: blocking ? blocking.op.id : null,
+      linearizedCount: d.depth,
+      revision: d.state.rev,
+      blockingOperationId: d.blocking ? d.blocking.id : null,
       candidates,
-      recentWrites,
+      recentWrites: d.recentWrites,
       operations,
     };
   };
+
+  // Revisions only grow, so an operation that answered with revision r needs the store at
+  // revision r (a read or no-op) or r - 1 (a write) when it takes effect; once the store is past
+  // that, the branch is dead. Counting unlinearized operations by that latest possible revision
+  // finds dead branches at once instead of after the operation's return. For a delete or txn we
+  // do not know in advance whether it wrote, so r (the later bound) is used.
+  const needOf = (o: Op): number => (o.request.type === 'put' ? o.rev - 1 : o.rev);
+  let maxNeed = 0;
+  for (const o of ops) if (o.rev >= 0) maxNeed = Math.max(maxNeed, needOf(o));
+  const pendingByNeed = new Int32Array(maxNeed + 2);
+  const opsByNeed = new Map<number, Op[]>();
+  for (const o of ops) {
+    if (o.rev < 0) continue;
+    pendingByNeed[needOf(o)]!++;
+    const list = opsByNeed.get(needOf(o));
+    if (list) list.push(o);
+    else opsByNeed.set(needOf(o), [o]);
+  }
+  let lowestNeed = 0;
+  const lowestPendingNeed = (): number => {
+    while (lowestNeed < pendingByNeed.length && pendingByNeed[lowestNeed] === 0) lowestNeed++;
+    return lowestNeed;
+  };
+  const isLinearized = (o: Op): boolean => (bits[o.index >>> 5]! & (1 << (o.index & 31))) !== 0;
 
   const now = options.now;
   const deadline = now && options.timeoutMs !== undefined ? now() + options.timeoutMs : Infinity;
@@ -346,20 +397,29 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
 
   // Enter the initial configuration.
   let entering = true;
+  let finalAbsorbed: Entry[] = [];
   for (;;) {
     if (++steps % 256 === 0 && now && now() > deadline) {
       return { result: 'unknown', reason: `time budget of ${options.timeoutMs} ms exhausted after ${steps} search steps (${stack.length} deep); the history was not fully checked` };
     }
     if (entering) {
       const absorbed = absorb();
-      if (determinateDone === determinateTotal) break;
-      const fresh = remember(state);
-      stack.push({ state, absorbed, candidates: fresh ? candidatesHere() : [], nextCandidate: 0, chosen: null });
+      if (determinateDone === determinateTotal) {
+        finalAbsorbed = absorbed;
+        break;
+      }
+      const lowest = lowestPendingNeed();
+      let stranded: Op | null = null;
+      if (lowest < state.rev) {
+        stranded = opsByNeed.get(lowest)!.find((o) => !isLinearized(o))!;
+      }
+      const fresh = !stranded && remember(state);
+      stack.push({ state, absorbed, candidates: fresh ? candidatesHere() : [], nextCandidate: 0, chosen: null, stranded });
       entering = false;
     }
     const f = stack[stack.length - 1];
     if (!f) {
-      return { result: 'illegal', explanation: best!.snapshot() };
+      return { result: 'illegal', explanation: render(best!) };
     }
     if (f.chosen) {
       undo(f.chosen);
@@ -384,15 +444,13 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
       continue;
     }
     // Every choice failed here: remember the deepest dead end, then backtrack.
-    if (!best || depth > best.depth) {
-      const ex = explainHere();
-      best = { depth, snapshot: () => ex };
+    if (!best || depth > best.depth || (depth === best.depth && !f.stranded && best.stranded)) {
+      best = captureDeadEnd(f.stranded);
     }
     for (let i = f.absorbed.length - 1; i >= 0; i--) undo(f.absorbed[i]!);
     depth -= f.absorbed.length;
     stack.pop();
-    const parent = stack[stack.length - 1];
-    if (parent) state = parent.chosen ? state : parent.state;
+    // The parent's choice is undone (and its state restored) at the top of the loop.
   }
 
   const linearization: number[] = [];
@@ -400,11 +458,8 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     for (const e of f.absorbed) linearization.push(e.op.id);
     if (f.chosen) linearization.push(f.chosen.op.id);
   }
-  // The last configuration's absorbed operations were not pushed as a frame.
-  const taken = new Set(linearization);
-  for (let e = head.next; e; e = e.next) void e;
-  const finalAbsorbed = ops.filter((o) => bits[o.index >>> 5]! & (1 << (o.index & 31))).map((o) => o.id).filter((id) => !taken.has(id));
-  linearization.push(...finalAbsorbed);
+  // The last configuration's absorbed operations have no frame of their own.
+  for (const e of finalAbsorbed) linearization.push(e.op.id);
   const inOrder = new Set(linearization);
   const neverApplied = ops.filter((o) => o.rev < 0 && !inOrder.has(o.id)).map((o) => o.id);
   return { result: 'ok', linearization, neverApplied };
