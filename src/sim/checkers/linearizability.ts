@@ -166,14 +166,21 @@ function isIndeterminateRead(o: HistoryOperation): boolean {
 export function checkLinearizability(history: readonly HistoryOperation[], options: LinearizabilityOptions = {}): LinearizabilityResult {
   validate(history);
   const relevant = history.filter((o) => o.outcome.status !== 'failed' && !isIndeterminateRead(o));
-  const ops: Op[] = relevant.map((record, index) => ({
+  // Bit positions: answered operations by call time first, then the indeterminate ones from a
+  // word boundary on. The linearized set is then "every answered op up to some point, plus a
+  // narrow window, plus a few indeterminate ones", which the memo cache stores compactly.
+  const answered = relevant.filter((o) => o.outcome.status === 'ok').sort((a, b) => a.callMs - b.callMs || a.id - b.id);
+  const unanswered = relevant.filter((o) => o.outcome.status !== 'ok');
+  const answeredWords = (answered.length + 31) >>> 5;
+  const toOp = (record: HistoryOperation, index: number): Op => ({
     index,
     id: record.id,
     request: record.op,
     response: record.outcome.status === 'ok' ? record.outcome.response : undefined,
     rev: record.outcome.status === 'ok' ? record.outcome.response.header.revision : -1,
     record,
-  }));
+  });
+  const ops: Op[] = [...answered.map((r, i) => toOp(r, i)), ...unanswered.map((r, j) => toOp(r, answeredWords * 32 + j))];
 
   // The entry list: calls before returns at equal times (touching intervals count as concurrent).
   const entries: Entry[] = [];
@@ -208,33 +215,64 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     if (call.next) call.next.prev = call;
   };
 
-  const determinateTotal = ops.filter((o) => o.rev >= 0).length;
+  const determinateTotal = answered.length;
   let determinateDone = 0;
-  const bits = new Uint32Array((ops.length >>> 5) + 1);
+  const bits = new Uint32Array(answeredWords + ((unanswered.length + 31) >>> 5) + 1);
   let bitsHash = 0;
+  // Words of the answered region below `lowWord` are all ones; none above `highWord` has a bit
+  // set (both kept lazily: exact after `trimWindow`).
+  let lowWord = 0;
+  let highWord = -1;
   const setBit = (i: number): void => {
-    bits[i >>> 5]! |= 1 << (i & 31);
+    const w = i >>> 5;
+    bits[w]! |= 1 << (i & 31);
     bitsHash ^= zobrist(i);
+    if (w < answeredWords && w > highWord) highWord = w;
   };
   const clearBit = (i: number): void => {
-    bits[i >>> 5]! &= ~(1 << (i & 31));
+    const w = i >>> 5;
+    bits[w]! &= ~(1 << (i & 31));
     bitsHash ^= zobrist(i);
+    if (w < lowWord) lowWord = w;
+  };
+  const trimWindow = (): void => {
+    while (lowWord < answeredWords && bits[lowWord] === 0xffffffff) lowWord++;
+    while (highWord >= lowWord && bits[highWord] === 0) highWord--;
+  };
+  /** The linearized set as [lowWord, window words..., indeterminate words...]. */
+  const signature = (): Uint32Array => {
+    const hi = Math.max(highWord, lowWord - 1);
+    const out = new Uint32Array(1 + (hi - lowWord + 1) + (bits.length - answeredWords));
+    out[0] = lowWord;
+    out.set(bits.subarray(lowWord, hi + 1), 1);
+    out.set(bits.subarray(answeredWords), 1 + (hi - lowWord + 1));
+    return out;
+  };
+  const sameSignature = (sig: Uint32Array): boolean => {
+    if (sig[0] !== lowWord) return false;
+    const hi = Math.max(highWord, lowWord - 1);
+    const windowLen = hi - lowWord + 1;
+    if (sig.length !== 1 + windowLen + (bits.length - answeredWords)) return false;
+    for (let k = 0; k < windowLen; k++) if (sig[1 + k] !== bits[lowWord + k]) return false;
+    for (let k = answeredWords; k < bits.length; k++) if (sig[1 + windowLen + k - answeredWords] !== bits[k]) return false;
+    return true;
   };
 
-  const cache = new Map<number, { bits: Uint32Array; state: ModelState }[]>();
+  const cache = new Map<number, { sig: Uint32Array; state: ModelState }[]>();
   /** Adds the configuration; false if it was already explored. */
   const remember = (state: ModelState): boolean => {
+    trimWindow();
     const key = (bitsHash ^ state.hash ^ Math.imul(state.rev, 0x27d4eb2d)) | 0;
     let bucket = cache.get(key);
     if (bucket) {
       for (const c of bucket) {
-        if (c.bits.every((w, i) => w === bits[i]) && statesEqual(c.state, state)) return false;
+        if (sameSignature(c.sig) && statesEqual(c.state, state)) return false;
       }
     } else {
       bucket = [];
       cache.set(key, bucket);
     }
-    bucket.push({ bits: bits.slice(), state });
+    bucket.push({ sig: signature(), state });
     return true;
   };
 

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { World, type Actor, type ActorBatch, type ActorOutput } from './scheduler.ts';
+
+type Msg = { n: number };
+
+/** Answers each message to the sender with n+1 (up to a limit) and broadcasts on each tick. */
+class Echo implements Actor<Msg, string> {
+  seen: string[] = [];
+  crashes = 0;
+  restarts = 0;
+  constructor(
+    readonly id: string,
+    private readonly peers: string[],
+  ) {}
+  handle(b: ActorBatch<Msg, string>): ActorOutput<Msg> {
+    const messages: ActorOutput<Msg>['messages'] = [];
+    for (const e of b.envelopes) {
+      this.seen.push(`${b.nowMs}:${e.from}:${e.payload.n}`);
+      if (e.payload.n < 3) messages.push({ to: e.from, payload: { n: e.payload.n + 1 } });
+    }
+    for (let i = 0; i < b.ticks; i++) {
+      this.seen.push(`${b.nowMs}:tick`);
+      for (const p of this.peers) messages.push({ to: p, payload: { n: 0 } });
+    }
+    for (const c of b.commands) this.seen.push(`${b.nowMs}:cmd:${c}`);
+    return { messages };
+  }
+  crash() {
+    this.crashes++;
+  }
+  restart() {
+    this.restarts++;
+  }
+}
+
+/** The same behaviour, answering after a random-length wait, to show finish order does not matter. */
+class SlowEcho implements Actor<Msg, string> {
+  private readonly inner: Echo;
+  constructor(
+    readonly id: string,
+    peers: string[],
+    private readonly waitTurns: number,
+  ) {
+    this.inner = new Echo(id, peers);
+  }
+  async handle(b: ActorBatch<Msg, string>): Promise<ActorOutput<Msg>> {
+    for (let i = 0; i < this.waitTurns; i++) await Promise.resolve();
+    return this.inner.handle(b);
+  }
+}
+
+const ids = ['a', 'b', 'c'];
+const peersOf = (id: string) => ids.filter((x) => x !== id);
+
+function syncWorld(seed: number) {
+  const w = new World<Msg, string>({ seed, network: { jitterMs: 20, reorder: true }, describe: (m) => String(m.n) });
+  const actors = ids.map((id) => new Echo(id, peersOf(id)));
+  for (const a of actors) w.addActor(a);
+  return { w, actors };
+}
+
+describe('World (lock-step scheduler)', () => {
+  it('ticks each actor every interval, at its own phase', () => {
+    const { w, actors } = syncWorld(1);
+    w.runUntil(1000);
+    for (const a of actors) {
+      const ticks = a.seen.filter((s) => s.endsWith(':tick')).map((s) => Number(s.split(':')[0]));
+      expect(ticks.length).toBe(10);
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]! - ticks[i - 1]!).toBe(100);
+    }
+    expect(w.nowMs).toBe(1000);
+  });
+
+  it('hands every actor its batch before any output is sent, and sends in registration order', () => {
+    const w = new World<Msg, string>({ seed: 3, network: { latencyMs: 10, jitterMs: 0 } });
+    const sendsSeenAtHandle: number[] = [];
+    for (const id of ['x', 'y']) {
+      w.addActor(
+        {
+          id,
+          handle: (b) => {
+            sendsSeenAtHandle.push(w.network.inFlight().length);
+            return { messages: b.commands.map(() => ({ to: id === 'x' ? 'y' : 'x', payload: { n: 9 } })) };
+          },
+        },
+        { ticks: false },
+      );
+    }
+    w.command(5, 'y', 'go');
+    w.command(5, 'x', 'go');
+    w.step();
+    expect(sendsSeenAtHandle).toEqual([0, 0]);
+    // x registered first, so its message got the lower id even though y's command came first.
+    expect(w.network.inFlight().map((e) => e.from)).toEqual(['x', 'y']);
+  });
+
+  it('runs control actions before the deliveries of the same instant', () => {
+    const w = new World<Msg, string>({ seed: 3, network: { latencyMs: 10, jitterMs: 0 } });
+    const a = new Echo('a', []);
+    const b = new Echo('b', []);
+    w.addActor(a, { ticks: false });
+    w.addActor(b, { ticks: false });
+    w.network.send('a', 'b', { n: 5 }, 0);
+    w.at(10, 'split', () => w.partition([['a'], ['b']]));
+    w.runUntil(100);
+    expect(b.seen).toEqual([]);
+    expect(w.trace.events().some((e) => e.kind === 'drop' && e.detail === 'partition')).toBe(true);
+  });
+
+  it('a crashed actor gets nothing and messages to it are dropped; restart brings it back', () => {
+    const { w, actors } = syncWorld(5);
+    w.at(150, '', () => w.crash('b'));
+    w.at(600, '', () => w.restart('b'));
+    w.runUntil(1000);
+    const b = actors[1]!;
+    expect(b.crashes).toBe(1);
+    expect(b.restarts).toBe(1);
+    const times = b.seen.map((s) => Number(s.split(':')[0]));
+    expect(times.some((t) => t > 150 && t < 600)).toBe(false);
+    expect(times.some((t) => t >= 600)).toBe(true);
+    expect(w.trace.events().some((e) => e.kind === 'drop' && e.peer === 'b' && e.detail === 'down')).toBe(true);
+  });
+
+  it('delivers commands at their time and refuses to schedule in the past', () => {
+    const { w, actors } = syncWorld(2);
+    w.command(250, 'c', 'hello');
+    w.runUntil(300);
+    expect(actors[2]!.seen).toContain('250:cmd:hello');
+    expect(() => w.command(10, 'c', 'late')).toThrow(/cannot schedule/);
+    expect(() => w.addActor(new Echo('a', []))).toThrow(/already exists/);
+  });
+
+  it('same seed gives the same trace hash; another seed gives another', () => {
+    const run = (seed: number) => {
+      const { w } = syncWorld(seed);
+      w.runUntil(5000);
+      return w.trace.hash;
+    };
+    expect(run(42)).toBe(run(42));
+    expect(run(42)).not.toBe(run(43));
+  });
+
+  it('async actors that finish in any order give the same trace as synchronous ones', async () => {
+    const { w } = syncWorld(9);
+    w.runUntil(3000);
+    const slow = new World<Msg, string>({ seed: 9, network: { jitterMs: 20, reorder: true }, describe: (m) => String(m.n) });
+    // c answers first, a last: the reverse of registration order.
+    ids.forEach((id, i) => slow.addActor(new SlowEcho(id, peersOf(id), 3 - i)));
+    await slow.runUntilAsync(3000);
+    expect(slow.trace.totalCount).toBe(w.trace.totalCount);
+    expect(slow.trace.hash).toBe(w.trace.hash);
+    expect(() => slow.step()).toThrow(/asynchronously/);
+  });
+});
