@@ -356,7 +356,7 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     );
     if (d.recentWrites.length) lines.push(`Its last writes: ${d.recentWrites.map((id) => describeOperation(byId.get(id)!)).join('; ')}.`);
     if (d.stranded) {
-      lines.push(`Operation ${describeOperation(d.stranded.record)} answered with revision ${d.stranded.rev}, which the store has already passed, so it can no longer take effect.`);
+      lines.push(`Operation ${describeOperation(d.stranded.record)} answered with revision ${d.stranded.rev}, but it cannot take effect before the operations above, which leave the store at revision ${d.state.rev}; revisions never go back.`);
     } else if (d.blocking) {
       lines.push(`Operation ${describeOperation(d.blocking.record)} returned, so it must take effect before anything called later, but none of the pending operations can go next:`);
     } else {
