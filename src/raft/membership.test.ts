@@ -2,7 +2,8 @@
  * Membership changes, one server at a time (Raft thesis §4.1), and learners (non-voting members).
  */
 import { describe, expect, it } from 'vitest';
-import { Network, storageWithLog } from './testNetwork.ts';
+import { Network, seededRandInt, storageWithLog } from './testNetwork.ts';
+import { RawNode } from './rawNode.ts';
 import { MemoryStorage } from './memoryStorage.ts';
 import { decodeConfChange, encodeConfChange } from './confChange.ts';
 import type { ConfChange } from './types.ts';
@@ -111,6 +112,21 @@ describe('membership', () => {
     expect(nw.member('1').appliedIndex).toBe(5);
     nw.act('1', (n) => n.proposeConfChange(cc('ConfChangeAddLearnerNode', '4')));
     expect(nw.node('1').status().config.learners).toEqual(['4']);
+  });
+
+  it('a member does not campaign while a committed conf change is still unapplied', () => {
+    const s = new MemoryStorage({ voters: ['1', '2', '3'], learners: [] });
+    s.append([{ term: 1, index: 1, type: 'EntryConfChange', data: encodeConfChange(cc('ConfChangeAddNode', '4')) }]);
+    s.setHardState({ term: 1, vote: '0', commit: 1 });
+    const n = new RawNode({ id: '1', electionTick: 10, heartbeatTick: 1, storage: s, randInt: seededRandInt(1) });
+    n.campaign();
+    expect(n.raft.state).toBe('StateFollower');
+    const rd = n.ready();
+    expect(rd.committedEntries.length).toBe(1);
+    n.applyConfChange(decodeConfChange(rd.committedEntries[0]!.data));
+    n.advance(rd);
+    n.campaign();
+    expect(n.raft.state).toBe('StateCandidate');
   });
 
   describe('learners', () => {

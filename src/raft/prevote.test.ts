@@ -126,7 +126,7 @@ describe('PreVote', () => {
 });
 
 describe('CheckQuorum', () => {
-  it('a leader that cannot hear a quorum steps down within one election timeout', () => {
+  it('a partitioned leader steps down at the end of the first check-quorum round in which it heard no quorum', () => {
     const nw = new Network(three, { checkQuorum: true });
     nw.campaign('1');
     nw.tickAll(3);
@@ -139,6 +139,18 @@ describe('CheckQuorum', () => {
     expect(steppedDownAt).toBeGreaterThan(0);
     expect(steppedDownAt).toBeLessThanOrEqual(2 * 10); // within the current and at most one full round
     expect(nw.node('1').raft.state).toBe('StateFollower');
+  });
+
+  it('a leader that has heard from no one since it was elected steps down exactly one election timeout later', () => {
+    const n = node('1', { checkQuorum: true });
+    n.campaign();
+    n.step(newMessage({ type: 'MsgVoteResp', from: '2', to: '1', term: 1 }));
+    expect(n.raft.state).toBe('StateLeader');
+    for (let i = 0; i < 9; i++) n.tick();
+    expect(n.raft.state).toBe('StateLeader');
+    n.tick();
+    expect(n.raft.state).toBe('StateFollower');
+    expect(n.raft.term).toBe(1);
   });
 
   it('a leader that hears a quorum stays leader indefinitely', () => {
