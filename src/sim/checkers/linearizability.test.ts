@@ -73,6 +73,19 @@ describe('linearizability: violations are caught', () => {
     expect(checkLinearizability(h.ops).result).toBe('ok');
   });
 
+  it('a read with the right content but a stale header revision is rejected (revisions are checked)', () => {
+    const h = new HistoryBuilder();
+    h.put('c1', 0, 10, 'a', '1', 2);
+    // b is absent at every revision, so only the header revision (1 < 2) shows the staleness.
+    const r = h.get('c2', 20, 30, 'b', 1, []);
+    const ex = explanationOf(checkLinearizability(h.ops));
+    expect(ex.text).toContain(`#${r}`);
+    const ok = new HistoryBuilder();
+    ok.put('c1', 0, 10, 'a', '1', 2);
+    ok.get('c2', 20, 30, 'b', 2, []);
+    expect(checkLinearizability(ok.ops).result).toBe('ok');
+  });
+
   it('two writes claiming the same revision are rejected', () => {
     const h = new HistoryBuilder();
     h.put('c1', 0, 10, 'a', '1', 2);
