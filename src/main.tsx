@@ -1,17 +1,30 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './ui/App.tsx';
+import { createPlaygroundStore } from './state/store.ts';
+import { bootPlayground } from './state/boot.ts';
+import type { PlaygroundApi } from './runtime/playgroundApi.ts';
 
-function App() {
-  return (
-    <main>
-      <h1>etcd playground</h1>
-      <p data-testid="status">A real etcd cluster in this tab is on its way: the Raft core and simulator come first.</p>
-    </main>
-  );
+declare global {
+  interface Window {
+    etcdPlayground?: PlaygroundApi;
+  }
 }
+
+const store = createPlaygroundStore();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App store={store} />
   </StrictMode>,
+);
+
+void bootPlayground(
+  store,
+  () => {
+    const api = window.etcdPlayground;
+    if (!api) throw new Error('the browser runtime is not part of this build yet');
+    return api;
+  },
+  location.search,
 );

@@ -106,6 +106,11 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
       const clients = updateClients(s.clients, events, names);
       if (clients !== s.clients) patch.clients = clients;
       if (events.some((e) => e.kind === 'heal')) patch.islands = [members.map((m) => m.name)];
+      const drops = s.hot.drops;
+      for (const e of events) {
+        if (e.kind === 'drop') drops.push({ envelopeId: e.envelopeId, from: e.actor, to: e.peer, atMs: e.atMs, detail: e.detail });
+      }
+      if (drops.length > 200) drops.splice(0, drops.length - 200);
     }
     if (markers !== s.markers) {
       patch.markers = markers;

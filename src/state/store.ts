@@ -18,6 +18,7 @@ import type {
   FlightView,
   LinkSettings,
   LinkState,
+  MemberDetails,
   MemberInfo,
   PlaygroundApi,
   Speed,
@@ -45,6 +46,23 @@ export interface Notice {
   id: number;
   text: string;
   level: 'info' | 'error';
+}
+
+/** A message the network dropped: the view shows it vanish. */
+export interface DropMark {
+  envelopeId: number;
+  from: string;
+  to: string;
+  atMs: number;
+  detail: string;
+}
+
+/**
+ * Hot data written in place by the bridge and read by the drawing loop each frame; never
+ * replaced, so writing it re-renders nothing.
+ */
+export interface HotData {
+  drops: DropMark[];
 }
 
 export type InspectorTab = 'raft' | 'storage' | 'mvcc' | 'leases' | 'watchers';
@@ -101,6 +119,8 @@ export interface PlaygroundState {
   // workload slice
   workload: { running: boolean; options: WorkloadOptions; samples: OpSample[]; startedAtMs: number; error: string };
 
+  hot: HotData;
+
   // preferences
   projector: boolean;
   reducedMotion: boolean;
@@ -151,6 +171,8 @@ export interface PlaygroundActions {
   stopWorkload(): void;
   /** Called once per frame by the bridge: lets the workload issue what is due. */
   tickWorkload(nowMs: number): void;
+
+  memberDetails(name: string): Promise<MemberDetails>;
 
   setProjector(on: boolean): void;
   setReducedMotion(on: boolean): void;
@@ -252,6 +274,7 @@ export function createPlaygroundStore(): PlaygroundStore {
       narration: { id: 0, text: '' },
       notices: [],
       workload: { running: false, options: defaultWorkload, samples: [], startedAtMs: 0, error: '' },
+      hot: { drops: [] },
       projector: false,
       reducedMotion: false,
 
@@ -517,6 +540,10 @@ export function createPlaygroundStore(): PlaygroundStore {
       },
       tickWorkload(nowMs) {
         runner?.tick(nowMs);
+      },
+
+      memberDetails(name) {
+        return api().memberDetails(name);
       },
 
       setProjector(on) {

@@ -1,0 +1,207 @@
+/**
+ * The page: time controls on top, the cluster in the centre, the inspector and panels on the
+ * right, the etcdctl console and the timeline along the bottom. A live region narrates what
+ * happens; every action has a key.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { PlaygroundStore, SideTab } from '../state/store.ts';
+import { StoreContext, usePlayground, usePrefersReducedMotion, useStoreApi } from './hooks.ts';
+import { ClusterView } from './ClusterView.tsx';
+import { Inspector } from './Inspector.tsx';
+import { TimeControls } from './TimeControls.tsx';
+import { Timeline } from './Timeline.tsx';
+import { ConsolePanel } from './ConsolePanel.tsx';
+import { NetworkPanel } from './NetworkPanel.tsx';
+import { WorkloadPanel } from './WorkloadPanel.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
+import { FeedPanel } from './FeedPanel.tsx';
+import { Legend } from './Legend.tsx';
+import { handleKey, shortcuts } from './keyboard.ts';
+import { ClusterActions } from './MemberActions.tsx';
+import './styles.css';
+
+const sideTabs: { id: SideTab; label: string }[] = [
+  { id: 'inspector', label: 'Inspector' },
+  { id: 'network', label: 'Network' },
+  { id: 'workload', label: 'Workload' },
+  { id: 'feed', label: 'Events' },
+  { id: 'settings', label: 'Settings' },
+];
+
+function LiveRegion() {
+  const n = usePlayground((s) => s.narration);
+  return (
+    <div className="sr-only" aria-live="polite" aria-atomic="true" data-testid="live-region">
+      {n.text}
+    </div>
+  );
+}
+
+function Notices() {
+  const store = useStoreApi();
+  const notices = usePlayground((s) => s.notices);
+  useEffect(() => {
+    if (notices.length === 0) return;
+    const h = setTimeout(() => store.getState().dismissNotice(notices[0]!.id), 6000);
+    return () => clearTimeout(h);
+  }, [notices, store]);
+  return (
+    <div className="notices">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
+          {n.level === 'error' ? '⚠ ' : 'ℹ '}
+          {n.text}
+          <button type="button" className="icon" aria-label="dismiss" onClick={() => store.getState().dismissNotice(n.id)}>
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Summary() {
+  const leader = usePlayground((s) => s.members.find((m) => m.role === 'leader' && m.alive));
+  const seed = usePlayground((s) => s.settings?.seed);
+  const count = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').length);
+  const status = usePlayground((s) => s.status);
+  return (
+    <div className="summary" data-testid="summary">
+      {status !== 'ready' ? (
+        <span>{status === 'error' ? 'cluster failed to start' : `${status}…`}</span>
+      ) : (
+        <>
+          <span>{count} members</span>
+          <span>{leader ? `leader ${leader.name} · term ${leader.term}` : 'no leader'}</span>
+          <span>seed {seed}</span>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Help({ onClose }: { onClose(): void }) {
+  return (
+    <div className="help-backdrop" onClick={onClose}>
+      <section className="help" role="dialog" aria-modal="true" aria-label="keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
+        <header>
+          <h2>Keyboard</h2>
+          <button type="button" className="icon" onClick={onClose} aria-label="close help" autoFocus>
+            ✕
+          </button>
+        </header>
+        <dl>
+          {shortcuts.map(([k, v]) => (
+            <div key={k}>
+              <dt>
+                <kbd>{k}</kbd>
+              </dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="muted">Drag a member onto another island or into open space to partition; drag it back to heal. Click a link to cut it one way, then both ways, then heal.</p>
+      </section>
+    </div>
+  );
+}
+
+function Shell() {
+  const store = useStoreApi();
+  const projector = usePlayground((s) => s.projector);
+  const tab = usePlayground((s) => s.sideTab);
+  const status = usePlayground((s) => s.status);
+  const error = usePlayground((s) => s.error);
+  const [help, setHelp] = useState(false);
+  const helpRef = useRef(help);
+  helpRef.current = help;
+  const mediaReduced = usePrefersReducedMotion();
+  useEffect(() => store.getState().setReducedMotion(mediaReduced), [mediaReduced, store]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const done = handleKey(e, store, {
+        toggleHelp: () => setHelp((h) => !h),
+        closeHelp: () => {
+          if (!helpRef.current) return false;
+          setHelp(false);
+          return true;
+        },
+        focusConsole: () => document.getElementById('console-line')?.focus(),
+      });
+      if (done) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+  return (
+    <div className={`app${projector ? ' projector' : ''}`}>
+      <header className="topbar">
+        <h1>etcd playground</h1>
+        <TimeControls />
+        <Summary />
+        <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?" className="help-btn">
+          Keys <kbd>?</kbd>
+        </button>
+      </header>
+      <main className="workspace">
+        <section className="centre" aria-label="cluster view">
+          {status === 'error' ? (
+            <div className="boot-error" role="alert">
+              The cluster could not start: {error}
+            </div>
+          ) : (
+            <ClusterView />
+          )}
+          <Legend />
+        </section>
+        <aside className="side" aria-label="details">
+          <div role="tablist" className="tabs" aria-label="side panel">
+            {sideTabs.map((t) => (
+              <button key={t.id} role="tab" type="button" id={`stab-${t.id}`} aria-selected={tab === t.id} aria-controls="side-panel" onClick={() => store.getState().setSideTab(t.id)}>
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div role="tabpanel" id="side-panel" aria-labelledby={`stab-${tab}`} className="side-body">
+            {tab === 'inspector' && (
+              <>
+                <Inspector />
+                <ClusterActionsFooter />
+              </>
+            )}
+            {tab === 'network' && <NetworkPanel />}
+            {tab === 'workload' && <WorkloadPanel />}
+            {tab === 'feed' && <FeedPanel />}
+            {tab === 'settings' && <SettingsPanel />}
+          </div>
+        </aside>
+      </main>
+      <footer className="bottom">
+        <ConsolePanel />
+        <Timeline />
+      </footer>
+      <LiveRegion />
+      <Notices />
+      {help && <Help onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function ClusterActionsFooter() {
+  const selected = usePlayground((s) => s.selectedMember);
+  if (!selected) return null;
+  return (
+    <div className="cluster-actions-footer">
+      <h4>Membership</h4>
+      <ClusterActions />
+    </div>
+  );
+}
+
+export function App({ store }: { store: PlaygroundStore }) {
+  return (
+    <StoreContext.Provider value={store}>
+      <Shell />
+    </StoreContext.Provider>
+  );
+}

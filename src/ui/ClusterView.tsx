@@ -1,0 +1,206 @@
+/**
+ * The cluster in the centre: members on a circle (or on islands when partitioned), every link
+ * between them in its state, clients outside the ring beside their endpoint, and the messages
+ * in flight on top. Dragging a member to another island, or to open water, partitions the
+ * network; dragging it back heals. Clicking a link cycles healthy -> cut one way -> cut both.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ClientActorView } from '../state/store.ts';
+import { linkPairState } from '../state/store.ts';
+import { clientPosition, islandAt, islandLayout, moveToIsland, towards, type Point } from './geometry.ts';
+import { MemberNode, NODE_R } from './MemberNode.tsx';
+import { FlightLayer } from './FlightLayer.tsx';
+import { usePlayground, useStoreApi } from './hooks.ts';
+import { FlightCard } from './FlightCard.tsx';
+
+export const VIEW_W = 1000;
+export const VIEW_H = 640;
+
+/** How long (virtual ms) a client stays drawn after its last message. */
+const CLIENT_LINGER_MS = 15_000;
+
+function Link({ a, b, pa, pb, state, onCycle }: { a: string; b: string; pa: Point; pb: Point; state: ReturnType<typeof linkPairState>; onCycle(): void }) {
+  const p = towards(pa, pb, NODE_R + 8);
+  const q = towards(pb, pa, NODE_R + 8);
+  const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+  const next = state === 'healthy' ? `cut ${a}→${b} one way` : state === 'cut-both' ? 'heal it' : 'cut it both ways';
+  const desc = state === 'healthy' ? 'healthy' : state === 'cut-both' ? 'cut both ways' : state === 'cut-ab' ? `cut ${a}→${b} (one way)` : `cut ${b}→${a} (one way)`;
+  // A one-way cut shows its ✕ near the end that no longer hears the other.
+  const blocked = state === 'cut-ab' ? { x: p.x + (q.x - p.x) * 0.72, y: p.y + (q.y - p.y) * 0.72 } : state === 'cut-ba' ? { x: p.x + (q.x - p.x) * 0.28, y: p.y + (q.y - p.y) * 0.28 } : mid;
+  return (
+    <g
+      className={`link link-${state}`}
+      data-link={`${a}|${b}`}
+      data-state={state}
+      role="button"
+      tabIndex={0}
+      aria-label={`link ${a}–${b}: ${desc}. Activate to ${next}.`}
+      onClick={onCycle}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          e.stopPropagation();
+          onCycle();
+        }
+      }}
+    >
+      <title>{`${a}–${b}: ${desc}. Click to ${next}.`}</title>
+      <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-hit" />
+      <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-line" markerEnd={state === 'cut-ab' ? 'url(#blocked-arrow)' : undefined} markerStart={state === 'cut-ba' ? 'url(#blocked-arrow-rev)' : undefined} />
+      {state !== 'healthy' && (
+        <g transform={`translate(${blocked.x},${blocked.y})`} className="cut-mark">
+          <circle r={8} fill="#fff" />
+          <path d="M-5,-5L5,5M5,-5L-5,5" />
+        </g>
+      )}
+    </g>
+  );
+}
+
+export function ClusterView() {
+  const store = useStoreApi();
+  const members = usePlayground((s) => s.members);
+  const islands = usePlayground((s) => s.islands);
+  const links = usePlayground((s) => s.links);
+  const clients = usePlayground(useShallow((s) => s.clients));
+  const nowMs = usePlayground((s) => Math.floor(s.nowMs / 1000));
+  const selected = usePlayground((s) => s.selectedMember);
+  const reducedPref = usePlayground((s) => s.reducedMotion);
+  const [drag, setDrag] = useState<{ name: string; x: number; y: number } | null>(null);
+  const viewRef = useRef<SVGGElement>(null);
+  const positionsRef = useRef<Map<string, Point>>(new Map());
+
+  const visible = useMemo(() => members.filter((m) => m.role !== 'removed'), [members]);
+  const groups = useMemo(() => {
+    const names = new Set(visible.map((m) => m.name));
+    const g = islands.map((i) => i.filter((n) => names.has(n))).filter((i) => i.length);
+    const placed = new Set(g.flat());
+    const rest = visible.map((m) => m.name).filter((n) => !placed.has(n));
+    if (rest.length) {
+      if (g.length === 0) g.push([]);
+      g[0]!.push(...rest);
+    }
+    return g;
+  }, [islands, visible]);
+  const layout = useMemo(() => islandLayout(groups, VIEW_W, VIEW_H, visible.length > 5 ? 105 : 120), [groups, visible.length]);
+
+  const clientSpots = useMemo(() => {
+    const out: { c: ClientActorView; at: Point; ep: Point }[] = [];
+    const slots = new Map<string, number>();
+    for (const c of clients) {
+      if (nowMs * 1000 - c.lastSeenMs > CLIENT_LINGER_MS) continue;
+      const ep = layout.positions.get(c.endpoint);
+      if (!ep) continue;
+      const island = layout.islands.find((i) => i.members.includes(c.endpoint))!;
+      const slot = slots.get(c.endpoint) ?? 0;
+      slots.set(c.endpoint, slot + 1);
+      const centre = island.members.length > 1 ? { x: island.cx, y: island.cy } : { x: island.cx, y: island.cy + 1 };
+      out.push({ c, ep, at: clientPosition(ep, centre, 92, slot) });
+    }
+    return out;
+  }, [clients, layout, nowMs]);
+
+  // The flight layer reads positions every frame from this ref.
+  const positions = new Map(layout.positions);
+  if (drag) positions.set(drag.name, { x: drag.x, y: drag.y });
+  for (const s of clientSpots) positions.set(s.c.name, s.at);
+  positionsRef.current = positions;
+
+  const onDrag = useCallback((name: string, x: number, y: number) => setDrag({ name, x, y }), []);
+  const onDrop = useCallback(
+    (name: string, x: number, y: number) => {
+      setDrag(null);
+      const from = layout.islands.findIndex((i) => i.members.includes(name));
+      const target = islandAt({ x, y }, layout.islands);
+      const home = layout.positions.get(name);
+      if (home && Math.hypot(home.x - x, home.y - y) < 30) return;
+      if (target === from && target >= 0) return;
+      if (target < 0 && layout.islands[from]?.members.length === 1) return;
+      store.getState().setIslands(moveToIsland(groups, name, target));
+    },
+    [layout, groups, store],
+  );
+  const onSelect = useCallback((name: string) => store.getState().select(store.getState().selectedMember === name ? '' : name), [store]);
+  const container = useCallback(() => viewRef.current, []);
+
+  const dragTarget = drag ? islandAt(drag, layout.islands) : -2;
+  const partitioned = layout.islands.length > 1;
+  const majority = Math.floor(visible.filter((m) => !m.isLearner).length / 2) + 1;
+
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < visible.length; i++) for (let j = i + 1; j < visible.length; j++) pairs.push([visible[i]!.name, visible[j]!.name]);
+
+  return (
+    <div className="cluster-view">
+      <svg viewBox={`0 0 ${VIEW_W} ${VIEW_H}`} role="group" aria-label="cluster: members, links and messages in flight" data-testid="cluster-svg" onClick={() => store.getState().selectFlight(null)}>
+        <defs>
+          <marker id="blocked-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <path d="M0,0L10,5L0,10z" fill="#dc2626" />
+          </marker>
+          <marker id="blocked-arrow-rev" viewBox="0 0 10 10" refX="1" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <path d="M10,0L0,5L10,10z" fill="#dc2626" />
+          </marker>
+        </defs>
+        <g ref={viewRef}>
+          {(partitioned || drag) &&
+            layout.islands.map((isl) => {
+              const voters = isl.members.filter((n) => !visible.find((m) => m.name === n)?.isLearner).length;
+              return (
+                <g key={isl.index} className={`island${dragTarget === isl.index ? ' target' : ''}`} data-island={isl.index}>
+                  <circle cx={isl.cx} cy={isl.cy} r={isl.r} />
+                  <text x={isl.cx} y={Math.max(16, isl.cy - isl.r + 18)} className="island-label">
+                    {`island ${isl.index + 1} · ${isl.members.length} member${isl.members.length === 1 ? '' : 's'}${voters >= majority ? ' · has a majority' : ' · no majority'}`}
+                  </text>
+                </g>
+              );
+            })}
+          {drag && dragTarget === -1 && (
+            <text x={drag.x} y={drag.y - 52} className="drop-hint">
+              drop here: new island
+            </text>
+          )}
+          {pairs.map(([a, b]) => {
+            const pa = positions.get(a);
+            const pb = positions.get(b);
+            if (!pa || !pb) return null;
+            return <Link key={`${a}|${b}`} a={a} b={b} pa={pa} pb={pb} state={linkPairState(links, a, b)} onCycle={() => store.getState().cycleLink(a, b)} />;
+          })}
+          {clientSpots.map(({ c, at, ep }) => {
+            const e = towards(ep, at, NODE_R + 8);
+            return (
+              <g key={c.name} className="client-actor" data-client={c.name}>
+                <line x1={e.x} y1={e.y} x2={at.x} y2={at.y} className="client-link" />
+                <g transform={`translate(${at.x},${at.y})`}>
+                  <rect x={-22} y={-13} width={44} height={26} rx={6} />
+                  <text y={4}>{c.name.replace(/^client-?/, 'c')}</text>
+                  <title>{`client ${c.name}, talking to ${c.endpoint}`}</title>
+                </g>
+              </g>
+            );
+          })}
+          {visible.map((m) => {
+            const p = drag?.name === m.name ? drag : layout.positions.get(m.name);
+            if (!p) return null;
+            return (
+              <MemberNode
+                key={m.name}
+                m={m}
+                x={p.x}
+                y={p.y}
+                selected={selected === m.name}
+                dragging={drag?.name === m.name}
+                onSelect={onSelect}
+                onDrag={onDrag}
+                onDrop={onDrop}
+                container={container}
+              />
+            );
+          })}
+          <FlightLayer positions={positionsRef} reduced={reducedPref} />
+        </g>
+      </svg>
+      <FlightCard />
+    </div>
+  );
+}

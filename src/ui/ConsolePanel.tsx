@@ -1,0 +1,205 @@
+/**
+ * The etcdctl console: type a command as you would in a shell (with or without "etcdctl"),
+ * history on the arrow keys, Tab completes commands and flags, `watch` streams until Stop or
+ * Ctrl+C, stdout and stderr are told apart by a gutter mark as well as colour, output is
+ * selectable and has a copy button. `txn` opens an editor for its stdin (compares, success ops,
+ * failure ops, separated by blank lines) as etcdctl reads them.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { browseHistory, complete, needsStdin, type HistoryCursor } from '../state/consoleModel.ts';
+import type { ConsoleEntry } from '../state/store.ts';
+import { usePlayground, useStoreApi } from './hooks.ts';
+
+function Entry({ e }: { e: ConsoleEntry }) {
+  const store = useStoreApi();
+  return (
+    <div className={`console-entry${e.running ? ' running' : ''}${e.exitCode ? ' failed' : ''}`} data-testid="console-entry" data-exit={e.exitCode ?? ''}>
+      <div className="cmd">
+        <span className="prompt" aria-hidden="true">
+          $
+        </span>{' '}
+        etcdctl {e.command}
+        {e.running && (
+          <button type="button" className="stop" onClick={() => store.getState().stopConsole(e.id)} data-testid="console-stop">
+            ■ Stop (Ctrl+C)
+          </button>
+        )}
+        {e.exitCode !== null && e.exitCode !== 0 && <span className="exit">exit {e.exitCode}</span>}
+      </div>
+      {e.chunks.map((c, i) => (
+        <pre key={i} className={c.stream} data-stream={c.stream}>
+          {c.stream === 'stderr' && (
+            <span className="gutter" aria-label="error output">
+              !{' '}
+            </span>
+          )}
+          {c.text}
+        </pre>
+      ))}
+    </div>
+  );
+}
+
+export function ConsolePanel() {
+  const store = useStoreApi();
+  const entries = usePlayground((s) => s.consoleEntries);
+  const history = usePlayground((s) => s.consoleHistory);
+  const endpoint = usePlayground((s) => s.consoleEndpoint);
+  const memberNames = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').map((m) => m.name).join(' '));
+  const ready = usePlayground((s) => s.api !== null);
+  const [line, setLine] = useState('');
+  const [stdin, setStdin] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<HistoryCursor>({ index: 0, draft: '' });
+  const [hint, setHint] = useState('');
+  const [copied, setCopied] = useState(false);
+  const outRef = useRef<HTMLDivElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const running = entries.some((e) => e.running);
+
+  useEffect(() => {
+    const el = outRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [entries]);
+  useEffect(() => setCursor({ index: history.length, draft: '' }), [history.length]);
+
+  const submit = (): void => {
+    if (!line.trim()) return;
+    if (needsStdin(line) && stdin === null) {
+      setStdin('');
+      return;
+    }
+    void store.getState().runConsole(line, stdin ?? undefined);
+    setLine('');
+    setStdin(null);
+    setHint('');
+  };
+
+  const onKey = (e: React.KeyboardEvent<HTMLInputElement>): void => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      submit();
+    } else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      const r = browseHistory(history, cursor, line, e.key === 'ArrowUp' ? -1 : 1);
+      setLine(r.line);
+      setCursor(r.cursor);
+    } else if (e.key === 'Tab') {
+      if (!line) return;
+      e.preventDefault();
+      const r = complete(line);
+      setLine(r.line);
+      setHint(r.candidates.length > 1 ? r.candidates.join('  ') : '');
+    } else if (e.key === 'c' && e.ctrlKey) {
+      if (running) {
+        e.preventDefault();
+        store.getState().stopConsole();
+      } else if (!window.getSelection()?.toString()) {
+        e.preventDefault();
+        setLine('');
+      }
+    } else if (e.key === 'l' && e.ctrlKey) {
+      e.preventDefault();
+      store.getState().clearConsole();
+    }
+  };
+
+  const copy = (): void => {
+    const text = entries.map((x) => `$ etcdctl ${x.command}\n${x.chunks.map((c) => c.text).join('')}`).join('');
+    void navigator.clipboard?.writeText(text).then(
+      () => {
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1500);
+      },
+      () => undefined,
+    );
+  };
+
+  return (
+    <section className="console" aria-label="etcdctl console">
+      <header className="panel-head">
+        <h3>etcdctl</h3>
+        <label>
+          endpoint{' '}
+          <select value={endpoint} onChange={(e) => store.getState().setConsoleEndpoint(e.target.value)} data-testid="console-endpoint">
+            <option value="">all members</option>
+            {memberNames
+              .split(' ')
+              .filter(Boolean)
+              .map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+          </select>
+        </label>
+        {running && (
+          <button type="button" className="stop" onClick={() => store.getState().stopConsole()}>
+            ■ Stop
+          </button>
+        )}
+        <button type="button" onClick={copy} aria-label="copy console output">
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" onClick={() => store.getState().clearConsole()} aria-keyshortcuts="Control+L">
+          Clear
+        </button>
+      </header>
+      <div className="console-out" ref={outRef} role="log" aria-label="console output" data-testid="console-output" tabIndex={0}>
+        {entries.length === 0 && <p className="muted">Try: put foo bar · get foo · watch foo · lease grant 10 · member list -w table · endpoint status --cluster -w table</p>}
+        {entries.map((e) => (
+          <Entry key={e.id} e={e} />
+        ))}
+      </div>
+      {stdin !== null && (
+        <div className="stdin">
+          <label htmlFor="console-stdin">
+            txn input: compares, blank line, success ops, blank line, failure ops. <kbd>Ctrl+Enter</kbd> runs, <kbd>Esc</kbd> cancels.
+          </label>
+          <textarea
+            id="console-stdin"
+            data-testid="console-stdin"
+            rows={5}
+            autoFocus
+            value={stdin}
+            placeholder={'value("foo") = "bar"\n\nput foo ok\n\nput foo nope'}
+            onChange={(e) => setStdin(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                submit();
+                inputRef.current?.focus();
+              } else if (e.key === 'Escape') {
+                setStdin(null);
+                inputRef.current?.focus();
+              }
+            }}
+          />
+        </div>
+      )}
+      <div className="console-input">
+        <label htmlFor="console-line" className="prompt">
+          $ etcdctl
+        </label>
+        <input
+          id="console-line"
+          ref={inputRef}
+          data-testid="console-input"
+          value={line}
+          disabled={!ready}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="console-hint"
+          onChange={(e) => setLine(e.target.value)}
+          onKeyDown={onKey}
+          placeholder="put foo bar"
+        />
+        <button type="button" onClick={submit} disabled={!ready}>
+          Run
+        </button>
+      </div>
+      <div id="console-hint" className="hint" aria-live="polite">
+        {hint}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+/** Buttons for what can be done to a member, and to the cluster's membership. */
+import type { MemberInfo } from '../state/types.ts';
+import { usePlayground, useStoreApi } from './hooks.ts';
+
+export function MemberActions({ m }: { m: MemberInfo }) {
+  const store = useStoreApi();
+  const busy = usePlayground((s) => s.busy);
+  const leader = usePlayground((s) => s.members.find((x) => x.role === 'leader' && x.alive)?.name ?? '');
+  const s = store.getState();
+  const dis = busy !== '';
+  return (
+    <div className="actions" role="toolbar" aria-label={`actions for ${m.name}`}>
+      {m.alive ? (
+        <button type="button" disabled={dis} onClick={() => s.crash(m.name)} aria-keyshortcuts="c">
+          Crash <kbd>c</kbd>
+        </button>
+      ) : (
+        <button type="button" disabled={dis} onClick={() => s.restart(m.name)} aria-keyshortcuts="r">
+          Restart <kbd>r</kbd>
+        </button>
+      )}
+      <button type="button" disabled={dis} onClick={() => s.wipe(m.name)} aria-keyshortcuts="w" title="crash it and erase its disk">
+        Wipe disk <kbd>w</kbd>
+      </button>
+      <button type="button" disabled={dis || !m.alive} onClick={() => s.campaign(m.name)} aria-keyshortcuts="e" title="start an election now">
+        Campaign <kbd>e</kbd>
+      </button>
+      <button type="button" disabled={dis || !m.alive || m.role === 'leader' || !leader || m.isLearner} onClick={() => s.transferLeader(m.name)} aria-keyshortcuts="t">
+        Transfer leadership here <kbd>t</kbd>
+      </button>
+      {m.isLearner && (
+        <button type="button" disabled={dis} onClick={() => s.promote(m.name)} aria-keyshortcuts="p">
+          Promote <kbd>p</kbd>
+        </button>
+      )}
+      <button type="button" disabled={dis} onClick={() => s.removeMember(m.name)} aria-keyshortcuts="x">
+        Remove <kbd>x</kbd>
+      </button>
+      <button type="button" disabled={dis || m.alive} onClick={() => s.replaceMember(m.name)} aria-keyshortcuts="y" title="remove this (wiped) member and add a fresh one">
+        Replace <kbd>y</kbd>
+      </button>
+      {busy && <span className="busy" role="status">{busy}…</span>}
+    </div>
+  );
+}
+
+export function ClusterActions() {
+  const store = useStoreApi();
+  const busy = usePlayground((s) => s.busy);
+  return (
+    <div className="actions" role="toolbar" aria-label="membership">
+      <button type="button" disabled={busy !== ''} onClick={() => store.getState().addMember(false)} aria-keyshortcuts="a">
+        Add member <kbd>a</kbd>
+      </button>
+      <button type="button" disabled={busy !== ''} onClick={() => store.getState().addMember(true)} aria-keyshortcuts="l">
+        Add learner <kbd>l</kbd>
+      </button>
+      {busy && <span className="busy" role="status">{busy}…</span>}
+    </div>
+  );
+}

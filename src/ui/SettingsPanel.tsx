@@ -1,0 +1,79 @@
+/**
+ * Cluster settings, applied by resetting the cluster with them; the seed and every changed
+ * setting go into the URL so the scenario can be shared. Display preferences live here too.
+ */
+import { useEffect, useState } from 'react';
+import type { ClusterSettings } from '../state/types.ts';
+import { settingsToQuery } from '../state/urlSettings.ts';
+import { usePlayground, useStoreApi } from './hooks.ts';
+
+export function SettingsPanel() {
+  const store = useStoreApi();
+  const current = usePlayground((s) => s.settings);
+  const status = usePlayground((s) => s.status);
+  const projector = usePlayground((s) => s.projector);
+  const reduced = usePlayground((s) => s.reducedMotion);
+  const [draft, setDraft] = useState<ClusterSettings | null>(current);
+  useEffect(() => setDraft(current), [current]);
+  if (!draft) return <p className="muted">Waiting for the cluster…</p>;
+  const num = (k: keyof ClusterSettings, label: string, min: number, max: number) => (
+    <label>
+      {label}
+      <input type="number" min={min} max={max} value={draft[k] as number} onChange={(e) => setDraft({ ...draft, [k]: Number(e.target.value) })} data-testid={`set-${k}`} />
+    </label>
+  );
+  const bool = (k: keyof ClusterSettings, label: string) => (
+    <label className="check">
+      <input type="checkbox" checked={draft[k] as boolean} onChange={(e) => setDraft({ ...draft, [k]: e.target.checked })} />
+      {label}
+    </label>
+  );
+  return (
+    <div className="settings">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void store
+            .getState()
+            .reset(draft)
+            .then(() => {
+              const s = store.getState().settings;
+              if (s) history.replaceState(null, '', `${location.pathname}${settingsToQuery(s, current ?? undefined)}`);
+            });
+        }}
+      >
+        <div className="form-grid">
+          {num('members', 'members', 1, 9)}
+          {num('seed', 'seed', 0, 2 ** 31 - 1)}
+          {num('electionTicks', 'election ticks', 2, 1000)}
+          {num('heartbeatTicks', 'heartbeat ticks', 1, 1000)}
+          {num('tickMs', 'tick (ms)', 1, 10000)}
+          {num('snapshotCount', 'snapshot count', 1, 10_000_000)}
+          {num('quotaBackendBytes', 'backend quota (bytes)', 1024, 8 * 1024 ** 3)}
+          {num('requestTimeoutMs', 'request timeout (ms)', 1, 3_600_000)}
+          <label>
+            durability
+            <select value={draft.durability} onChange={(e) => setDraft({ ...draft, durability: e.target.value as ClusterSettings['durability'] })}>
+              <option value="strict">strict (fsync each Ready)</option>
+              <option value="relaxed">relaxed</option>
+            </select>
+          </label>
+          {bool('preVote', 'PreVote')}
+          {bool('checkQuorum', 'CheckQuorum')}
+        </div>
+        <button type="submit" className="primary" disabled={status === 'resetting'} data-testid="apply-settings">
+          {status === 'resetting' ? 'Resetting…' : 'Apply (resets the cluster)'}
+        </button>
+      </form>
+      <h3>Display</h3>
+      <label className="check">
+        <input type="checkbox" checked={projector} onChange={(e) => store.getState().setProjector(e.target.checked)} aria-keyshortcuts="g" />
+        Projector mode (large type, high contrast) <kbd>g</kbd>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={reduced} onChange={(e) => store.getState().setReducedMotion(e.target.checked)} />
+        Reduced motion (messages as link highlights)
+      </label>
+    </div>
+  );
+}

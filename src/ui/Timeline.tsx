@@ -1,0 +1,127 @@
+/**
+ * Virtual time along the bottom: terms and their leaders as bands, and markers for elections,
+ * new leaders, partitions, heals, crashes and restarts. d3 computes the scale and ticks; React
+ * draws. Hover a marker for its detail; click it to select what it marks.
+ */
+import { useMemo, useState } from 'react';
+import { scaleLinear } from 'd3-scale';
+import type { Marker, MarkerKind } from '../state/timeline.ts';
+import { usePlayground, useStoreApi, useWidth } from './hooks.ts';
+import { termColor } from './colors.ts';
+import { formatVirtualTime } from './speedScale.ts';
+
+const H = 96;
+const BAND_Y = 22;
+const BAND_H = 30;
+const MARK_Y = 70;
+
+const markerShape: Record<MarkerKind, { d: string; color: string; label: string }> = {
+  election: { d: 'M0,-6L6,0L0,6L-6,0Z', color: '#b45309', label: 'election' },
+  leader: { d: 'M0,-7L2,-2L7,-2L3,1L5,7L0,3L-5,7L-3,1L-7,-2L-2,-2Z', color: '#1d4ed8', label: 'new leader' },
+  crash: { d: 'M-5,-5L5,5M5,-5L-5,5', color: '#b91c1c', label: 'crash' },
+  restart: { d: 'M-5,5L0,-6L5,5Z', color: '#15803d', label: 'restart' },
+  partition: { d: 'M-2,-7V7M2,-7V7', color: '#dc2626', label: 'partition' },
+  heal: { d: 'M-6,0H6M0,-6V6', color: '#15803d', label: 'heal' },
+  wipe: { d: 'M-6,-6H6V6H-6Z', color: '#7f1d1d', label: 'wipe' },
+  member: { d: 'M-6,0A6,6 0 1 0 6,0A6,6 0 1 0 -6,0', color: '#7c3aed', label: 'membership' },
+  drop: { d: 'M-4,-4L4,4M4,-4L-4,4', color: '#dc2626', label: 'drop' },
+};
+
+const windows = [
+  { label: '10 s', ms: 10_000 },
+  { label: '30 s', ms: 30_000 },
+  { label: '2 min', ms: 120_000 },
+  { label: 'all', ms: Infinity },
+];
+
+export function Timeline() {
+  const store = useStoreApi();
+  const bands = usePlayground((s) => s.bands);
+  const markers = usePlayground((s) => s.markers);
+  const selectedMarker = usePlayground((s) => s.selectedMarker);
+  const [windowMs, setWindowMs] = useState(30_000);
+  const [hover, setHover] = useState<Marker | null>(null);
+  const [boxRef, W] = useWidth<HTMLDivElement>(1000);
+  const end = bands.length ? bands[bands.length - 1]!.endMs : 0;
+  const first = bands.length ? bands[0]!.startMs : 0;
+  const start = Math.max(first, windowMs === Infinity ? first : end - windowMs);
+  const x = useMemo(() => scaleLinear().domain([start, Math.max(end, start + 1000)]).range([8, W - 8]), [start, end, W]);
+  const ticks = x.ticks(Math.max(2, Math.floor(W / 110)));
+  const shown = markers.filter((m) => m.atMs >= start);
+  // Stack markers that fall on the same pixel so each stays clickable.
+  const stack = new Map<number, number>();
+  return (
+    <section className="timeline" aria-label="timeline">
+      <header className="panel-head">
+        <h3>Timeline</h3>
+        <div className="seg" role="group" aria-label="timeline window">
+          {windows.map((w) => (
+            <button key={w.label} type="button" aria-pressed={windowMs === w.ms} onClick={() => setWindowMs(w.ms)}>
+              {w.label}
+            </button>
+          ))}
+        </div>
+        <span className="hover-detail" aria-live="off">
+          {hover ? `${formatVirtualTime(hover.atMs)} · ${hover.text}` : 'terms as bands (leader named); markers: ★ leader ◆ election ✕ crash ▲ restart ‖ partition + heal ● membership'}
+        </span>
+      </header>
+      <div ref={boxRef} className="timeline-box">
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} className="timeline-svg" data-testid="timeline">
+        {bands
+          .filter((b) => b.endMs >= start)
+          .map((b) => {
+            const x0 = x(Math.max(b.startMs, start));
+            const x1 = Math.max(x0 + 1, x(b.endMs));
+            return (
+              <g key={`${b.term}-${b.startMs}`} className="band">
+                <rect x={x0} y={BAND_Y} width={x1 - x0} height={BAND_H} fill={b.leader ? termColor(b.term) : '#f1f5f9'} stroke="#fff" strokeWidth={1} />
+                {!b.leader && <rect x={x0} y={BAND_Y} width={x1 - x0} height={BAND_H} fill="url(#no-leader)" />}
+                {x1 - x0 > 44 && (
+                  <text x={x0 + 4} y={BAND_Y + 19} className="band-label">
+                    {`t${b.term} ${b.leader || 'no leader'}`}
+                  </text>
+                )}
+                <title>{`term ${b.term}: ${b.leader ? `leader ${b.leader}` : 'no leader'} from ${formatVirtualTime(b.startMs)} to ${formatVirtualTime(b.endMs)}`}</title>
+              </g>
+            );
+          })}
+        <defs>
+          <pattern id="no-leader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <line x1="0" y1="0" x2="0" y2="6" stroke="#cbd5e1" strokeWidth="2" />
+          </pattern>
+        </defs>
+        {ticks.map((t) => (
+          <g key={t} transform={`translate(${x(t)},0)`} className="tick">
+            <line y1={14} y2={BAND_Y + BAND_H + 4} />
+            <text y={11}>{formatVirtualTime(t)}</text>
+          </g>
+        ))}
+        {shown.map((m) => {
+          const px = Math.round(x(m.atMs));
+          const level = stack.get(px) ?? 0;
+          stack.set(px, level + 1);
+          const shape = markerShape[m.kind];
+          return (
+            <g
+              key={m.id}
+              transform={`translate(${px},${MARK_Y - (level % 3) * 9})`}
+              className={`marker marker-${m.kind}${selectedMarker === m.id ? ' selected' : ''}`}
+              data-marker-kind={m.kind}
+              role="button"
+              tabIndex={-1}
+              aria-label={`${formatVirtualTime(m.atMs)}: ${m.text}`}
+              onMouseEnter={() => setHover(m)}
+              onMouseLeave={() => setHover(null)}
+              onClick={() => store.getState().selectMarker(m.id)}
+            >
+              <rect x={-8} y={-9} width={16} height={18} fill="transparent" />
+              <path d={shape.d} fill={m.kind === 'crash' || m.kind === 'heal' || m.kind === 'partition' || m.kind === 'drop' ? 'none' : shape.color} stroke={shape.color} strokeWidth={2} />
+              <title>{`${formatVirtualTime(m.atMs)} · ${m.text}`}</title>
+            </g>
+          );
+        })}
+      </svg>
+      </div>
+    </section>
+  );
+}
