@@ -11,11 +11,9 @@ import { linkPairState } from '../state/store.ts';
 import { clientPosition, islandAt, islandLayout, moveToIsland, towards, type Point } from './geometry.ts';
 import { MemberNode, NODE_R } from './MemberNode.tsx';
 import { FlightLayer } from './FlightLayer.tsx';
-import { usePlayground, useStoreApi } from './hooks.ts';
+import { usePlayground, useSize, useStoreApi } from './hooks.ts';
 import { FlightCard } from './FlightCard.tsx';
 
-export const VIEW_W = 1000;
-export const VIEW_H = 640;
 
 /** How long (virtual ms) a client stays drawn after its last message. */
 const CLIENT_LINGER_MS = 15_000;
@@ -69,6 +67,10 @@ export function ClusterView() {
   const reducedPref = usePlayground((s) => s.reducedMotion);
   const [drag, setDrag] = useState<{ name: string; x: number; y: number } | null>(null);
   const viewRef = useRef<SVGGElement>(null);
+  const [boxRef, size] = useSize<HTMLDivElement>({ w: 900, h: 480 });
+  // Members keep their pixel size; below a minimum the whole drawing scales down instead.
+  const VIEW_W = Math.max(size.w, 640);
+  const VIEW_H = Math.max(size.h, 400);
   const positionsRef = useRef<Map<string, Point>>(new Map());
 
   const visible = useMemo(() => members.filter((m) => m.role !== 'removed'), [members]);
@@ -83,7 +85,7 @@ export function ClusterView() {
     }
     return g;
   }, [islands, visible]);
-  const layout = useMemo(() => islandLayout(groups, VIEW_W, VIEW_H, visible.length > 5 ? 105 : 120), [groups, visible.length]);
+  const layout = useMemo(() => islandLayout(groups, VIEW_W, VIEW_H), [groups, VIEW_W, VIEW_H]);
 
   const clientSpots = useMemo(() => {
     const out: { c: ClientActorView; at: Point; ep: Point }[] = [];
@@ -95,8 +97,7 @@ export function ClusterView() {
       const island = layout.islands.find((i) => i.members.includes(c.endpoint))!;
       const slot = slots.get(c.endpoint) ?? 0;
       slots.set(c.endpoint, slot + 1);
-      const centre = island.members.length > 1 ? { x: island.cx, y: island.cy } : { x: island.cx, y: island.cy + 1 };
-      out.push({ c, ep, at: clientPosition(ep, centre, 92, slot) });
+      out.push({ c, ep, at: clientPosition(ep, { x: island.cx, y: island.cy }, 84, slot) });
     }
     return out;
   }, [clients, layout, nowMs]);
@@ -132,7 +133,7 @@ export function ClusterView() {
   for (let i = 0; i < visible.length; i++) for (let j = i + 1; j < visible.length; j++) pairs.push([visible[i]!.name, visible[j]!.name]);
 
   return (
-    <div className="cluster-view">
+    <div className="cluster-view" ref={boxRef}>
       <svg viewBox={`0 0 ${VIEW_W} ${VIEW_H}`} role="group" aria-label="cluster: members, links and messages in flight" data-testid="cluster-svg" onClick={() => store.getState().selectFlight(null)}>
         <defs>
           <marker id="blocked-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
@@ -148,8 +149,8 @@ export function ClusterView() {
               const voters = isl.members.filter((n) => !visible.find((m) => m.name === n)?.isLearner).length;
               return (
                 <g key={isl.index} className={`island${dragTarget === isl.index ? ' target' : ''}`} data-island={isl.index}>
-                  <circle cx={isl.cx} cy={isl.cy} r={isl.r} />
-                  <text x={isl.cx} y={Math.max(16, isl.cy - isl.r + 18)} className="island-label">
+                  <ellipse cx={isl.cx} cy={isl.cy} rx={isl.rx} ry={isl.ry} />
+                  <text x={isl.cx} y={Math.max(16, isl.cy - isl.ry + 18)} className="island-label">
                     {`island ${isl.index + 1} · ${isl.members.length} member${isl.members.length === 1 ? '' : 's'}${voters >= majority ? ' · has a majority' : ' · no majority'}`}
                   </text>
                 </g>

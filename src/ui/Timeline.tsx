@@ -10,10 +10,20 @@ import { usePlayground, useStoreApi, useWidth } from './hooks.ts';
 import { termColor } from './colors.ts';
 import { formatVirtualTime } from './speedScale.ts';
 
-const H = 96;
-const BAND_Y = 22;
-const BAND_H = 30;
-const MARK_Y = 70;
+const AXIS_Y = 12;
+const BAND_Y = 18;
+const BAND_H = 28;
+const GUTTER = 88;
+const LANE_H = 26;
+
+/** Marker lanes under the term bands, so kinds of event read as rows. */
+const lanes: { label: string; kinds: MarkerKind[] }[] = [
+  { label: 'elections', kinds: ['election', 'leader'] },
+  { label: 'members', kinds: ['crash', 'restart', 'wipe', 'member'] },
+  { label: 'network', kinds: ['partition', 'heal', 'drop'] },
+];
+const laneOf = (k: MarkerKind): number => lanes.findIndex((l) => l.kinds.includes(k));
+const H = BAND_Y + BAND_H + lanes.length * LANE_H + 6;
 
 const markerShape: Record<MarkerKind, { d: string; color: string; label: string }> = {
   election: { d: 'M0,-6L6,0L0,6L-6,0Z', color: '#b45309', label: 'election' },
@@ -45,7 +55,7 @@ export function Timeline() {
   const end = bands.length ? bands[bands.length - 1]!.endMs : 0;
   const first = bands.length ? bands[0]!.startMs : 0;
   const start = Math.max(first, windowMs === Infinity ? first : end - windowMs);
-  const x = useMemo(() => scaleLinear().domain([start, Math.max(end, start + 1000)]).range([8, W - 8]), [start, end, W]);
+  const x = useMemo(() => scaleLinear().domain([start, Math.max(end, start + 1000)]).range([GUTTER, W - 10]), [start, end, W]);
   const ticks = x.ticks(Math.max(2, Math.floor(W / 110)));
   const shown = markers.filter((m) => m.atMs >= start);
   // Stack markers that fall on the same pixel so each stays clickable.
@@ -92,19 +102,32 @@ export function Timeline() {
         </defs>
         {ticks.map((t) => (
           <g key={t} transform={`translate(${x(t)},0)`} className="tick">
-            <line y1={14} y2={BAND_Y + BAND_H + 4} />
-            <text y={11}>{formatVirtualTime(t)}</text>
+            <line y1={AXIS_Y + 2} y2={H} />
+            <text y={AXIS_Y - 2}>{formatVirtualTime(t)}</text>
+          </g>
+        ))}
+        <text x={6} y={BAND_Y + 18} className="lane-label">
+          terms
+        </text>
+        {lanes.map((l, i) => (
+          <g key={l.label}>
+            <line x1={GUTTER} x2={W - 10} y1={BAND_Y + BAND_H + i * LANE_H + LANE_H / 2 + 3} y2={BAND_Y + BAND_H + i * LANE_H + LANE_H / 2 + 3} className="lane-line" />
+            <text x={6} y={BAND_Y + BAND_H + i * LANE_H + LANE_H / 2 + 7} className="lane-label">
+              {l.label}
+            </text>
           </g>
         ))}
         {shown.map((m) => {
           const px = Math.round(x(m.atMs));
-          const level = stack.get(px) ?? 0;
-          stack.set(px, level + 1);
+          const lane = Math.max(0, laneOf(m.kind));
+          const slot = lane * 100000 + Math.round(px / 6);
+          const level = stack.get(slot) ?? 0;
+          stack.set(slot, level + 1);
           const shape = markerShape[m.kind];
           return (
             <g
               key={m.id}
-              transform={`translate(${px},${MARK_Y - (level % 3) * 9})`}
+              transform={`translate(${px + (level % 3) * 7},${BAND_Y + BAND_H + lane * LANE_H + LANE_H / 2 + 3})`}
               className={`marker marker-${m.kind}${selectedMarker === m.id ? ' selected' : ''}`}
               data-marker-kind={m.kind}
               role="button"

@@ -59,7 +59,7 @@ describe('islands', () => {
     for (const s of islands) {
       for (const m of s.members) {
         const p = positions.get(m)!;
-        expect(Math.hypot(p.x - s.cx, p.y - s.cy)).toBeLessThan(s.r);
+        expect(Math.hypot((p.x - s.cx) / s.rx, (p.y - s.cy) / s.ry)).toBeLessThan(1);
       }
     }
     expect(islands[0]!.cx).toBeLessThan(islands[1]!.cx);
@@ -92,9 +92,10 @@ describe('election timeout ring', () => {
 });
 
 describe('clientPosition', () => {
-  it('places a client outside the ring beyond its endpoint', () => {
-    const p = clientPosition({ x: 100, y: 0 }, { x: 0, y: 0 }, 80, 0);
-    expect(p.x).toBeCloseTo(180);
-    expect(p.y).toBeCloseTo(0);
+  it('places a client beside its endpoint, on the side away from the centre', () => {
+    expect(clientPosition({ x: 100, y: 0 }, { x: 0, y: 0 }, 80, 0).x).toBeCloseTo(180);
+    expect(clientPosition({ x: -100, y: 0 }, { x: 0, y: 0 }, 80, 0).x).toBeCloseTo(-180);
+    const second = clientPosition({ x: 100, y: 0 }, { x: 0, y: 0 }, 80, 1);
+    expect(second.y).toBeGreaterThan(clientPosition({ x: 100, y: 0 }, { x: 0, y: 0 }, 80, 0).y);
   });
 });

@@ -8,8 +8,8 @@ export interface Point {
   y: number;
 }
 
-/** Members evenly on a circle, the first at the top, going clockwise. */
-export function circleLayout(names: readonly string[], cx: number, cy: number, r: number): Map<string, Point> {
+/** Members evenly on a circle (an ellipse when ry is given), the first at the top, going clockwise. */
+export function circleLayout(names: readonly string[], cx: number, cy: number, r: number, ry = r): Map<string, Point> {
   const out = new Map<string, Point>();
   const n = names.length;
   names.forEach((name, i) => {
@@ -18,7 +18,7 @@ export function circleLayout(names: readonly string[], cx: number, cy: number, r
       return;
     }
     const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
-    out.set(name, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+    out.set(name, { x: cx + r * Math.cos(a), y: cy + ry * Math.sin(a) });
   });
   return out;
 }
@@ -93,7 +93,9 @@ export interface IslandShape {
   members: string[];
   cx: number;
   cy: number;
-  r: number;
+  /** Half-width and half-height of the island's oval. */
+  rx: number;
+  ry: number;
 }
 
 export interface IslandLayout {
@@ -102,37 +104,44 @@ export interface IslandLayout {
 }
 
 /**
- * Lays islands out side by side, each a circle of its members; the width each gets grows with
- * its size. With one island this is the plain circle layout.
+ * Lays islands out side by side, each an oval of its members; the width each gets grows with its
+ * size. With one island this is the plain ring filling the view. `pad` is the room a member
+ * needs around its centre (its label and log strip hang below it, hence the larger bottom pad).
  */
-export function islandLayout(islands: readonly (readonly string[])[], width: number, height: number, margin = 90): IslandLayout {
+export function islandLayout(
+  islands: readonly (readonly string[])[],
+  width: number,
+  height: number,
+  pad: { x: number; top: number; bottom: number } = { x: 70, top: 56, bottom: 96 },
+): IslandLayout {
   const positions = new Map<string, Point>();
   const shapes: IslandShape[] = [];
   const groups = islands.filter((g) => g.length > 0);
-  const weights = groups.map((g) => Math.max(1.6, Math.sqrt(g.length) + 0.6));
+  const weights = groups.map((g) => Math.max(1.4, Math.sqrt(g.length) + 0.4));
   const total = weights.reduce((a, b) => a + b, 0) || 1;
+  const cy = pad.top + (height - pad.top - pad.bottom) / 2;
+  const ry = Math.max(10, (height - pad.top - pad.bottom) / 2);
   let x0 = 0;
   groups.forEach((g, i) => {
     const w = (width * weights[i]!) / total;
     const cx = x0 + w / 2;
-    const cy = height / 2;
-    const room = Math.max(20, Math.min(w / 2, height / 2) - margin);
-    const r = g.length === 1 ? 0 : room;
-    const layout = circleLayout(g, cx, cy, r);
+    const rx = Math.max(10, Math.min(w / 2 - pad.x, ry * 1.6));
+    const layout = g.length === 1 ? circleLayout(g, cx, cy, 0) : circleLayout(g, cx, cy, rx, ry);
     for (const [k, v] of layout) positions.set(k, v);
-    shapes.push({ index: i, members: [...g], cx, cy, r: r + margin * 0.72 });
+    const single = g.length === 1;
+    shapes.push({ index: i, members: [...g], cx, cy: cy + 14, rx: (single ? 0 : rx) + pad.x - 8, ry: (single ? 0 : ry) + (pad.top + pad.bottom) / 2 - 6 });
     x0 += w;
   });
   return { positions, islands: shapes };
 }
 
-/** The island whose disc contains the point, or -1 for open water (a drop there founds a new island). */
+/** The island whose oval contains the point, or -1 for open water (a drop there founds a new island). */
 export function islandAt(p: Point, shapes: readonly IslandShape[]): number {
   let best = -1;
   let bestD = Infinity;
   for (const s of shapes) {
-    const d = Math.hypot(p.x - s.cx, p.y - s.cy);
-    if (d <= s.r && d < bestD) {
+    const d = Math.hypot((p.x - s.cx) / s.rx, (p.y - s.cy) / s.ry);
+    if (d <= 1 && d < bestD) {
       best = s.index;
       bestD = d;
     }
@@ -151,14 +160,11 @@ export function moveToIsland(islands: readonly (readonly string[])[], name: stri
   return out.filter((g) => g.length > 0);
 }
 
-/** Where a client actor sits: outside the ring, beyond its endpoint member. */
+/**
+ * Where a client actor sits: beside its endpoint member, on the side away from the island's
+ * centre (the member's log strip hangs below it, so clients go left or right, never under).
+ */
 export function clientPosition(endpoint: Point, centre: Point, distance: number, slot: number): Point {
-  const dx = endpoint.x - centre.x;
-  const dy = endpoint.y - centre.y;
-  const len = Math.hypot(dx, dy);
-  const ux = len === 0 ? 0 : dx / len;
-  const uy = len === 0 ? -1 : dy / len;
-  // Several clients on one endpoint fan out sideways.
-  const side = (slot % 2 === 0 ? 1 : -1) * Math.ceil(slot / 2) * 46;
-  return { x: endpoint.x + ux * distance - uy * side, y: endpoint.y + uy * distance + ux * side };
+  const side = endpoint.x >= centre.x ? 1 : -1;
+  return { x: endpoint.x + side * distance, y: endpoint.y - 14 + slot * 34 };
 }

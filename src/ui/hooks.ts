@@ -56,3 +56,20 @@ export function useWidth<T extends HTMLElement>(initial: number): [React.RefObje
   }, []);
   return [ref, w];
 }
+
+/** The element's content box in CSS pixels, followed as it resizes. */
+export function useSize<T extends HTMLElement>(initial: { w: number; h: number }): [React.RefObject<T | null>, { w: number; h: number }] {
+  const ref = useRef<T>(null);
+  const [size, setSize] = useState(initial);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver((entries) => {
+      const r = entries[0]!.contentRect;
+      if (r.width > 0 && r.height > 0) setSize({ w: Math.round(r.width), h: Math.round(r.height) });
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, size];
+}
