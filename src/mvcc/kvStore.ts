@@ -243,7 +243,7 @@ export class KvStore {
 
   /** Every key's history (inspectors). */
   keyIndexes(): KeyIndex[] {
-    return [...this.index.keyIndexes()].map((ki) => ki);
+    return [...this.index.keyIndexes()];
   }
 
   // ---- internals shared with the txn classes ----
