@@ -234,6 +234,23 @@ describe('KvStore hashKV', () => {
     expect(s.hashKV()).toEqual({ hash: 3196453694, rev: 6, compactRev: -1 });
   });
 
+  it('matches etcd 3.4 after a compaction and with a lease (figures from a real etcd 3.4.23)', () => {
+    const s = new KvStore();
+    s.put('a', '1');
+    s.put('b', '2');
+    s.put('a', '3');
+    s.deleteRange('b', '');
+    s.put('c', '4');
+    s.put('a', '5');
+    s.put('b', '6');
+    s.compact(5);
+    s.put('d', '7');
+    expect(s.hashKV()).toEqual({ hash: 1321454572, rev: 9, compactRev: 5 });
+    expect(s.hashKV(7).hash).toBe(1133923085);
+    s.put('e', '8', '12d687'); // lease 1234567
+    expect(s.hashKV().hash).toBe(3130714896);
+  });
+
   it('two stores with the same history agree at every revision, also after the same compaction', () => {
     const a = build();
     const b = build();

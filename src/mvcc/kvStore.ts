@@ -194,7 +194,8 @@ export class KvStore {
    * `compactionBatchLimit` each committed as a unit, and the finished mark is written. The
    * scheduled mark is committed BEFORE any deletion, so a crash in between makes the restarted
    * store finish the job. Physical compaction runs to completion inside this call; `done`
-   * resolves when it has (it stands for etcd's channel, closed when its background job ends).
+   * resolves when the commits it forced have landed (it stands for etcd's channel, closed when
+   * its background job ends) and rejects if one failed.
    */
   compact(rev: number): { done: Promise<void> } {
     if (!Number.isSafeInteger(rev)) throw new Error(`bad compaction revision ${rev}`);
@@ -202,9 +203,12 @@ export class KvStore {
     if (rev > this.currentRev) throw new FutureRevError();
     this.compactMainRev = rev;
     this.backend.putMeta('scheduledCompactRev', rev);
-    void this.backend.commit();
-    this.compactIndexAndBackend(rev);
-    return { done: Promise.resolve() };
+    const commits = [this.backend.commit()];
+    this.compactIndexAndBackend(rev, commits);
+    const done = Promise.all(commits).then(() => undefined);
+    // A failed commit surfaces through `done`; nobody has to await it for the store to go on.
+    done.catch(() => {});
+    return { done };
   }
 
   /**
@@ -287,7 +291,7 @@ export class KvStore {
     for (const o of [...this.observers]) o(rev, events);
   }
 
-  private compactIndexAndBackend(rev: number): void {
+  private compactIndexAndBackend(rev: number, commits: Array<Promise<void>> = []): void {
     const keep = this.index.compact(rev);
     let from: RevisionKey = [0, 0];
     const to: RevisionKey = [rev + 1, 0];
@@ -302,7 +306,7 @@ export class KvStore {
       }
       const last = batch[batch.length - 1]![0];
       from = [last[0], last[1] + 1];
-      void this.backend.commit();
+      commits.push(this.backend.commit());
     }
   }
 
@@ -337,7 +341,9 @@ export class KvStore {
     if (this.leaseHooks) for (const [key, lease] of keyToLease) this.leaseHooks.attach(lease, key);
     if (scheduled !== 0) {
       this.compactMainRev = scheduled;
-      this.compactIndexAndBackend(scheduled);
+      const commits: Array<Promise<void>> = [];
+      this.compactIndexAndBackend(scheduled, commits);
+      for (const c of commits) c.catch(() => {}); // a failure here shows again at the next commit
     }
   }
 }
