@@ -195,6 +195,24 @@ describe('KvStore restore', () => {
     expect(() => r.range('a', '', { rev: 2 })).toThrow(CompactedError);
   });
 
+  it('a crash after compaction batches were committed but before the finished mark restarts and finishes it', () => {
+    const b = new MemoryBackend();
+    const s = new KvStore({ backend: b, compactionBatchLimit: 2 });
+    for (let i = 0; i < 6; i++) s.put('k', `v${i}`); // revisions 2..7
+    void b.commit();
+    const commitsBefore = b.commits;
+    s.compact(6);
+    expect(b.commits).toBeGreaterThan(commitsBefore + 1); // the schedule, then batches
+    const crashed = b.crashCopy();
+    expect(crashed.getMeta('scheduledCompactRev')).toBe(6);
+    expect(crashed.getMeta('finishedCompactRev')).toBeUndefined();
+    const r = new KvStore({ backend: crashed });
+    expect(r.compactRev()).toBe(6);
+    expect(crashed.getMeta('finishedCompactRev')).toBe(6);
+    expect(crashed.image().keys.map(([k]) => k)).toEqual([[6, 0], [7, 0]]);
+    expect(r.range('k', '', { rev: 6 }).kvs[0]!.value).toBe('v4');
+  });
+
   it('a compaction of every key keeps the compaction revision as current revision', () => {
     const b = new MemoryBackend();
     const s = new KvStore({ backend: b });
