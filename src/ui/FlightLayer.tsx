@@ -17,7 +17,7 @@ import { useStoreApi } from './hooks.ts';
 import { NODE_R } from './MemberNode.tsx';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const LANE = 6;
+const LANE = 10;
 const SIZE = 7;
 
 interface Sprite {
@@ -35,7 +35,7 @@ function makeGlyph(f: FlightView, onPick: (f: FlightView) => void): SVGGElement 
   g.setAttribute('role', 'button');
   g.setAttribute('aria-label', `${glyph.name} ${f.from} to ${f.to}: ${f.text}`);
   const hit = document.createElementNS(SVG, 'circle');
-  hit.setAttribute('r', String(SIZE + 6));
+  hit.setAttribute('r', String(SIZE + 2));
   hit.setAttribute('class', 'flight-hit');
   const path = document.createElementNS(SVG, 'path');
   path.setAttribute('d', glyphPath(glyph.shape, SIZE));

@@ -1,0 +1,126 @@
+/**
+ * UI frame budget: the built page with 7 members under a client workload at real-time speed,
+ * driven by Playwright in Debian's Chromium. Prints the frame-time median and p95 (from
+ * requestAnimationFrame deltas) and the long tasks (> 50 ms, PerformanceObserver 'longtask')
+ * seen in steady state, i.e. after a warm-up.
+ *
+ *   npm run bench:ui
+ *   UI_BENCH_SECONDS=60 UI_BENCH_WARMUP=5 UI_BENCH_RATE=50 UI_BENCH_URL=http://127.0.0.1:4173 npm run bench:ui
+ *
+ * Without UI_BENCH_URL it builds the page (when dist/ is missing) and starts `vite preview` itself.
+ * Targets: median <= 16.7 ms, p95 <= 25 ms, no long tasks. Printed, never asserted.
+ */
+import { chromium } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const seconds = Number(process.env.UI_BENCH_SECONDS ?? 60);
+const warmupSeconds = Number(process.env.UI_BENCH_WARMUP ?? 5);
+const rate = Number(process.env.UI_BENCH_RATE ?? 50);
+const members = Number(process.env.UI_BENCH_MEMBERS ?? 7);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`bench:ui: ${url} did not come up`);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+async function main(): Promise<void> {
+  let server: ChildProcess | null = null;
+  let base = process.env.UI_BENCH_URL;
+  if (!base) {
+    if (!existsSync('dist/index.html')) {
+      console.log('bench:ui: building the page…');
+      const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+      if (b.status !== 0) throw new Error('bench:ui: vite build failed');
+    }
+    const port = await freePort();
+    server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+    base = `http://127.0.0.1:${port}`;
+    await waitForHttp(base, 60_000);
+  }
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${base}/?members=${members}&seed=1`);
+    await page.waitForFunction(() => !!(window as any).etcdPlayground?.leader(), null, { timeout: 120_000 });
+    await page.evaluate(() => (window as any).etcdPlayground.setSpeed(1));
+    await page.getByRole('tab', { name: 'Workload' }).click();
+    await page.getByTestId('wl-rate').fill(String(rate));
+    await page.getByTestId('wl-toggle').click();
+    // Collect frame deltas and long tasks in the page, then read them at the end.
+    await page.evaluate((warmMs) => {
+      const w = window as any;
+      w.__bench = { frames: [] as number[], longTasks: [] as number[], start: performance.now() };
+      let last = performance.now();
+      const tick = (t: number): void => {
+        if (t - w.__bench.start > warmMs) w.__bench.frames.push(t - last);
+        last = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.startTime - w.__bench.start > warmMs) w.__bench.longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    }, warmupSeconds * 1000);
+    await page.waitForTimeout((seconds + warmupSeconds) * 1000);
+    const r = await page.evaluate(() => {
+      const w = window as any;
+      const api = w.etcdPlayground;
+      return {
+        frames: w.__bench.frames as number[],
+        longTasks: w.__bench.longTasks as number[],
+        flights: api.inFlight().length as number,
+        nowMs: api.now() as number,
+        ops: Number(document.querySelector('[data-testid="wl-summary"]')?.getAttribute('data-ops') ?? 0),
+      };
+    });
+    const sorted = [...r.frames].sort((a, b) => a - b);
+    const median = quantile(sorted, 0.5);
+    const p95 = quantile(sorted, 0.95);
+    const longest = r.longTasks.length ? Math.max(...r.longTasks) : 0;
+    console.log(`bench:ui ${members} members, workload ${rate} ops/s, real-time speed, ${seconds} s measured after ${warmupSeconds} s warm-up`);
+    console.log(`  frames:     ${r.frames.length} (${(r.frames.length / seconds).toFixed(1)} fps)`);
+    console.log(`  frame time: median ${median.toFixed(2)} ms (target <= 16.7), p95 ${p95.toFixed(2)} ms (target <= 25)`);
+    console.log(`  long tasks: ${r.longTasks.length} (> 50 ms; target 0)${r.longTasks.length ? `, longest ${longest.toFixed(0)} ms` : ''}`);
+    console.log(`  workload:   ${r.ops} operations answered; virtual clock at ${(r.nowMs / 1000).toFixed(1)} s; ${r.flights} messages in flight at the end`);
+  } finally {
+    await browser.close();
+    if (server?.pid) {
+      try {
+        process.kill(-server.pid);
+      } catch {
+        server.kill();
+      }
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
