@@ -85,7 +85,11 @@ export function ClusterView() {
     }
     return g;
   }, [islands, visible]);
-  const layout = useMemo(() => islandLayout(groups, VIEW_W, VIEW_H), [groups, VIEW_W, VIEW_H]);
+  // With islands drawn, leave room above the top member for the island's label.
+  const layout = useMemo(
+    () => islandLayout(groups, VIEW_W, VIEW_H, groups.length > 1 ? { x: 70, top: 78, bottom: 96 } : undefined),
+    [groups, VIEW_W, VIEW_H],
+  );
 
   const clientSpots = useMemo(() => {
     const out: { c: ClientActorView; at: Point; ep: Point }[] = [];
@@ -150,7 +154,7 @@ export function ClusterView() {
               return (
                 <g key={isl.index} className={`island${dragTarget === isl.index ? ' target' : ''}`} data-island={isl.index}>
                   <ellipse cx={isl.cx} cy={isl.cy} rx={isl.rx} ry={isl.ry} />
-                  <text x={isl.cx} y={Math.max(16, isl.cy - isl.ry + 18)} className="island-label">
+                  <text x={isl.cx} y={Math.max(16, isl.cy - isl.ry + 24)} className="island-label">
                     {`island ${isl.index + 1} · ${isl.members.length} member${isl.members.length === 1 ? '' : 's'}${voters >= majority ? ' · has a majority' : ' · no majority'}`}
                   </text>
                 </g>

@@ -153,12 +153,12 @@ export function ConsolePanel() {
       {stdin !== null && (
         <div className="stdin">
           <label htmlFor="console-stdin">
-            txn input: compares, blank line, success ops, blank line, failure ops. <kbd>Ctrl+Enter</kbd> runs, <kbd>Esc</kbd> cancels.
+            txn stdin: compares ⏎⏎ success ops ⏎⏎ failure ops · <kbd>Ctrl+Enter</kbd> runs · <kbd>Esc</kbd> cancels
           </label>
           <textarea
             id="console-stdin"
             data-testid="console-stdin"
-            rows={5}
+            rows={4}
             autoFocus
             value={stdin}
             placeholder={'value("foo") = "bar"\n\nput foo ok\n\nput foo nope'}
