@@ -59,6 +59,13 @@ export type NetworkObserver<P> = (kind: NetworkEventKind, envelope: Envelope<P>,
 
 type Flight<P> = Envelope<P> & Timed;
 
+interface LinkState {
+  faults: LinkFaults;
+  faultsVersion: number;
+  /** Time of the latest delivery scheduled on this link (FIFO links never deliver before it). */
+  lastDeliveryMs: number;
+}
+
 function linkKey(from: ActorId, to: ActorId): string {
   return `${from}\u0000${to}`;
 }
@@ -83,8 +90,10 @@ function validateFaults(f: Partial<LinkFaults>): void {
 export class Network<P> {
   private faults: LinkFaults;
   private readonly linkOverrides = new Map<string, Partial<LinkFaults>>();
-  /** Resolved faults per link, rebuilt lazily when faults change (sends are the hot path). */
-  private readonly linkCache = new Map<string, LinkFaults>();
+  /** Per directed link (from -> to): resolved faults and FIFO state. Sends are the hot path. */
+  private readonly links = new Map<ActorId, Map<ActorId, LinkState>>();
+  /** Bumped when faults change; a link re-resolves its faults when its copy is older. */
+  private faultsVersion = 0;
   private readonly cuts = new Set<string>();
   /** Actor -> partition group; actors in no group reach everyone. */
   private groupOf = new Map<ActorId, number>();
@@ -93,8 +102,6 @@ export class Network<P> {
   /** In-flight envelopes by id (on the wire, not held); removal marks a queue entry dead. */
   private readonly flying = new Map<number, Flight<P>>();
   private readonly held = new Map<number, Flight<P>>();
-  /** Per-link time of the latest scheduled delivery, for FIFO links. */
-  private readonly lastDeliveryMs = new Map<string, number>();
   private nextId = 1;
 
   constructor(
@@ -114,7 +121,7 @@ export class Network<P> {
   setFaults(faults: Partial<LinkFaults>): void {
     validateFaults(faults);
     this.faults = { ...this.faults, ...faults };
-    this.linkCache.clear();
+    this.faultsVersion++;
   }
 
   /** Overrides faults on the directed link from -> to; `undefined` removes the override. */
@@ -123,18 +130,30 @@ export class Network<P> {
     const key = linkKey(from, to);
     if (faults) this.linkOverrides.set(key, { ...faults });
     else this.linkOverrides.delete(key);
-    this.linkCache.clear();
+    this.faultsVersion++;
   }
 
   linkFaults(from: ActorId, to: ActorId): Readonly<LinkFaults> {
-    const key = linkKey(from, to);
-    let f = this.linkCache.get(key);
-    if (!f) {
-      const o = this.linkOverrides.get(key);
-      f = o ? { ...this.faults, ...o } : this.faults;
-      this.linkCache.set(key, f);
+    return this.link(from, to).faults;
+  }
+
+  private link(from: ActorId, to: ActorId): LinkState {
+    let row = this.links.get(from);
+    if (!row) {
+      row = new Map();
+      this.links.set(from, row);
     }
-    return f;
+    let l = row.get(to);
+    if (!l) {
+      l = { faults: this.faults, faultsVersion: -1, lastDeliveryMs: -Infinity };
+      row.set(to, l);
+    }
+    if (l.faultsVersion !== this.faultsVersion) {
+      const o = this.linkOverrides.size > 0 ? this.linkOverrides.get(linkKey(from, to)) : undefined;
+      l.faults = o ? { ...this.faults, ...o } : this.faults;
+      l.faultsVersion = this.faultsVersion;
+    }
+    return l;
   }
 
   /** Cuts the one-way link from -> to: messages that way are dropped (the other way still works). */
@@ -237,7 +256,8 @@ export class Network<P> {
    * duplicated). Envelopes are reported to the observer in send order.
    */
   send(from: ActorId, to: ActorId, payload: P, nowMs: number): number {
-    const f = this.linkFaults(from, to);
+    const link = this.link(from, to);
+    const f = link.faults;
     const rng = this.rng;
     // Always four draws, whatever happens below, so outcomes do not shift later delays.
     const lossDraw = rng.float();
@@ -254,9 +274,9 @@ export class Network<P> {
       this.observer?.('dropped', first, 'loss');
       return 0;
     }
-    this.enqueue(first, f);
+    this.enqueue(first, link);
     if (dupDraw < f.duplicateRate) {
-      this.enqueue(this.launch(from, to, payload, nowMs, delay2, true), f);
+      this.enqueue(this.launch(from, to, payload, nowMs, delay2, true), link);
       return 2;
     }
     return 1;
@@ -268,15 +288,13 @@ export class Network<P> {
     return { id: this.nextId++, from, to, payload, sentAtMs: nowMs, deliverAtMs: at, duplicate, atMs: at, seq: 0 };
   }
 
-  private enqueue(env: Flight<P>, f: LinkFaults): void {
-    if (!f.reorder) {
-      const key = linkKey(env.from, env.to);
-      const last = this.lastDeliveryMs.get(key);
-      if (last !== undefined && last > env.deliverAtMs) {
-        env.deliverAtMs = last;
-        env.atMs = last;
+  private enqueue(env: Flight<P>, link: LinkState): void {
+    if (!link.faults.reorder) {
+      if (link.lastDeliveryMs > env.deliverAtMs) {
+        env.deliverAtMs = link.lastDeliveryMs;
+        env.atMs = link.lastDeliveryMs;
       }
-      this.lastDeliveryMs.set(key, env.deliverAtMs);
+      link.lastDeliveryMs = env.deliverAtMs;
     }
     this.observer?.('sent', env);
     this.flying.set(env.id, env);

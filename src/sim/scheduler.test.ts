@@ -53,7 +53,7 @@ const ids = ['a', 'b', 'c'];
 const peersOf = (id: string) => ids.filter((x) => x !== id);
 
 function syncWorld(seed: number) {
-  const w = new World<Msg, string>({ seed, network: { jitterMs: 20, reorder: true }, describe: (m) => String(m.n) });
+  const w = new World<Msg, string>({ seed, network: { jitterMs: 20, reorder: true }, fingerprint: (m) => m.n });
   const actors = ids.map((id) => new Echo(id, peersOf(id)));
   for (const a of actors) w.addActor(a);
   return { w, actors };
@@ -143,7 +143,7 @@ describe('World (lock-step scheduler)', () => {
   it('async actors that finish in any order give the same trace as synchronous ones', async () => {
     const { w } = syncWorld(9);
     w.runUntil(3000);
-    const slow = new World<Msg, string>({ seed: 9, network: { jitterMs: 20, reorder: true }, describe: (m) => String(m.n) });
+    const slow = new World<Msg, string>({ seed: 9, network: { jitterMs: 20, reorder: true }, fingerprint: (m) => m.n });
     // c answers first, a last: the reverse of registration order.
     ids.forEach((id, i) => slow.addActor(new SlowEcho(id, peersOf(id), 3 - i)));
     await slow.runUntilAsync(3000);

@@ -57,7 +57,15 @@ export interface WorldOptions<P> {
   trace?: TraceOptions;
   /** Virtual time between an actor's timer ticks; DESIGN.md §3 uses 100 ms. */
   tickIntervalMs?: number;
-  /** A short text for an envelope's payload in the trace (and so in its hash). */
+  /**
+   * A canonical 32-bit fingerprint of a payload, covered by the trace hash so that two runs
+   * sending different contents differ. Without it only routing and timing are hashed.
+   */
+  fingerprint?: (payload: P) => number;
+  /**
+   * A one-line text for a payload, put in each send event's `detail` (and so covered by the hash).
+   * Costs a string per message; leave it out where speed matters and the text is not shown.
+   */
   describe?: (payload: P) => string;
 }
 
@@ -77,6 +85,8 @@ type QueuedEvent<C> = Timed &
 
 interface ActorSlot<P, C> {
   actor: Actor<P, C>;
+  /** Registration rank: batches run and outputs leave in this order. */
+  rank: number;
   up: boolean;
   /** Bumped when ticks are rescheduled, so stale tick events are ignored. */
   generation: number;
@@ -93,10 +103,13 @@ export class World<P, C = never> {
   private readonly slots = new Map<ActorId, ActorSlot<P, C>>();
   /** Registration order: the fixed order of batches and output flushes. */
   private order: ActorSlot<P, C>[] = [];
+  private readonly fingerprint: ((payload: P) => number) | undefined;
   private readonly describe: ((payload: P) => string) | undefined;
   private readonly stepListeners: Array<() => void> = [];
   private readonly due: Envelope<P>[] = [];
   private readonly dueEvents: QueuedEvent<C>[] = [];
+  private readonly active: ActorSlot<P, C>[] = [];
+  private nextRank = 0;
   private stepping = false;
   private steps = 0;
 
@@ -104,6 +117,7 @@ export class World<P, C = never> {
     this.rng = new Prng(options.seed);
     this.clock = new VirtualClock();
     this.trace = new Trace(options.trace);
+    this.fingerprint = options.fingerprint;
     this.describe = options.describe;
     const interval = options.tickIntervalMs ?? 100;
     if (!(Number.isInteger(interval) && interval >= 1)) throw new Error(`world: tickIntervalMs must be a whole number >= 1, got ${interval}`);
@@ -126,8 +140,10 @@ export class World<P, C = never> {
     const now = this.clock.nowMs;
     switch (kind) {
       case 'sent': {
-        const d = this.describe ? this.describe(env.payload) : '';
-        t.record(now, 'send', env.from, env.to, env.id, env.duplicate ? `dup ${env.deliverAtMs} ${d}` : `${env.deliverAtMs} ${d}`);
+        const digest = this.fingerprint ? this.fingerprint(env.payload) : 0;
+        let detail = env.duplicate ? 'dup' : '';
+        if (this.describe) detail = env.duplicate ? `dup ${this.describe(env.payload)}` : this.describe(env.payload);
+        t.record(now, 'send', env.from, env.to, env.id, detail, env.deliverAtMs, digest, t.keepsEvents ? env.payload : undefined);
         break;
       }
       case 'dropped':
@@ -137,7 +153,7 @@ export class World<P, C = never> {
         t.record(now, 'hold', env.from, env.to, env.id, '');
         break;
       case 'released':
-        t.record(now, 'release', env.from, env.to, env.id, String(env.deliverAtMs));
+        t.record(now, 'release', env.from, env.to, env.id, '', env.deliverAtMs);
         break;
     }
   }
@@ -147,7 +163,7 @@ export class World<P, C = never> {
   addActor(actor: Actor<P, C>, options: AddActorOptions = {}): void {
     if (this.slots.has(actor.id)) throw new Error(`world: actor ${actor.id} already exists`);
     if (actor.id === '') throw new Error('world: actor id must not be empty');
-    const slot: ActorSlot<P, C> = { actor, up: true, generation: 0, batch: null };
+    const slot: ActorSlot<P, C> = { actor, rank: this.nextRank++, up: true, generation: 0, batch: null };
     this.slots.set(actor.id, slot);
     this.order.push(slot);
     if (options.ticks ?? true) {
@@ -289,16 +305,8 @@ export class World<P, C = never> {
     const t = this.nextEventMs();
     if (t === Infinity) return null;
     this.clock.advanceTo(t);
-    const active: ActorSlot<P, C>[] = [];
-    const batchOf = (id: ActorId): ActorBatch<P, C> | null => {
-      const slot = this.slots.get(id);
-      if (!slot || !slot.up) return null;
-      if (!slot.batch) {
-        slot.batch = { nowMs: t, envelopes: [], ticks: 0, commands: [] };
-        active.push(slot);
-      }
-      return slot.batch;
-    };
+    const active = this.active;
+    active.length = 0;
     const events = this.queue.popAllAt(t, this.dueEvents);
     // Control actions first, in schedule order, so a fault at t applies to t's deliveries.
     for (const ev of events) {
@@ -309,8 +317,9 @@ export class World<P, C = never> {
     }
     const due = this.due;
     this.network.takeDue(t, due);
-    for (const env of due) {
-      const b = batchOf(env.to);
+    for (let i = 0; i < due.length; i++) {
+      const env = due[i]!;
+      const b = this.batchFor(env.to, t);
       if (b) {
         this.trace.record(t, 'deliver', env.to, env.from, env.id, '');
         b.envelopes.push(env);
@@ -324,21 +333,29 @@ export class World<P, C = never> {
         const slot = this.slots.get(ev.actor);
         if (!slot || slot.generation !== ev.generation) continue;
         this.queue.push({ atMs: t + this.tickIntervalMs, seq: 0, type: 'tick', actor: ev.actor, generation: ev.generation });
-        const b = batchOf(ev.actor);
+        const b = this.batchFor(ev.actor, t);
         if (b) b.ticks++;
       } else if (ev.type === 'command') {
-        const b = batchOf(ev.actor);
+        const b = this.batchFor(ev.actor, t);
         this.trace.record(t, 'command', ev.actor, '', 0, b ? '' : 'dropped: actor down or unknown');
         if (b) b.commands.push(ev.command);
       }
     }
     events.length = 0;
     // Batches in registration order, whatever order the events came in.
-    if (active.length > 1) {
-      const rank = new Map(this.order.map((s, i) => [s, i]));
-      active.sort((a, b) => rank.get(a)! - rank.get(b)!);
-    }
+    if (active.length > 1) active.sort((a, b) => a.rank - b.rank);
     return active;
+  }
+
+  /** The batch being gathered for an actor that is up, or null (unknown or down). */
+  private batchFor(id: ActorId, t: number): ActorBatch<P, C> | null {
+    const slot = this.slots.get(id);
+    if (!slot || !slot.up) return null;
+    if (!slot.batch) {
+      slot.batch = { nowMs: t, envelopes: [], ticks: 0, commands: [] };
+      this.active.push(slot);
+    }
+    return slot.batch;
   }
 
   private flush(slot: ActorSlot<P, C>, out: ActorOutput<P>): void {

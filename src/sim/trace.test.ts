@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { hashString32 } from './prng.ts';
-import { Trace, canonicalLine } from './trace.ts';
+import { TRACE_HASH_SEED, Trace, hashEvent } from './trace.ts';
 
 describe('Trace', () => {
-  it('hashes every event in order, chained over canonical lines', () => {
+  it('hashes every field of every event in order, chained', () => {
     const t = new Trace();
-    t.record(1, 'send', 'a', 'b', 7, 'MsgApp');
-    t.record(2, 'deliver', 'b', 'a', 7);
-    let h = 0x811c9dc5;
-    for (const e of t.events()) h = hashString32(canonicalLine(e), h);
+    t.record(1, 'send', 'a', 'b', 7, '', 12, 0xdead);
+    t.record(2 ** 40, 'deliver', 'b', 'a', 7);
+    let h = TRACE_HASH_SEED;
+    for (const e of t.events()) h = hashEvent(h, e);
     expect(t.hash).toBe(h.toString(16).padStart(8, '0'));
+    // Each field counts, and field boundaries count.
+    const one = (f: (x: Trace) => void) => {
+      const x = new Trace();
+      f(x);
+      return x.hash;
+    };
+    const base = one((x) => x.record(1, 'send', 'a', 'b', 7, 'd', 12, 3));
+    expect(one((x) => x.record(1, 'send', 'a', 'b', 7, 'd', 12, 4))).not.toBe(base);
+    expect(one((x) => x.record(1, 'send', 'a', 'b', 7, 'd', 13, 3))).not.toBe(base);
+    expect(one((x) => x.record(1, 'send', 'ab', '', 7, 'd', 12, 3))).not.toBe(base);
+    expect(one((x) => x.record(1 + 2 ** 32, 'send', 'a', 'b', 7, 'd', 12, 3))).not.toBe(base);
     const swapped = new Trace();
     swapped.record(2, 'deliver', 'b', 'a', 7);
     swapped.record(1, 'send', 'a', 'b', 7, 'MsgApp');

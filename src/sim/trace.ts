@@ -3,11 +3,9 @@
  * changes, crashes, restarts, partitions, and whatever else the host reports.
  *
  * Two views with different lifetimes: the hash covers EVERY event ever recorded (FNV-1a chained
- * over each event's canonical line), while the kept events are a bounded ring, so long runs stay
+ * over each event's fields in a fixed order), while the kept events are a bounded ring, so long runs stay
  * in bounded memory and two runs can still be compared exactly by hash.
  */
-import { hashString32 } from './prng.ts';
-
 export type TraceKind =
   | 'send'
   | 'deliver'
@@ -30,12 +28,18 @@ export interface TraceEvent {
   kind: TraceKind;
   /** The actor it happened to (the sender for send/drop, the receiver for deliver). */
   actor: string;
-  /** The other end of an envelope, or '' */
+  /** The other end of an envelope, or ''. */
   peer: string;
   /** The envelope id, or 0 when not about an envelope. */
   envelopeId: number;
-  /** Free text: a payload summary, a role, a reason. Part of the hash. */
+  /** A number that goes with the kind (a send's delivery time), or 0. */
+  value: number;
+  /** A canonical fingerprint of the payload (for sends), or 0. */
+  digest: number;
+  /** Free text: a role, a reason, a fault. */
   detail: string;
+  /** The payload itself, for sends (kept for inspection only; the hash covers `digest`). */
+  payload?: unknown;
 }
 
 export interface TraceOptions {
@@ -47,12 +51,46 @@ export interface TraceOptions {
 
 export type TraceListener = (event: TraceEvent) => void;
 
-const HASH_SEED = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-/** The canonical one-line form of an event that the hash covers. */
-export function canonicalLine(e: Omit<TraceEvent, 'seq'>): string {
-  return `${e.atMs}|${e.kind}|${e.actor}|${e.peer}|${e.envelopeId}|${e.detail}\n`;
+/** FNV-1a step over a whole number, as 8 little-endian bytes (exact for |n| < 2^53). */
+function mixNumber(h: number, n: number): number {
+  const lo = n >>> 0;
+  const hi = Math.floor(n / 4294967296) >>> 0;
+  h = Math.imul(h ^ (lo & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((lo >>> 8) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((lo >>> 16) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ (lo >>> 24), FNV_PRIME);
+  h = Math.imul(h ^ (hi & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((hi >>> 8) & 0xff), FNV_PRIME);
+  h = Math.imul(h ^ ((hi >>> 16) & 0xff), FNV_PRIME);
+  return Math.imul(h ^ (hi >>> 24), FNV_PRIME);
 }
+
+/** FNV-1a step over a string's UTF-16 code units, then a 0xffff terminator (so fields cannot run together). */
+function mixString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return Math.imul(h ^ 0xffff, FNV_PRIME);
+}
+
+/**
+ * One step of the chained hash: FNV-1a over the event's canonical serialization, its fields in
+ * this fixed order: atMs, kind, actor, peer, envelopeId, value, digest, detail (seq and payload
+ * are not part of it).
+ */
+export function hashEvent(h: number, e: Omit<TraceEvent, 'seq' | 'payload'>): number {
+  h = mixNumber(h, e.atMs);
+  h = mixString(h, e.kind);
+  h = mixString(h, e.actor);
+  h = mixString(h, e.peer);
+  h = mixNumber(h, e.envelopeId);
+  h = mixNumber(h, e.value);
+  h = mixNumber(h, e.digest);
+  return mixString(h, e.detail) >>> 0;
+}
+
+export const TRACE_HASH_SEED = FNV_OFFSET;
 
 export class Trace {
   private readonly capacity: number;
@@ -61,7 +99,7 @@ export class Trace {
   /** Next slot to overwrite once the ring is full. */
   private head = 0;
   private count = 0;
-  private h = HASH_SEED;
+  private h = FNV_OFFSET;
   private readonly listeners = new Set<TraceListener>();
 
   constructor(options: TraceOptions = {}) {
@@ -83,13 +121,37 @@ export class Trace {
     return this.h.toString(16).padStart(8, '0');
   }
 
-  record(atMs: number, kind: TraceKind, actor: string, peer = '', envelopeId = 0, detail = ''): void {
+  /** Whether recorded events go anywhere besides the hash (a ring or a listener). */
+  get keepsEvents(): boolean {
+    return this.capacity > 0 || this.listeners.size > 0;
+  }
+
+  record(
+    atMs: number,
+    kind: TraceKind,
+    actor: string,
+    peer = '',
+    envelopeId = 0,
+    detail = '',
+    value = 0,
+    digest = 0,
+    payload?: unknown,
+  ): void {
     if (this.hashing) {
-      this.h = hashString32(`${atMs}|${kind}|${actor}|${peer}|${envelopeId}|${detail}\n`, this.h);
+      // Inlined hashEvent (this is the hottest path of a traced run); the test keeps them equal.
+      let h = mixNumber(this.h, atMs);
+      h = mixString(h, kind);
+      h = mixString(h, actor);
+      h = mixString(h, peer);
+      h = mixNumber(h, envelopeId);
+      h = mixNumber(h, value);
+      h = mixNumber(h, digest);
+      this.h = mixString(h, detail) >>> 0;
     }
     const seq = this.count++;
     if (this.capacity === 0 && this.listeners.size === 0) return;
-    const event: TraceEvent = { seq, atMs, kind, actor, peer, envelopeId, detail };
+    const event: TraceEvent = { seq, atMs, kind, actor, peer, envelopeId, value, digest, detail };
+    if (payload !== undefined) event.payload = payload;
     if (this.capacity > 0) {
       if (this.ring.length < this.capacity) this.ring.push(event);
       else {
