@@ -211,6 +211,28 @@ describe('CheckQuorum', () => {
     expect(r.vote).toBe('3');
   });
 
+  it('a deposed leader returning from a partition learns the new term from a follower and steps down', () => {
+    {
+      // With pre-vote (or check-quorum) followers answer a stale-term append, so the old leader learns.
+      const nw = new Network(three, { preVote: true });
+      nw.campaign('1');
+      nw.isolate('1');
+      nw.campaign('2'); // 2 and 3 move on to term 2
+      expect(nw.node('2').raft.state).toBe('StateLeader');
+      const newTerm = nw.node('2').raft.term;
+      nw.recover();
+      nw.node('2').raft.trk.progress.get('1')!.probeSent = true; // keep the new leader quiet toward 1
+      nw.ignore('MsgHeartbeat');
+      // 1 still thinks it leads term 1 and sends appends; 3 answers with term 2.
+      nw.propose('1', 'stale');
+      expect(nw.node('1').raft.state).toBe('StateFollower');
+      expect(nw.node('1').raft.term).toBe(newTerm);
+      nw.recover();
+      nw.tick('2', 2);
+      expect(nw.appliedData('1')).not.toContain('stale');
+    }
+  });
+
   it('with pre-vote and check-quorum a stuck candidate rejoins without deposing the leader', () => {
     const nw = new Network(three, { checkQuorum: true, preVote: true });
     nw.campaign('1');

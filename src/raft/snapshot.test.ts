@@ -7,6 +7,7 @@ import { Network, seededRandInt } from './testNetwork.ts';
 import { MemoryStorage } from './memoryStorage.ts';
 import { RawNode } from './rawNode.ts';
 import type { Message } from './types.ts';
+import { ErrSnapshotTemporarilyUnavailable } from './errors.ts';
 
 const three = ['1', '2', '3'];
 
@@ -95,6 +96,30 @@ describe('snapshots', () => {
     expect(pr.state).toBe('StateProbe');
     expect(pr.next).toBe(12);
     expect(pr.paused).toBe(true);
+  });
+
+  it('while storage says the snapshot is temporarily unavailable, the leader waits and retries later', () => {
+    const nw = new Network(three, { record: true });
+    nw.campaign('1');
+    nw.isolate('3');
+    for (let i = 0; i < 5; i++) nw.propose('1', `v${i}`);
+    const leader = nw.member('1');
+    leader.storage.createSnapshot(6, leader.node.status().config, 'state@6');
+    leader.storage.compact(6);
+    let unavailable = true;
+    const real = leader.storage.snapshot.bind(leader.storage);
+    leader.storage.snapshot = () => {
+      if (unavailable) throw ErrSnapshotTemporarilyUnavailable;
+      return real();
+    };
+    nw.recover();
+    nw.tick('1', 2);
+    expect(nw.delivered.filter((m) => m.type === 'MsgSnap')).toEqual([]);
+    expect(nw.node('1').status().progress!['3']!.state).toBe('StateProbe');
+    unavailable = false;
+    nw.tick('1', 2);
+    expect(nw.delivered.filter((m) => m.type === 'MsgSnap').length).toBe(1);
+    expect(nw.member('3').appliedIndex).toBe(6);
   });
 
   it('a member restarts from a snapshot plus the entries after it', () => {
