@@ -18,6 +18,7 @@ import { FeedPanel } from './FeedPanel.tsx';
 import { Legend } from './Legend.tsx';
 import { handleKey, shortcuts } from './keyboard.ts';
 import { ClusterActions } from './MemberActions.tsx';
+import { tabKeys } from './tabKeys.ts';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -155,9 +156,9 @@ function Shell() {
           <Legend />
         </section>
         <aside className="side" aria-label="details">
-          <div role="tablist" className="tabs" aria-label="side panel">
+          <div role="tablist" className="tabs" aria-label="side panel" onKeyDown={tabKeys(sideTabs.map((t) => t.id), tab, (id) => store.getState().setSideTab(id), 'stab-')}>
             {sideTabs.map((t) => (
-              <button key={t.id} role="tab" type="button" id={`stab-${t.id}`} aria-selected={tab === t.id} aria-controls="side-panel" onClick={() => store.getState().setSideTab(t.id)}>
+              <button key={t.id} role="tab" type="button" id={`stab-${t.id}`} aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} aria-controls="side-panel" onClick={() => store.getState().setSideTab(t.id)}>
                 {t.label}
               </button>
             ))}

@@ -10,6 +10,7 @@ import type { MemberDetails, MemberInfo } from '../state/types.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 import { roleColor, termColor } from './colors.ts';
 import { MemberActions, ClusterActions } from './MemberActions.tsx';
+import { tabKeys } from './tabKeys.ts';
 
 const tabs: { id: InspectorTab; label: string }[] = [
   { id: 'raft', label: 'Raft' },
@@ -304,13 +305,14 @@ export function Inspector() {
         </button>
       </header>
       <MemberActions m={m} />
-      <div role="tablist" aria-label="inspector" className="tabs small">
+      <div role="tablist" aria-label="inspector" className="tabs small" onKeyDown={tabKeys(tabs.map((t) => t.id), tab, (id) => store.getState().setInspectorTab(id), 'itab-')}>
         {tabs.map((t) => (
           <button
             key={t.id}
             role="tab"
             type="button"
             aria-selected={tab === t.id}
+            tabIndex={tab === t.id ? 0 : -1}
             aria-controls="inspector-panel"
             id={`itab-${t.id}`}
             onClick={() => store.getState().setInspectorTab(t.id)}
