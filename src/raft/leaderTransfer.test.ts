@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network } from './testNetwork.ts';
 import { ErrProposalDropped } from './errors.ts';
+import { MemoryStorage } from './memoryStorage.ts';
 
 const three = ['1', '2', '3'];
 
@@ -98,6 +99,47 @@ describe('leader transfer', () => {
     nw.act('1', (n) => n.transferLeader('3'));
     expect(nw.node('1').raft.leadTransferee).toBe('3');
     expect(nw.node('1').raft.electionElapsed).toBe(0);
+  });
+
+  it('to a target that needs a snapshot first: it is sent the snapshot, catches up, then takes over', () => {
+    const nw = new Network(three, { record: true });
+    nw.campaign('1');
+    nw.isolate('3');
+    for (let i = 0; i < 5; i++) nw.propose('1', `v${i}`);
+    const leader = nw.member('1');
+    leader.storage.createSnapshot(leader.appliedIndex, leader.node.status().config, 'image');
+    leader.storage.compact(leader.appliedIndex);
+    nw.recover();
+    nw.act('1', (n) => n.transferLeader('3'));
+    nw.tick('1');
+    expect(nw.delivered.some((m) => m.type === 'MsgSnap' && m.to === '3')).toBe(true);
+    expect(nw.node('3').raft.state).toBe('StateLeader');
+    expect(nw.member('3').storage.snapshot().data).toBe('image');
+  });
+
+  it('is aborted when the target is removed from the configuration', () => {
+    const nw = new Network(three);
+    nw.campaign('1');
+    nw.isolate('3');
+    nw.propose('1', 'x');
+    nw.act('1', (n) => n.transferLeader('3'));
+    expect(nw.node('1').raft.leadTransferee).toBe('3');
+    nw.node('1').applyConfChange({ type: 'ConfChangeRemoveNode', node_id: '3', context: '' });
+    expect(nw.node('1').raft.leadTransferee).toBe('0');
+  });
+
+  it('a member outside the configuration does not campaign on MsgTimeoutNow', () => {
+    const nw = new Network(['1', '2', '3']);
+    nw.campaign('1');
+    const outsider = nw.add('4', new MemoryStorage());
+    nw.act('4', (n) =>
+      n.step({
+        type: 'MsgTimeoutNow', from: '1', to: '4', term: 1, logTerm: 0, index: 0, entries: [], commit: 0,
+        reject: false, rejectHint: 0, context: '',
+      }),
+    );
+    expect(outsider.node.raft.state).toBe('StateFollower');
+    expect(nw.node('1').raft.state).toBe('StateLeader');
   });
 
   it('a candidate ignores MsgTimeoutNow', () => {
