@@ -34,6 +34,7 @@ function memberSignature(ms: readonly MemberInfo[]): string {
 const narrated = new Set(['leader', 'crash', 'restart', 'member', 'partition', 'heal']);
 
 export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames: FrameScheduler = browserFrames): () => void {
+  if (frames === browserFrames && typeof requestAnimationFrame !== 'function') throw new Error('connectStore: no animation frames here; pass a FrameScheduler');
   let pending: PlaygroundEvent[] = [];
   let handle = 0;
   let stopped = false;
