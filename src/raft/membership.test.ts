@@ -186,6 +186,14 @@ describe('membership', () => {
     });
   });
 
+  it('removing (or demoting) the last voter is refused and changes nothing', () => {
+    const nw = new Network(['1', '2'], { learners: ['2'] });
+    const n = nw.node('1');
+    expect(() => n.applyConfChange(cc('ConfChangeRemoveNode', '1'))).toThrow(/removed all voters/);
+    expect(() => n.applyConfChange(cc('ConfChangeAddLearnerNode', '1'))).toThrow(/removed all voters/);
+    expect(n.status().config).toEqual({ voters: ['1'], learners: ['2'] });
+  });
+
   it('conf changes are validated before anything changes', () => {
     const nw = new Network(['1', '2', '3']);
     nw.campaign('1');

@@ -942,12 +942,20 @@ export class Raft {
     this.switchToConfig();
   }
 
-  /** Applies one single-step membership change; the application calls it when the entry is applied. */
+  /**
+   * Applies one single-step membership change; the application calls it when the entry is applied.
+   * Throws (changing nothing) for a change that would leave no voters.
+   */
   applyConfChange(cc: ConfChange): ConfState {
     validateConfChange(cc);
     const id = cc.node_id;
     const trk = this.trk;
     const next = this.raftLog.lastIndex() + 1;
+    const leavesVoters = cc.type === 'ConfChangeRemoveNode' || cc.type === 'ConfChangeAddLearnerNode';
+    if (leavesVoters && trk.voters.size === 1 && trk.voters.has(id)) {
+      // A configuration without voters can never elect a leader again (etcd refuses it too).
+      throw new Error(`conf change ${cc.type} ${id}: removed all voters`);
+    }
     switch (cc.type) {
       case 'ConfChangeAddNode': {
         if (trk.voters.has(id)) break;
