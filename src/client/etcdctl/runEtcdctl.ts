@@ -238,7 +238,7 @@ export async function runEtcdctl(input: string | readonly string[], env: Etcdctl
     if (e instanceof Exit) exitCode = e.code;
     else {
       // A bug must not escape into the console; show it the way Go shows a panic.
-      ctx.err(`panic: ${e instanceof Error ? e.message : String(e)}\n`);
+      ctx.err(`panic: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       exitCode = 2;
     }
   } finally {
