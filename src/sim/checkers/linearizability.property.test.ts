@@ -41,6 +41,13 @@ function responseOf(o: HistoryOperation): KvResponse {
 }
 
 describe('linearizability properties', () => {
+  // Mutations are checked twice: with the cheap checks, and by the search alone on histories
+  // whose writes were all answered (so the search finishes quickly).
+  const modes = [
+    { quickChecks: true, indeterminate: (w: { indeterminateRate: number }) => w.indeterminateRate },
+    { quickChecks: false, indeterminate: () => 0 },
+  ];
+
   it('accepts every sequential history of the reference store', () => {
     fc.assert(
       fc.property(workload(fc.constant(1)), (w) => {
@@ -63,21 +70,21 @@ describe('linearizability properties', () => {
     );
   });
 
-  it('rejects a read that returns a value nobody wrote', () => {
+  it.each(modes)('rejects a read that returns a value nobody wrote (quickChecks: $quickChecks)', (mode) => {
     fc.assert(
       fc.property(workload(fc.integer({ min: 1, max: 8 })), fc.nat(), (w, pick) => {
-        const ops = clone(simulateHistory(w).history.operations);
+        const ops = clone(simulateHistory({ ...w, indeterminateRate: mode.indeterminate(w) }).history.operations);
         const reads = okOps(ops, 'range').filter((o) => (responseOf(o) as RangeResponse).kvs.length > 0);
         fc.pre(reads.length > 0);
         const victim = responseOf(reads[pick % reads.length]!) as RangeResponse;
         victim.kvs[0]!.value = 'never written';
-        expect(checkLinearizability(ops).result).toBe('illegal');
+        expect(checkLinearizability(ops, { quickChecks: mode.quickChecks }).result).toBe('illegal');
       }),
       fcParams,
     );
   });
 
-  it('rejects a read that misses a key it must see or sees one more', () => {
+  it.each(modes)('rejects a read that misses a key it must see or sees one more (quickChecks: $quickChecks)', (mode) => {
     fc.assert(
       // Only with every write answered: then each revision's key space is fixed by the answers.
       // (An unanswered delete could otherwise explain a missing key in some other order.)
@@ -90,16 +97,16 @@ describe('linearizability properties', () => {
         if (victim.kvs.length > 0) victim.kvs.pop();
         else victim.kvs.push({ key: 'k/00', value: 'ghost', create_revision: 1, mod_revision: 1, version: 1, lease: '0' });
         victim.count = victim.kvs.length;
-        expect(checkLinearizability(ops).result).toBe('illegal');
+        expect(checkLinearizability(ops, { quickChecks: mode.quickChecks }).result).toBe('illegal');
       }),
       fcParams,
     );
   });
 
-  it('rejects a put reporting a revision no execution reaches, or one another put already created', () => {
+  it.each(modes)('rejects a put reporting a revision no execution reaches, or one another put already created (quickChecks: $quickChecks)', (mode) => {
     fc.assert(
       fc.property(workload(fc.integer({ min: 1, max: 8 })), fc.nat(), fc.boolean(), (w, pick, duplicate) => {
-        const ops = clone(simulateHistory(w).history.operations);
+        const ops = clone(simulateHistory({ ...w, indeterminateRate: mode.indeterminate(w) }).history.operations);
         const puts = okOps(ops, 'put');
         fc.pre(puts.length >= 2);
         const victim = responseOf(puts[pick % puts.length]!) as PutResponse;
@@ -109,7 +116,7 @@ describe('linearizability properties', () => {
         } else {
           victim.header.revision = ops.length + 10;
         }
-        expect(checkLinearizability(ops).result).toBe('illegal');
+        expect(checkLinearizability(ops, { quickChecks: mode.quickChecks }).result).toBe('illegal');
       }),
       fcParams,
     );

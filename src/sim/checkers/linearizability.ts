@@ -31,7 +31,8 @@
  * Not modelled: keys removed by lease expiry or revoke (no client operation explains them),
  * and the content of historical reads (`revision` > 0), whose header revision is still checked.
  */
-import { initialModelState, showBytes, showKv, statesEqual, step, type ModelState } from './kvModel.ts';
+import { initialModelState, isReadOnly, showBytes, showKv, statesEqual, step, type ModelState } from './kvModel.ts';
+import { createdRevision, pinUnansweredWrites, quickRefutation, type Refutation } from './revisionFacts.ts';
 import type { HistoryOperation, KeyValue, KvRequest, KvResponse } from './types.ts';
 
 export interface LinearizabilityOptions {
@@ -39,12 +40,22 @@ export interface LinearizabilityOptions {
   now?: () => number;
   /** Give up with `unknown` after this many ms of `now()`. Default: no budget. */
   timeoutMs?: number;
+  /**
+   * Run the cheap necessary conditions (revisionFacts.ts) before searching. Default true;
+   * false only to exercise the search itself in tests.
+   */
+  quickChecks?: boolean;
   /** The store before the history: revision (default 1) and live keys (default none). */
   initialRevision?: number;
   initialKvs?: KeyValue[];
 }
 
 export interface Explanation {
+  /**
+   * 'search': the exhaustive search found no order (the fields below describe its deepest dead
+   * end); otherwise a necessary condition failed before searching (see revisionFacts.ts).
+   */
+  kind: 'search' | Refutation['kind'];
   /** A few sentences in plain words. */
   text: string;
   /** How many operations were linearized at the deepest point the search reached. */
@@ -89,6 +100,13 @@ interface Op {
   response: KvResponse | undefined;
   /** Header revision of an ok response; -1 when indeterminate. */
   rev: number;
+  /**
+   * The revision this operation creates (a write) or sits at (a no-op), when known: from the
+   * answer, or from a pin for an unanswered write; -1 for an unanswered write nobody observed.
+   */
+  target: number;
+  /** True when `target` is a revision this operation creates. */
+  creates: boolean;
   record: HistoryOperation;
 }
 
@@ -156,10 +174,9 @@ function validate(ops: readonly HistoryOperation[]): void {
   }
 }
 
+/** An unanswered operation that cannot change anything tells nothing either way. */
 function isIndeterminateRead(o: HistoryOperation): boolean {
-  if (o.outcome.status !== 'indeterminate') return false;
-  if (o.op.type === 'range') return true;
-  return false;
+  return o.outcome.status === 'indeterminate' && isReadOnly(o.op);
 }
 
 /** Checks a whole history. Throws on malformed input; never answers `ok` for a history it did not finish checking. */
@@ -172,14 +189,39 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
   const answered = relevant.filter((o) => o.outcome.status === 'ok').sort((a, b) => a.callMs - b.callMs || a.id - b.id);
   const unanswered = relevant.filter((o) => o.outcome.status !== 'ok');
   const answeredWords = (answered.length + 31) >>> 5;
-  const toOp = (record: HistoryOperation, index: number): Op => ({
-    index,
-    id: record.id,
-    request: record.op,
-    response: record.outcome.status === 'ok' ? record.outcome.response : undefined,
-    rev: record.outcome.status === 'ok' ? record.outcome.response.header.revision : -1,
-    record,
-  });
+  const pins = pinUnansweredWrites(relevant);
+  const refuted = options.quickChecks === false ? null : quickRefutation(relevant, pins, options.initialKvs ?? [], describeOperation);
+  if (refuted) {
+    const byId = new Map(relevant.map((o) => [o.id, o]));
+    return {
+      result: 'illegal',
+      explanation: {
+        kind: refuted.kind,
+        text: refuted.text,
+        linearizedCount: 0,
+        revision: refuted.revision,
+        blockingOperationId: refuted.operationIds.at(-1) ?? null,
+        candidates: [],
+        recentWrites: [],
+        operations: refuted.operationIds.map((id) => byId.get(id)!),
+      },
+    };
+  }
+  const toOp = (record: HistoryOperation, index: number): Op => {
+    const answered = record.outcome.status === 'ok';
+    const rev = answered ? (record.outcome as { response: KvResponse }).response.header.revision : -1;
+    const pin = pins.get(record.id);
+    return {
+      index,
+      id: record.id,
+      request: record.op,
+      response: answered ? (record.outcome as { response: KvResponse }).response : undefined,
+      rev,
+      target: answered ? rev : (pin ?? -1),
+      creates: answered ? createdRevision(record) : pin !== undefined,
+      record,
+    };
+  };
   const ops: Op[] = [...answered.map((r, i) => toOp(r, i)), ...unanswered.map((r, j) => toOp(r, answeredWords * 32 + j))];
 
   // The entry list: calls before returns at equal times (touching intervals count as concurrent).
@@ -291,16 +333,14 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
   const linearize = (e: Entry): void => {
     lift(e);
     setBit(e.op.index);
-    if (e.op.rev >= 0) {
-      determinateDone++;
-      pendingByNeed[needOf(e.op)]!--;
-    }
+    if (e.op.rev >= 0) determinateDone++;
+    if (e.op.target >= 0) pendingByNeed[needOf(e.op)]!--;
   };
   const undo = (e: Entry): void => {
     unlift(e);
     clearBit(e.op.index);
-    if (e.op.rev >= 0) {
-      determinateDone--;
+    if (e.op.rev >= 0) determinateDone--;
+    if (e.op.target >= 0) {
       const need = needOf(e.op);
       pendingByNeed[need]!++;
       if (need < lowestNeed) lowestNeed = need;
@@ -356,7 +396,8 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     );
     if (d.recentWrites.length) lines.push(`Its last writes: ${d.recentWrites.map((id) => describeOperation(byId.get(id)!)).join('; ')}.`);
     if (d.stranded) {
-      lines.push(`Operation ${describeOperation(d.stranded.record)} answered with revision ${d.stranded.rev}, but it cannot take effect before the operations above, which leave the store at revision ${d.state.rev}; revisions never go back.`);
+      const claim = d.stranded.rev >= 0 ? `answered with revision ${d.stranded.rev}` : `was seen by a read to have created revision ${d.stranded.target}`;
+      lines.push(`Operation ${describeOperation(d.stranded.record)} ${claim}, but it cannot take effect before the operations above, which leave the store at revision ${d.state.rev}; revisions never go back.`);
     } else if (d.blocking) {
       lines.push(`Operation ${describeOperation(d.blocking.record)} returned, so it must take effect before anything called later, but none of the pending operations can go next:`);
     } else {
@@ -364,6 +405,7 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     }
     if (!d.stranded) for (const c of candidates) lines.push(`  ${describeOperation(byId.get(c.operationId)!)}: ${c.reason}.`);
     return {
+      kind: 'search',
       text: lines.join('\n'),
       linearizedCount: d.depth,
       revision: d.state.rev,
@@ -374,22 +416,28 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     };
   };
 
-  // Revisions only grow, so an operation that answered with revision r needs the store at
-  // revision r (a read or no-op) or r - 1 (a write) when it takes effect; once the store is past
-  // that, the branch is dead. Counting unlinearized operations by that latest possible revision
-  // finds dead branches at once instead of after the operation's return. For a delete or txn we
-  // do not know in advance whether it wrote, so r (the later bound) is used.
-  const needOf = (o: Op): number => (o.request.type === 'put' ? o.rev - 1 : o.rev);
+  // Revisions only grow, and every operation with a known target must run with the store at
+  // one revision: target - 1 if it creates its target, target if it changed nothing. Once the
+  // store is past that, the branch is dead; counting the pending operations by that revision
+  // finds such dead branches at once instead of at the operation's return.
+  const needOf = (o: Op): number => (o.creates ? o.target - 1 : o.target);
   let maxNeed = 0;
-  for (const o of ops) if (o.rev >= 0) maxNeed = Math.max(maxNeed, needOf(o));
+  for (const o of ops) if (o.target >= 0) maxNeed = Math.max(maxNeed, needOf(o));
   const pendingByNeed = new Int32Array(maxNeed + 2);
   const opsByNeed = new Map<number, Op[]>();
+  // Who creates each revision: when a revision has a known creator, no other write may take it.
+  const creatorsOf = new Map<number, Op[]>();
   for (const o of ops) {
-    if (o.rev < 0) continue;
+    if (o.target < 0) continue;
     pendingByNeed[needOf(o)]!++;
     const list = opsByNeed.get(needOf(o));
     if (list) list.push(o);
     else opsByNeed.set(needOf(o), [o]);
+    if (o.creates) {
+      const c = creatorsOf.get(o.target);
+      if (c) c.push(o);
+      else creatorsOf.set(o.target, [o]);
+    }
   }
   let lowestNeed = 0;
   const lowestPendingNeed = (): number => {
@@ -402,35 +450,49 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
   const deadline = now && options.timeoutMs !== undefined ? now() + options.timeoutMs : Infinity;
   let steps = 0;
 
-  /** Links an ok, state-preserving, valid operation at once (see the pruning rule above). */
+  /**
+   * Linearizes at once every answered, state-preserving operation valid here (see the pruning
+   * rule above). One forward pass suffices: the state does not change, so an operation refused
+   * stays refused, and lifting an operation's return lets later calls into the frontier, which
+   * the pass then reaches.
+   */
   const absorb = (): Entry[] => {
     const absorbed: Entry[] = [];
-    let again = true;
-    while (again) {
-      again = false;
-      for (let e = head.next; e && e.isCall; e = e.next) {
-        if (e.op.rev !== state.rev) continue;
+    let e = head.next;
+    while (e && e.isCall) {
+      if (e.op.rev === state.rev && !e.op.creates) {
         const r = step(state, e.op.request, e.op.response);
         if (r.ok && r.state === state) {
+          const before = e.prev!;
           linearize(e);
           absorbed.push(e);
-          again = true;
-          break;
+          e = before.next;
+          continue;
         }
       }
+      e = e.next;
     }
     depth += absorbed.length;
     return absorbed;
   };
 
+  /**
+   * The operations that may take effect next. If some operation is known to create the next
+   * revision, only it can (any other write would take that revision). Otherwise the next
+   * revision, if any, was created by an unanswered write nobody observed: try each of those.
+   */
   const candidatesHere = (): Entry[] => {
-    const determinate: Entry[] = [];
-    const maybe: Entry[] = [];
-    for (let e = head.next; e && e.isCall; e = e.next) {
-      if (e.op.rev < 0) maybe.push(e);
-      else if (e.op.rev === state.rev + 1) determinate.push(e);
+    const next = state.rev + 1;
+    const known = creatorsOf.get(next);
+    const out: Entry[] = [];
+    if (known) {
+      for (let e = head.next; e && e.isCall; e = e.next) if (e.op.target === next && e.op.creates) out.push(e);
+      return out;
     }
-    return determinate.concat(maybe);
+    for (let e = head.next; e && e.isCall; e = e.next) if (e.op.target < 0) out.push(e);
+    // Most recently called first: a request that timed out long ago is the less likely one to
+    // land now. Only the order of trying changes; every candidate is still tried.
+    return out.reverse();
   };
 
   // Enter the initial configuration.
@@ -469,7 +531,8 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     while (f.nextCandidate < f.candidates.length) {
       const e = f.candidates[f.nextCandidate++]!;
       const r = step(state, e.op.request, e.op.response);
-      if (!r.ok) continue;
+      // An unanswered write that changes nothing here is the same as not applying it.
+      if (!r.ok || r.state === state) continue;
       f.chosen = e;
       linearize(e);
       depth++;
