@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Inflights } from './inflights.ts';
 import { Progress } from './progress.ts';
+import { ProgressTracker } from './tracker.ts';
 import { Network } from './testNetwork.ts';
 
 describe('Inflights', () => {
@@ -74,6 +75,49 @@ describe('Progress', () => {
     expect(pr.maybeUpdate(3)).toBe(false);
     expect(pr.match).toBe(5);
     expect(pr.next).toBe(6);
+  });
+});
+
+describe('ProgressTracker quorum', () => {
+  function tracker(matches: Record<string, number>, learners: Record<string, number> = {}): ProgressTracker {
+    const t = new ProgressTracker(4);
+    for (const [id, m] of Object.entries(matches)) {
+      t.voters.add(id);
+      const pr = new Progress(m + 1, 4, false);
+      pr.match = m;
+      t.progress.set(id, pr);
+    }
+    for (const [id, m] of Object.entries(learners)) {
+      t.learners.add(id);
+      const pr = new Progress(m + 1, 4, true);
+      pr.match = m;
+      t.progress.set(id, pr);
+    }
+    t.configChanged();
+    return t;
+  }
+
+  it('committed() is the highest index a majority of voters hold; learners do not count', () => {
+    expect(tracker({ 1: 7 }).committed()).toBe(7);
+    expect(tracker({ 1: 5, 2: 3, 3: 9 }).committed()).toBe(5);
+    expect(tracker({ 1: 5, 2: 3, 3: 9, 4: 1 }).committed()).toBe(3);
+    expect(tracker({ 1: 2, 2: 8, 3: 8, 4: 1, 5: 6 }).committed()).toBe(6);
+    expect(tracker({ 1: 9, 2: 0, 3: 0 }, { 4: 9, 5: 9 }).committed()).toBe(0);
+  });
+
+  it('votes: won with a majority, lost when a majority refused, pending otherwise', () => {
+    const t = tracker({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }, { 6: 0 });
+    t.recordVote('1', true);
+    t.recordVote('6', true); // a learner's vote is not counted
+    t.recordVote('2', true);
+    expect(t.tallyVotes().result).toBe('VotePending');
+    t.recordVote('3', false);
+    t.recordVote('4', false);
+    expect(t.tallyVotes()).toEqual({ granted: 2, rejected: 2, result: 'VotePending' });
+    t.recordVote('5', false);
+    expect(t.tallyVotes().result).toBe('VoteLost');
+    t.recordVote('5', true); // only the first answer counts
+    expect(t.tallyVotes().result).toBe('VoteLost');
   });
 });
 

@@ -65,8 +65,16 @@ export class ProgressTracker {
     if (n === 0) return Number.MAX_SAFE_INTEGER; // an empty config commits anything (etcd's convention)
     const m = this.matchScratch;
     m.length = n;
-    for (let i = 0; i < n; i++) m[i] = this.progress.get(this.voterIds[i]!)!.match;
-    m.sort((a, b) => b - a);
+    // Insertion sort, descending: clusters are a handful of voters and this runs on every ack.
+    for (let i = 0; i < n; i++) {
+      const v = this.progress.get(this.voterIds[i]!)!.match;
+      let j = i;
+      while (j > 0 && m[j - 1]! < v) {
+        m[j] = m[j - 1]!;
+        j--;
+      }
+      m[j] = v;
+    }
     return m[this.quorum() - 1]!;
   }
 
