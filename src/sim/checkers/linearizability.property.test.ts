@@ -25,6 +25,7 @@ const workload = (clients: fc.Arbitrary<number>) =>
     indeterminateRate: fc.constantFrom(0, 0, 0.05, 0.15),
     failureRate: fc.constantFrom(0, 0.05),
     latencyMs: fc.integer({ min: 1, max: 30 }),
+    valueSpace: fc.constantFrom(undefined, 2, 5),
   });
 
 function clone(ops: HistoryOperation[]): HistoryOperation[] {

@@ -19,14 +19,25 @@
  * concurrent candidates nearly all are rejected by one integer comparison, and the search only
  * branches on indeterminate writes.
  *
- * One more pruning rule, which loses no solution: an operation that answered ok and changes
- * nothing (a read, a no-op delete or read-only txn) and is valid in the current state is
- * linearized at once. Moving it earlier to "now" keeps every other operation's state and every
- * real-time constraint (its call has already happened; nothing after it is delayed).
+ * Further rules, none of which loses a valid order:
+ * - An operation that answered ok and changes nothing (a read, a no-op delete or read-only txn)
+ *   and is valid in the current state is linearized at once. Moving it earlier to "now" keeps
+ *   every other operation's state and every real-time constraint (its call has already
+ *   happened; nothing after it is delayed).
+ * - Every answer says whether the operation created its revision (revisionFacts.ts), and an
+ *   unanswered write whose unique value was read is pinned to the revision the read showed.
+ *   When the next revision has such a known creator, only that creator is tried; otherwise the
+ *   next revision came from an unanswered write nobody observed, and each of those is tried
+ *   (newest call first). Once the store passes the revision an unlinearized known operation
+ *   needs, the branch is cut at once.
+ * - Before searching, cheap necessary conditions (one creator per revision; revisions respect
+ *   real time; values read were written, at the revision their only writer created) report the
+ *   common bugs immediately with a pointed explanation, even when unanswered writes would make
+ *   the search long.
  *
- * Indeterminate operations (no answer) have return time +infinity: each may be linearized at any
- * point after its call or never; the search succeeds once every operation that returned is
- * linearized. Failed operations (definitely not applied) and unanswered reads are ignored.
+ * Cost: with every write answered the search is close to linear. Unanswered writes that nobody
+ * observed make it branch at the revisions they may have created; proving a violation then may
+ * need the whole tree, which is what the time budget is for (the answer is then `unknown`).
  *
  * Not modelled: keys removed by lease expiry or revoke (no client operation explains them),
  * and the content of historical reads (`revision` > 0), whose header revision is still checked.

@@ -44,6 +44,11 @@ export interface SimulationOptions {
   /** Upper bound of each half of an operation's interval (call→effect, effect→return). */
   latencyMs?: number;
   watchers?: number;
+  /**
+   * Draw put values from this many distinct values instead of making every value unique
+   * (repeated values make unanswered writes harder to place, as in real workloads).
+   */
+  valueSpace?: number;
 }
 
 export interface SimulatedRun {
@@ -146,11 +151,12 @@ export function simulateHistory(options: SimulationOptions): SimulatedRun {
   const operations: HistoryOperation[] = [];
   const lastSeenMod = new Map<string, number>();
   let valueCounter = 0;
+  const nextValue = (): string => (options.valueSpace ? `v${int(options.valueSpace)}` : `v${valueCounter++}`);
 
   const newRequest = (): KvRequest => {
     const key = keyName(int(options.keys));
     const roll = rand();
-    if (roll < 0.35) return { type: 'put', request: { key, value: `v${valueCounter++}`, ...(rand() < 0.2 ? { prev_kv: true } : {}) } };
+    if (roll < 0.35) return { type: 'put', request: { key, value: nextValue(), ...(rand() < 0.2 ? { prev_kv: true } : {}) } };
     if (roll < 0.6) return { type: 'range', request: { key } };
     if (roll < 0.7) {
       const prefix = key.slice(0, 3);
@@ -161,7 +167,7 @@ export function simulateHistory(options: SimulationOptions): SimulatedRun {
       type: 'txn',
       request: {
         compare: [{ target: 'MOD', result: 'EQUAL', key, mod_revision: lastSeenMod.get(key) ?? 0 }],
-        success: [{ request_put: { key, value: `v${valueCounter++}` } }],
+        success: [{ request_put: { key, value: nextValue() } }],
         failure: [{ request_range: { key } }],
       },
     };
