@@ -197,7 +197,10 @@ const watch: CompatStep[] = [
   { line: 'watch w --prefix --rev=3 --prev-kv -w fields', streamMs: 700 },
   { line: 'watch w1 w3 --rev=2', streamMs: 700 },
   { line: 'watch w1 --rev=2 --hex', streamMs: 700 },
-  { line: 'watch' },
+  { line: 'watch live', streamMs: 1500, during: ['put live 1', 'put live 2', 'del live'] },
+  { line: 'watch live --prev-kv -w json', streamMs: 1500, during: ['put live 3', 'del live'] },
+  { line: 'watch liv --prefix -w fields', streamMs: 1500, during: ['put live2 x'] },
+  { line: 'watch', streamMs: 1500, during: [] },
   { line: 'watch w1 w2 --prefix' },
   { line: 'watch w1 --progress-notify' },
   { line: 'watch w1 --rev=abc' },
@@ -392,6 +395,26 @@ const leaderMoves = L(`
   move-leader $ME
   move-leader $ME -w json
 `);
+
+/**
+ * Run against clusters started with --quota-backend-bytes=100000: filling the backend raises
+ * the NOSPACE alarm, which these lines list, check and disarm.
+ */
+export const alarmScript: CompatStep[] = [
+  // How many puts fill the backend depends on its commit timing, so these are not compared.
+  ...Array.from({ length: 16 }, (_, i) => ({ line: `put big${i} ${'x'.repeat(20000)}`, setup: true })),
+  ...L(`
+  alarm list
+  alarm list -w json
+  alarm list -w table
+  endpoint health
+  put small 1
+  get small
+  alarm disarm
+  alarm list
+  alarm disarm -w json
+  `),
+];
 
 export const compatScript: CompatStep[] = [
   ...watch,

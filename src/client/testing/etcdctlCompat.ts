@@ -24,7 +24,16 @@ export interface CompatStep {
   stdin?: string;
   /** Streaming commands (watch, keep-alive): interrupt after this many ms, as Ctrl+C does. */
   streamMs?: number;
+  /**
+   * Lines run (on the same side, output discarded) while a streaming step is running, starting
+   * DURING_DELAY_MS after it, so that a watch sees live events.
+   */
+  during?: string[];
+  /** Run, but leave out of the comparison (setup whose outcome depends on timing). */
+  setup?: boolean;
 }
+
+const DURING_DELAY_MS = 400;
 
 export interface CompatTarget {
   /** Client endpoints as etcdctl is given them (host:port). */
@@ -60,6 +69,18 @@ function argvOf(step: CompatStep, t: CompatTarget, vars: ScriptVars): string[] {
   const words = shellWords(line);
   if (!words.ok) throw new Error(`bad script line ${step.line}: ${words.error}`);
   return words.argv;
+}
+
+/** Runs `step.during` lines after a delay, while the streaming step itself runs. */
+async function alongside<T>(
+  step: CompatStep,
+  main: Promise<T>,
+  runLine: (s: CompatStep) => Promise<unknown>,
+): Promise<T> {
+  if (!step.during) return main;
+  await new Promise((r) => setTimeout(r, DURING_DELAY_MS));
+  for (const line of step.during) await runLine({ line });
+  return main;
 }
 
 /** Runs a step through the real etcdctl binary. */
@@ -132,7 +153,7 @@ export class Normalizer {
     if (/hashkv|snapshot status/.test(step.line)) x = x.replace(/\b\d{5,10}\b|\b[0-9a-f]{8}\b/g, '<HASH>');
     if (/member (list|add)/.test(step.line)) x = sortMembers(x);
     // Tables whose cells were normalized have lost their column widths; compare them loosely.
-    if (/endpoint|snapshot status/.test(step.line) && x.startsWith('+')) {
+    if (x.startsWith('+') && /<(ID|EP|PEER|SIZE|DUR|HASH|IDX)/.test(x)) {
       x = x.replace(/-+/g, '-').replace(/ {2,}/g, ' ');
     }
     return x;
@@ -177,7 +198,8 @@ export interface Mismatch {
 
 /** A readable report of one mismatch: the line, then each differing stream. */
 export function describeMismatch(m: Mismatch): string {
-  const parts = [`#${m.index} etcdctl ${m.line}`];
+  const shown = m.line.length > 200 ? m.line.slice(0, 200) + '...' : m.line;
+  const parts = [`#${m.index} etcdctl ${shown}`];
   if (m.expected.exitCode !== m.actual.exitCode) parts.push(`  exit code: etcdctl ${m.expected.exitCode}, ours ${m.actual.exitCode}`);
   for (const s of ['stdout', 'stderr'] as const) {
     if (m.expected[s] !== m.actual[s]) {
@@ -213,7 +235,7 @@ export async function compareScript(
     const res: StepOutcome[] = [];
     const vars: ScriptVars = new Map();
     for (const s of steps) {
-      const o = await runRealEtcdctl(s, real, vars);
+      const o = await alongside(s, runRealEtcdctl(s, real, vars), (d) => runRealEtcdctl(d, real, vars));
       learn(vars, o.stdout);
       res.push(o);
     }
@@ -223,7 +245,9 @@ export async function compareScript(
     const res: StepOutcome[] = [];
     const vars: ScriptVars = new Map();
     for (const s of steps) {
-      const o = await runOurEtcdctl(s, ours, clientFor, files, vars);
+      const o = await alongside(s, runOurEtcdctl(s, ours, clientFor, files, vars), (d) =>
+        runOurEtcdctl(d, ours, clientFor, files, vars),
+      );
       learn(vars, o.stdout);
       res.push(o);
     }
@@ -234,11 +258,12 @@ export async function compareScript(
   const nb = new Normalizer(ours);
   const mismatches: Mismatch[] = [];
   steps.forEach((s, i) => {
+    if (s.setup) return;
     const expected = na.outcome(a[i]!);
     const actual = nb.outcome(b[i]!);
     if (expected.stdout !== actual.stdout || expected.stderr !== actual.stderr || expected.exitCode !== actual.exitCode) {
       mismatches.push({ index: i, line: s.line, expected, actual });
     }
   });
-  return { mismatches, compared: steps.length };
+  return { mismatches, compared: steps.filter((s) => !s.setup).length };
 }
