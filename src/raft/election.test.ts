@@ -170,6 +170,22 @@ describe('§5.2 leader election', () => {
     }
   });
 
+  it('messages of an older term change nothing; with check-quorum an old leader is told the term', () => {
+    for (const checkQuorum of [false, true]) {
+      const s = new MemoryStorage({ voters: ['1', '2', '3'], learners: [] });
+      s.setHardState({ term: 3, vote: '0', commit: 0 });
+      const n = new RawNode(config('2', s, { checkQuorum }));
+      n.step(newMessage({ type: 'MsgApp', from: '1', to: '2', term: 2, index: 0, logTerm: 0,
+        entries: [{ term: 2, index: 1, type: 'EntryNormal', data: 'old' }] }));
+      n.step(newMessage({ type: 'MsgVote', from: '3', to: '2', term: 2, index: 5, logTerm: 2 }));
+      expect(n.raft.raftLog.lastIndex()).toBe(0);
+      expect(n.raft.term).toBe(3);
+      expect(n.raft.vote).toBe('0');
+      const msgs = n.ready().messages.map((m) => [m.type, m.to, m.term]);
+      expect(msgs).toEqual(checkQuorum ? [['MsgAppResp', '1', 3]] : []);
+    }
+  });
+
   it('a leader that sees a higher term steps down to follower', () => {
     const nw = new Network(['1', '2', '3']);
     nw.campaign('1');

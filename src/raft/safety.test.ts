@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network, seededRandInt } from './testNetwork.ts';
 import type { NodeId } from './types.ts';
+import { describeMessage } from './describe.ts';
 
 const ids = ['1', '2', '3', '4', '5'];
 
@@ -56,11 +57,11 @@ class Checker {
   }
 }
 
-function runSeed(seed: number, steps: number): void {
+function runSeed(seed: number, steps: number, record = false): Network {
   const rand = seededRandInt(seed * 31 + 7);
   const preVote = rand(2) === 0;
   const checkQuorum = rand(2) === 0;
-  const nw = new Network(ids, { seed, preVote, checkQuorum, maxInflightMsgs: 4, maxSizePerMsg: 64 });
+  const nw = new Network(ids, { seed, preVote, checkQuorum, maxInflightMsgs: 4, maxSizePerMsg: 64, record });
   const checker = new Checker();
   const down = new Set<NodeId>();
   let proposals = 0;
@@ -104,7 +105,18 @@ function runSeed(seed: number, steps: number): void {
   expect(everywhere(), `seed ${seed}: not every member applied a final entry (replay: RAFT_SEED=${seed})`).toBe(true);
   const lastApplied = ids.map((id) => nw.member(id).appliedIndex);
   expect(new Set(lastApplied).size, `seed ${seed}: applied ${lastApplied.join(',')}`).toBe(1);
+  return nw;
 }
+
+describe('determinism', () => {
+  it('the same seed gives the same message trace; another seed a different one', () => {
+    const trace = (seed: number) => runSeed(seed, 150, true).delivered.map(describeMessage).join('\n');
+    const a = trace(11);
+    expect(a.length).toBeGreaterThan(1000);
+    expect(trace(11)).toBe(a);
+    expect(trace(12)).not.toBe(a);
+  });
+});
 
 describe('randomized safety', () => {
   const one = process.env.RAFT_SEED;
