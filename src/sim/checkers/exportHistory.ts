@@ -30,7 +30,8 @@
  * - `outcome.status`: "ok" with `response` (etcd's response message; `header.revision` is
  *   required), "failed" with `error` `{ code?, message }` (the request certainly had no effect),
  *   or "indeterminate" (no answer; it may have taken effect or not) with an optional `error`.
- *   `returnMs` is null exactly for indeterminate operations (their return is +infinity).
+ *   `returnMs` is null exactly for indeterminate operations (their return is +infinity);
+ *   they may carry `gaveUpMs`, when the client stopped waiting (informational).
  * - `watches`: one entry per watch stream: the create request, every response received with its
  *   arrival time, `closedMs` (null if still open at the end), and `resumes`, the id of the
  *   watcher this one continues after a reconnect (optional).
@@ -225,6 +226,7 @@ function checkOperation(v: unknown, path: string, ids: Set<number>): void {
   const status = out.status;
   if (status === 'indeterminate') {
     if (o.returnMs !== null) fail(`${path}.returnMs`, 'null for an indeterminate operation', o.returnMs);
+    optional(o, 'gaveUpMs', num, path);
     if (out.error !== undefined) checkError(out.error, `${path}.outcome.error`);
     return;
   }

@@ -12,10 +12,10 @@ describe('history recorder', () => {
     expect(b.settle({ code: 'InvalidArgument', message: 'etcdserver: duplicate key given in txn request' }, 13)).toBe('failed');
     expect(c.settle({ message: 'etcdserver: request timed out' }, 40)).toBe('indeterminate');
     const h = rec.history();
-    expect(h.operations.map((o) => [o.clientId, o.callMs, o.returnMs, o.outcome.status])).toEqual([
-      ['c1', 10, 20, 'ok'],
-      ['c2', 11, 13, 'failed'],
-      ['c3', 12, null, 'indeterminate'],
+    expect(h.operations.map((o) => [o.clientId, o.callMs, o.returnMs, o.outcome.status, o.gaveUpMs])).toEqual([
+      ['c1', 10, 20, 'ok', undefined],
+      ['c2', 11, 13, 'failed', undefined],
+      ['c3', 12, null, 'indeterminate', 40],
     ]);
     expect(checkLinearizability(h.operations).result).toBe('ok');
   });
@@ -31,7 +31,7 @@ describe('history recorder', () => {
     const a = rec.invoke('c1', { type: 'range', request: { key: 'k' } }, 10);
     expect(() => a.ok({ header: { revision: 1 }, kvs: [], more: false, count: 0 }, 5)).toThrow(/before its call/);
     a.ok({ header: { revision: 1 }, kvs: [], more: false, count: 0 }, 15);
-    expect(() => a.indeterminate()).toThrow(/settled twice/);
+    expect(() => a.indeterminate(20)).toThrow(/settled twice/);
     expect(() => rec.invoke('c1', { type: 'range', request: { key: 'k' } }, NaN)).toThrow(/finite/);
   });
 

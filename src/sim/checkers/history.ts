@@ -54,8 +54,11 @@ export interface OperationHandle {
   ok(response: KvResponse, timeMs: number): void;
   /** An error that proves the request was not applied. */
   fail(error: OperationError, timeMs: number): void;
-  /** No reliable answer: the request may or may not have been applied. */
-  indeterminate(error?: OperationError): void;
+  /**
+   * No reliable answer: the request may or may not have been applied. `timeMs` is when the
+   * client gave up (kept for display; for the checker the operation never returns).
+   */
+  indeterminate(timeMs: number, error?: OperationError): void;
   /** An error of unknown kind: `fail` or `indeterminate` by `classifyError`. */
   settle(error: OperationError, timeMs: number): ErrorClass;
 }
@@ -119,15 +122,16 @@ export class HistoryRecorder {
         record.returnMs = timeMs;
         record.outcome = { status: 'failed', error: { ...error } };
       },
-      indeterminate(error) {
-        settleOnce('indeterminate', null);
+      indeterminate(timeMs, error) {
+        settleOnce('indeterminate', timeMs);
         record.returnMs = null;
+        record.gaveUpMs = timeMs;
         record.outcome = error ? { status: 'indeterminate', error: { ...error } } : { status: 'indeterminate' };
       },
       settle(error, timeMs) {
         const kind = classifyError(error);
         if (kind === 'failed') this.fail(error, timeMs);
-        else this.indeterminate(error);
+        else this.indeterminate(timeMs, error);
         return kind;
       },
     };

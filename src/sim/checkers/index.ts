@@ -6,3 +6,5 @@ export { kvLogFromHistory, compareWithFinalRead, finalKvs, validateKvLog, type K
 export { checkWatchGuarantees, type WatchCheckOptions, type WatchCheckResult, type WatchViolation, type WatchGuarantee } from './watchGuarantees.ts';
 export { exportHistory, exportHistoryJson, importHistory, HISTORY_FORMAT, HISTORY_VERSION, type HistoryFile } from './exportHistory.ts';
 export { simulateHistory, seededRandom, type SimulationOptions, type SimulatedRun } from './simulatedHistory.ts';
+export { checkHistory, type HistoryCheckOptions, type HistoryCheckResult } from './checkHistory.ts';
+export { createdRevision, pinUnansweredWrites, quickRefutation, type Refutation } from './revisionFacts.ts';

@@ -56,6 +56,12 @@ export interface LinearizabilityOptions {
    * false only to exercise the search itself in tests.
    */
   quickChecks?: boolean;
+  /**
+   * Key-values the cluster reported outside the KV answers (e.g. watch events' kvs), used only
+   * to place unanswered writes (see revisionFacts.ts). A false one can make a linearizable
+   * history fail, so pass only reports that are themselves checked (checkWatchGuarantees).
+   */
+  observations?: KeyValue[];
   /** The store before the history: revision (default 1) and live keys (default none). */
   initialRevision?: number;
   initialKvs?: KeyValue[];
@@ -200,7 +206,7 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
   const answered = relevant.filter((o) => o.outcome.status === 'ok').sort((a, b) => a.callMs - b.callMs || a.id - b.id);
   const unanswered = relevant.filter((o) => o.outcome.status !== 'ok');
   const answeredWords = (answered.length + 31) >>> 5;
-  const pins = pinUnansweredWrites(relevant);
+  const pins = pinUnansweredWrites(relevant, options.observations ?? []);
   const refuted = options.quickChecks === false ? null : quickRefutation(relevant, pins, options.initialKvs ?? [], describeOperation);
   if (refuted) {
     const byId = new Map(relevant.map((o) => [o.id, o]));

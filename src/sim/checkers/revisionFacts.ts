@@ -88,9 +88,10 @@ function observedKvs(o: HistoryOperation, out: KeyValue[]): void {
 
 /**
  * For unanswered operations whose effect someone observed: operation id -> the revision it
- * created. Operations must exclude failed ones.
+ * created. Operations must exclude failed ones. `extraObservations` are key-values the cluster
+ * reported outside these operations (watch events).
  */
-export function pinUnansweredWrites(operations: readonly HistoryOperation[]): Map<number, number> {
+export function pinUnansweredWrites(operations: readonly HistoryOperation[], extraObservations: readonly KeyValue[] = []): Map<number, number> {
   const writers = new Map<string, Set<HistoryOperation>>();
   const keepsValue = new Set<string>();
   for (const o of operations) {
@@ -104,7 +105,7 @@ export function pinUnansweredWrites(operations: readonly HistoryOperation[]): Ma
     }
   }
   const pins = new Map<number, number>();
-  const kvs: KeyValue[] = [];
+  const kvs: KeyValue[] = [...extraObservations];
   for (const o of operations) observedKvs(o, kvs);
   for (const kv of kvs) {
     if (keepsValue.has(kv.key)) continue;

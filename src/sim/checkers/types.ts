@@ -188,6 +188,8 @@ export interface HistoryOperation {
   returnMs: number | null;
   op: KvRequest;
   outcome: Outcome;
+  /** For an indeterminate operation: when the client stopped waiting (display only). */
+  gaveUpMs?: number;
 }
 
 /** One response received on a watch stream, at its virtual arrival time. */
