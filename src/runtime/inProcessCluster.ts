@@ -20,7 +20,7 @@ import type { Id64 } from '../server/api.ts';
 import { computeMemberId } from '../server/ids.ts';
 import { defaultMemberSettings, validateSettings, type MemberSettings } from '../server/settings.ts';
 import type { EtcdMember } from '../server/member.ts';
-import { MemberActor } from './memberActor.ts';
+import { MemberActor, type MemberActorOptions } from './memberActor.ts';
 import { describePayload, type WirePayload } from './memberWire.ts';
 import type { ClientCommand, ClientHooks, ClientHost } from './clusterTypes.ts';
 import { PlaygroundClient, type PlaygroundClientOptions } from './playgroundClient.ts';
@@ -39,7 +39,24 @@ export interface InProcessClusterOptions {
   trace?: TraceOptions;
   /** Unix time (ms) that virtual time 0 stands for: member IDs of runtime adds and lease IDs use it. */
   epochMs?: number;
+  /**
+   * Builds the actor that hosts a member (default: the in-process MemberActor). The browser
+   * passes one that runs the member in a Web Worker; `rng` is the member's seeded stream, which
+   * such an actor must keep in step with its remote copy so both hosts draw the same numbers.
+   */
+  memberActorFactory?: MemberActorFactory;
 }
+
+/** What the cluster needs from a member's host actor; `member` is null when the member lives elsewhere. */
+export type HostedMemberActor = Actor<WirePayload, never> & {
+  readonly id: string;
+  readonly memberId: Id64;
+  readonly member: EtcdMember | null;
+  start(nowMs: number): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export type MemberActorFactory = (opts: MemberActorOptions, ctx: { rng: Prng }) => HostedMemberActor;
 
 class ClientActor implements Actor<WirePayload, ClientCommand> {
   constructor(
@@ -65,7 +82,8 @@ export class InProcessCluster implements ClientHost {
   readonly clusterToken: string;
   readonly epochMs: number;
   private readonly storageFactory: StorageFactory;
-  private readonly actors = new Map<string, MemberActor>();
+  private readonly actors = new Map<string, HostedMemberActor>();
+  private readonly memberActorFactory: MemberActorFactory | undefined;
   private readonly nameById = new Map<Id64, string>();
   private readonly clients = new Map<string, ClientActor>();
   private readonly rng: Prng;
@@ -82,6 +100,7 @@ export class InProcessCluster implements ClientHost {
     this.clusterToken = opts.clusterToken ?? 'etcd-cluster';
     this.epochMs = opts.epochMs ?? 1_700_000_000_000;
     this.storageFactory = opts.storageFactory;
+    this.memberActorFactory = opts.memberActorFactory;
     this.autoRun = opts.autoRun ?? true;
     this.rng = new Prng(seed).fork('cluster');
     this.clusterKey = `${this.clusterToken}-${String(seed)}`;
@@ -120,7 +139,7 @@ export class InProcessCluster implements ClientHost {
     if (this.actors.has(name)) throw new Error(`member ${name} already exists`);
     const memberRng = this.rng.fork(`member:${name}`);
     const urls = InProcessCluster.urlsOf(name);
-    const actor = new MemberActor({
+    const actorOpts: MemberActorOptions = {
       name,
       id,
       clusterKey: this.clusterKey,
@@ -139,7 +158,8 @@ export class InProcessCluster implements ClientHost {
         clusterToken: this.clusterToken,
         initialCluster: 'bootstrap' in mode ? mode.bootstrap : undefined,
       }),
-    });
+    };
+    const actor = this.memberActorFactory ? this.memberActorFactory(actorOpts, { rng: memberRng }) : new MemberActor(actorOpts);
     this.nameById.set(id, name);
     this.actors.set(name, actor);
     await actor.start(this.world.nowMs);
