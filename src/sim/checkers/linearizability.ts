@@ -343,6 +343,8 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     chosen: Entry | null;
     /** A determinate operation this configuration can no longer fit in, if any. */
     stranded: Op | null;
+    /** Candidate op id -> the operation that choosing it left behind (for the explanation). */
+    strandedBy: Map<number, Op> | null;
   }
   const stack: Frame[] = [];
   let state = initialModelState(options.initialRevision ?? 1, options.initialKvs ?? []);
@@ -372,11 +374,18 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     blocking: Op | null;
     recentWrites: number[];
     stranded: Op | null;
+    strandedBy: Map<number, Op> | null;
+    /**
+     * How far it got, for picking the most telling dead end: a stranded configuration counts
+     * as its parent (the place where the stranded operation last could go) minus a half, so
+     * that the parent's own dead end, which names the real conflict, wins when it is reached.
+     */
+    score: number;
   }
   let best: DeadEnd | null = null;
   let depth = 0;
 
-  const captureDeadEnd = (stranded: Op | null): DeadEnd => {
+  const captureDeadEnd = (stranded: Op | null, score: number, strandedBy: Map<number, Op> | null): DeadEnd => {
     const frontier: Op[] = [];
     let blocking: Op | null = null;
     for (let e = head.next; e; e = e.next) {
@@ -391,18 +400,23 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
       const c = stack[i]!.chosen;
       if (c) recentWrites.unshift(c.op.id);
     }
-    return { depth, state, frontier, blocking, recentWrites, stranded };
+    return { depth, state, frontier, blocking, recentWrites, stranded, strandedBy: strandedBy && new Map(strandedBy), score };
   };
 
   const render = (d: DeadEnd): Explanation => {
     const candidates = d.frontier.map((o) => {
       const r = step(d.state, o.request, o.response);
       let reason: string;
+      const left = d.strandedBy?.get(o.id);
       if (!r.ok) reason = r.reason;
-      else reason = `it ${o.rev < 0 ? 'may' : 'can'} take effect here, but no continuation after it works`;
+      else if (left) {
+        const claim = left.rev >= 0 ? `answered with revision ${left.rev}` : `was seen to have created revision ${left.target}`;
+        reason = `it ${o.rev < 0 ? 'may' : 'can'} take effect here, but then #${left.id} (which ${claim}) can no longer take effect, since revisions never go back`;
+      } else reason = `it ${o.rev < 0 ? 'may' : 'can'} take effect here, but no continuation after it works`;
       return { operationId: o.id, reason };
     });
     const involvedIds = new Set<number>([...d.recentWrites, ...candidates.map((c) => c.operationId)]);
+    for (const o of d.strandedBy?.values() ?? []) involvedIds.add(o.id);
     if (d.blocking) involvedIds.add(d.blocking.id);
     if (d.stranded) involvedIds.add(d.stranded.id);
     const byId = new Map(ops.map((o) => [o.id, o.record]));
@@ -420,7 +434,17 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
     } else {
       lines.push('None of the pending operations can go next:');
     }
-    if (!d.stranded) for (const c of candidates) lines.push(`  ${describeOperation(byId.get(c.operationId)!)}: ${c.reason}.`);
+    if (!d.stranded) {
+      // Content conflicts first: they say more than "wrong revision"; long frontiers are cut.
+      const rank = (c: { operationId: number; reason: string }): number => {
+        if (d.blocking && c.operationId === d.blocking.id) return 0;
+        if (/^(its header revision|a put creates revision)/.test(c.reason)) return 3;
+        return /^it may take effect/.test(c.reason) ? 2 : 1;
+      };
+      const shown = [...candidates].sort((a, b) => rank(a) - rank(b));
+      for (const c of shown.slice(0, 12)) lines.push(`  ${describeOperation(byId.get(c.operationId)!)}: ${c.reason}.`);
+      if (shown.length > 12) lines.push(`  ... and ${shown.length - 12} more (see candidates).`);
+    }
     return {
       kind: 'search',
       text: lines.join('\n'),
@@ -531,7 +555,7 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
         stranded = opsByNeed.get(lowest)!.find((o) => !isLinearized(o))!;
       }
       const fresh = !stranded && remember(state);
-      stack.push({ state, absorbed, candidates: fresh ? candidatesHere() : [], nextCandidate: 0, chosen: null, stranded });
+      stack.push({ state, absorbed, candidates: fresh ? candidatesHere() : [], nextCandidate: 0, chosen: null, stranded, strandedBy: null });
       entering = false;
     }
     const f = stack[stack.length - 1];
@@ -562,12 +586,13 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
       continue;
     }
     // Every choice failed here: remember the deepest dead end, then backtrack.
-    if (!best || depth > best.depth || (depth === best.depth && !f.stranded && best.stranded)) {
-      best = captureDeadEnd(f.stranded);
-    }
+    const score = f.stranded ? depth - f.absorbed.length - 1.5 : depth;
+    if (!best || score > best.score) best = captureDeadEnd(f.stranded, score, f.strandedBy);
     for (let i = f.absorbed.length - 1; i >= 0; i--) undo(f.absorbed[i]!);
     depth -= f.absorbed.length;
     stack.pop();
+    const parent = stack[stack.length - 1];
+    if (f.stranded && parent?.chosen) (parent.strandedBy ??= new Map()).set(parent.chosen.op.id, f.stranded);
     // The parent's choice is undone (and its state restored) at the top of the loop.
   }
 
