@@ -266,7 +266,8 @@ export async function snapshotSaveCommand(ctx: Ctx, args: string[]): Promise<voi
   if (args.length !== 1) ctx.fail(ExitCode.BadArgs, 'snapshot save expects one argument');
   const eps = ctx.endpoints();
   if (eps.length !== 1) {
-    ctx.fail(ExitCode.BadArgs, `snapshot must be requested to one selected node, not multiple [${eps.join(' ')}]`);
+    // etcdctl exits with its "interrupted" status here.
+    ctx.fail(ExitCode.Interrupted, `snapshot must be requested to one selected node, not multiple [${eps.join(' ')}]`);
   }
   const c = ctx.client();
   const snap = await ctx.rpc(c.snapshot(eps[0])).catch((e) => ctx.fail(ExitCode.Error, errorText(e)));

@@ -430,3 +430,39 @@ export const compatScript: CompatStep[] = [
   { line: 'endpoint hashkv -w json' },
   ...membership,
 ];
+
+/** Run against 3-member clusters: per-endpoint commands, leadership and membership changes. */
+export const clusterScript: CompatStep[] = [
+  // Which member leads is chance; hand leadership to the first endpoint's member first.
+  { line: 'endpoint status', setup: true },
+  { line: 'move-leader $FIRST', setup: true },
+  ...L(`
+  put a 1
+  endpoint status
+  endpoint status -w json
+  endpoint status -w table
+  endpoint status -w fields
+  endpoint status --cluster
+  endpoint hashkv
+  endpoint hashkv -w table
+  endpoint health
+  endpoint health -w fields
+  member list
+  defrag
+  alarm list
+  move-leader $FOLLOWER
+  endpoint status
+  move-leader $LEADER
+  move-leader 1234
+  get a --consistency=s
+  member add m4 --peer-urls=http://127.0.0.1:1
+  member list
+  member remove $M
+  member add m5 --peer-urls=http://127.0.0.1:2 --learner
+  member promote $M
+  member remove $M -w json
+  member list -w table
+  snapshot save $TMP/three.db
+  get a -w json
+`),
+];

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { GatewayClient } from '../gateway/gatewayClient.ts';
 import { compareScript, describeMismatch, type CompatTarget } from '../testing/etcdctlCompat.ts';
 import { realEtcdAvailable, startRealEtcd, type RealEtcd } from '../testing/realEtcd.ts';
-import { alarmScript, compatScript } from './compatScript.ts';
+import { alarmScript, clusterScript, compatScript } from './compatScript.ts';
 
 if (!realEtcdAvailable()) {
   console.warn('etcdctlCompat.test.ts: /usr/bin/etcd not found; skipping the etcdctl compatibility suite');
@@ -44,6 +44,25 @@ d('etcdctl 3.4 compatibility (real etcdctl vs runEtcdctl over the JSON gateway)'
       console.log(`${mismatches.length} of ${compared} lines differ:\n\n` + mismatches.map(describeMismatch).join('\n\n'));
     }
     expect(mismatches.map((m) => `#${m.index} ${m.line}`)).toEqual([]);
+  });
+
+  it(`prints what etcdctl prints against 3-member clusters (${clusterScript.filter((s) => !s.setup).length} lines)`, async () => {
+    const [a, b] = await Promise.all([startRealEtcd({ members: 3, clusterToken: 'three-a' }), startRealEtcd({ members: 3, clusterToken: 'three-b' })]);
+    try {
+      const target = (e: RealEtcd): CompatTarget => ({
+        endpoints: e.endpoints,
+        peerUrls: e.members.map((m) => m.peerUrl),
+        tmpDir: tmp,
+        anyMember: true,
+      });
+      const { mismatches, compared } = await compareScript(clusterScript, target(a), target(b), (eps) => new GatewayClient(eps));
+      if (mismatches.length > 0) {
+        console.log(`${mismatches.length} of ${compared} lines differ:\n\n` + mismatches.map(describeMismatch).join('\n\n'));
+      }
+      expect(mismatches.map((m) => `#${m.index} ${m.line}`)).toEqual([]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 
   it(`prints alarms as etcdctl does (${alarmScript.filter((s) => !s.setup).length} lines, on clusters with a tiny quota)`, async () => {

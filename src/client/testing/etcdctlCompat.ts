@@ -42,6 +42,12 @@ export interface CompatTarget {
   peerUrls: string[];
   /** A scratch directory (the real side writes snapshot files there). */
   tmpDir: string;
+  /**
+   * With several members, which member answers a request differs (etcdctl's balancer picks
+   * one) and so does how many elections happened: then the answering member_id in headers
+   * and raft terms are not compared.
+   */
+  anyMember?: boolean;
 }
 
 export interface StepOutcome extends EtcdctlResult {
@@ -50,7 +56,9 @@ export interface StepOutcome extends EtcdctlResult {
 
 /**
  * Values a script line may refer to, learned from earlier output on the same side:
- * `$L` the last lease granted, `$M` the last member added, `$ME` the member answering.
+ * `$L` the last lease granted, `$M` the last member added, `$ME` the member answering,
+ * `$LEADER` / `$FOLLOWER` / `$FIRST` (the first endpoint's member) from the latest
+ * `endpoint status`.
  */
 export type ScriptVars = Map<string, string>;
 
@@ -61,6 +69,9 @@ function learn(vars: ScriptVars, out: string): void {
   if (member) vars.set('$M', member[1]!);
   const status = /^[^,\n]+, ([0-9a-f]+), /m.exec(out);
   if (status) vars.set('$ME', status[1]!);
+  const rows = [...out.matchAll(/^(?!http)[^,\n]+, ([0-9a-f]+), [^,\n]+, [^,\n]+, (true|false), /gm)];
+  for (const m of rows) vars.set(m[2] === 'true' ? '$LEADER' : '$FOLLOWER', m[1]!);
+  if (rows.length > 0) vars.set('$FIRST', rows[0]![1]!);
 }
 
 function argvOf(step: CompatStep, t: CompatTarget, vars: ScriptVars): string[] {
@@ -137,6 +148,10 @@ export class Normalizer {
   text(s: string, step: CompatStep): string {
     let x = s;
     x = x.replaceAll(this.t.tmpDir, '<TMP>');
+    if (this.t.anyMember) {
+      x = x.replace(/("member_id":|"MemberID" : )\d+/g, '$1<MEMBER>');
+      x = x.replace(/("raft_term":|"raftTerm":|"RaftTerm" : )\d+/g, '$1<TERM>');
+    }
     this.t.peerUrls.forEach((u, i) => (x = x.replaceAll(u.replace(/^https?:\/\//, ''), `<PEER${i + 1}>`)));
     this.t.endpoints.forEach((e, i) => (x = x.replaceAll(e, `<EP${i + 1}>`)));
     x = x.replace(/\b[0-9a-f]{13,16}\b/g, (m) => (/[a-f]/.test(m) || m.length === 16 ? this.id(BigInt('0x' + m)) : m));
@@ -152,9 +167,18 @@ export class Normalizer {
     x = x.replace(/keepalived with TTL\(\d+\)/g, 'keepalived with TTL(<TTL>)');
     if (/hashkv|snapshot status/.test(step.line)) x = x.replace(/\b\d{5,10}\b|\b[0-9a-f]{8}\b/g, '<HASH>');
     if (/member (list|add)/.test(step.line)) x = sortMembers(x);
+    // Endpoints are checked in parallel; etcdctl prints them as they answer.
+    if (/endpoint health/.test(step.line) && !x.startsWith('+') && !x.startsWith('[')) x = sortLines(x);
+    // --cluster visits members in member-list order, which follows their (random) IDs.
+    if (/--cluster/.test(step.line) && !x.startsWith('+') && !x.startsWith('[') && !x.startsWith('"')) x = sortLines(x);
     // Tables whose cells were normalized have lost their column widths; compare them loosely.
     if (x.startsWith('+') && /<(ID|EP|PEER|SIZE|DUR|HASH|IDX)/.test(x)) {
       x = x.replace(/-+/g, '-').replace(/ {2,}/g, ' ');
+      x = x.replace(/\| (true|false) \| (true|false) \| (\d+) \| \d+ \| \d+ \|/g, '| $1 | $2 | $3 | <IDX> | <IDX> |');
+    }
+    if (this.t.anyMember) {
+      x = x.replace(/(true|false), (true|false), \d+, <IDX>/g, '$1, $2, <TERM>, <IDX>');
+      x = x.replace(/\| (true|false) \| (true|false) \| \d+ \| <IDX>/g, '| $1 | $2 | <TERM> | <IDX>');
     }
     return x;
   }
@@ -187,6 +211,10 @@ function sortMembers(x: string): string {
   }
   if (/, (started|unstarted), /.test(x)) return x.split('\n').filter((l) => l !== '').sort().map((l) => l + '\n').join('');
   return x;
+}
+
+function sortLines(x: string): string {
+  return x.split('\n').filter((l) => l !== '').sort().map((l) => l + '\n').join('');
 }
 
 export interface Mismatch {
