@@ -77,6 +77,20 @@ describe('checkHistory', () => {
     expect(res.finalReadMismatch).toMatch(/1 keys, the final read has 0/);
   });
 
+  it('uses a given authoritative log for the watches, after checking it against the answers', () => {
+    const { history, log } = simulateHistory({ seed: 5, clients: 4, operations: 200, keys: 4, indeterminateRate: 0.05, watchers: 3 });
+    const res = checkHistory(history, { log });
+    expect(res.ok).toBe(true);
+    expect(res.log).toBe(log);
+    const forged = structuredClone(log);
+    const answeredPut = history.operations.find((o) => o.outcome.status === 'ok' && o.op.type === 'put')!;
+    const rev = answeredPut.outcome.status === 'ok' ? answeredPut.outcome.response.header.revision : -1;
+    forged.revisions.find((r) => r.revision === rev)!.events[0]!.kv.value = 'forged';
+    const bad = checkHistory(history, { log: forged });
+    expect(bad.ok).toBe(false);
+    expect(bad.logMismatch).toMatch(new RegExp(`operation ${answeredPut.id} .*revision ${rev}`));
+  });
+
   it('stops at a linearizability violation', () => {
     const h = new HistoryBuilder();
     h.put('c1', 0, 10, 'a', '1', 2);

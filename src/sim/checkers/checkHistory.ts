@@ -8,7 +8,7 @@
  * watch events as extra observations, so that writes the watchers saw are placed where they saw
  * them; only if the watches still disagree is a watch violation reported.
  */
-import { compareWithFinalRead, kvLogFromHistory, type KvLog } from './committedLog.ts';
+import { compareLogWithAnswers, compareWithFinalRead, kvLogFromHistory, type KvLog } from './committedLog.ts';
 import { checkLinearizability, type LinearizabilityOptions, type LinearizabilityResult } from './linearizability.ts';
 import type { History, KeyValue, RangeResponse } from './types.ts';
 import { checkWatchGuarantees, type WatchCheckOptions, type WatchCheckResult } from './watchGuarantees.ts';
@@ -19,6 +19,13 @@ export interface HistoryCheckOptions extends LinearizabilityOptions, WatchCheckO
    * outside the recorded operations: the committed log must end in exactly this state.
    */
   finalRead?: RangeResponse;
+  /**
+   * The committed log from an authoritative source (e.g. a member's MVCC store read after the
+   * run). Without it the log is derived from the linearization, which can only guess where
+   * unanswered writes landed when nobody read them: an unanswered delete that a watcher saw but
+   * no read did may then be reported as a watch violation. Pass it when that matters.
+   */
+  log?: KvLog;
 }
 
 export interface HistoryCheckResult {
@@ -31,15 +38,17 @@ export interface HistoryCheckResult {
   log: KvLog | null;
   /** Null when the final read agrees (or none was given); otherwise what differs. */
   finalReadMismatch: string | null;
+  /** Null unless a given `log` disagrees with what clients were answered. */
+  logMismatch: string | null;
 }
 
 export function checkHistory(history: History, options: HistoryCheckOptions = {}): HistoryCheckResult {
   let lin = checkLinearizability(history.operations, options);
-  if (lin.result !== 'ok') return { ok: false, linearizability: lin, watches: null, log: null, finalReadMismatch: null };
-  let log = kvLogFromHistory(history, { linearization: lin.linearization, baseRevision: options.initialRevision, baseKvs: options.initialKvs });
+  if (lin.result !== 'ok') return { ok: false, linearizability: lin, watches: null, log: null, finalReadMismatch: null, logMismatch: null };
+  let log = options.log ?? kvLogFromHistory(history, { linearization: lin.linearization, baseRevision: options.initialRevision, baseKvs: options.initialKvs });
   let watches = checkWatchGuarantees(history.watches, log, options);
   const unanswered = history.operations.some((o) => o.outcome.status === 'indeterminate' && o.op.type !== 'range');
-  if (!watches.ok && unanswered) {
+  if (!watches.ok && unanswered && !options.log) {
     const seen: KeyValue[] = [];
     for (const w of history.watches) for (const d of w.responses) for (const e of d.response.events) if (e.type === 'PUT') seen.push(e.kv);
     const again = checkLinearizability(history.operations, { ...options, observations: [...(options.observations ?? []), ...seen] });
@@ -50,5 +59,6 @@ export function checkHistory(history: History, options: HistoryCheckOptions = {}
     }
   }
   const finalReadMismatch = options.finalRead ? compareWithFinalRead(log, options.finalRead) : null;
-  return { ok: watches.ok && finalReadMismatch === null, linearizability: lin, watches, log, finalReadMismatch };
+  const logMismatch = options.log ? compareLogWithAnswers(options.log, history.operations) : null;
+  return { ok: watches.ok && finalReadMismatch === null && logMismatch === null, linearizability: lin, watches, log, finalReadMismatch, logMismatch };
 }

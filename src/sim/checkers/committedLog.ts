@@ -180,3 +180,31 @@ export function compareWithFinalRead(log: KvLog, finalRead: RangeResponse): stri
   }
   return null;
 }
+
+/**
+ * Checks a log from another source against what the clients were told: every answered put's
+ * revision holds a PUT of its key (with its value, unless ignore_value), every answered
+ * delete's revision holds as many DELETE events as it reported, and no answered write's
+ * revision is missing. Returns null when they agree, or the first disagreement.
+ */
+export function compareLogWithAnswers(log: KvLog, operations: readonly HistoryOperation[]): string | null {
+  const byRev = new Map(log.revisions.map((r) => [r.revision, r.events]));
+  for (const o of operations) {
+    if (o.outcome.status !== 'ok') continue;
+    const rev = o.outcome.response.header.revision;
+    if (o.op.type === 'put') {
+      const events = byRev.get(rev);
+      const p = o.op.request;
+      const hit = events?.find((e) => e.type === 'PUT' && e.kv.key === p.key && (p.ignore_value || e.kv.value === (p.value ?? '')));
+      if (!hit) return `operation ${o.id} (put ${JSON.stringify(p.key)}) was told revision ${rev}, but the log has no such put there`;
+    } else if (o.op.type === 'deleteRange') {
+      const deleted = (o.outcome.response as { deleted: number }).deleted;
+      if (deleted === 0) continue;
+      const n = (byRev.get(rev) ?? []).filter((e) => e.type === 'DELETE').length;
+      if (n !== deleted) return `operation ${o.id} (delete) was told revision ${rev} with ${deleted} deleted, but the log has ${n} deletes there`;
+    } else if (o.op.type === 'txn' && !byRev.has(rev) && rev > log.baseRevision && (o.outcome.response as TxnResponse).responses.some((r) => 'response_put' in r)) {
+      return `operation ${o.id} (txn) was told revision ${rev}, which the log does not have`;
+    }
+  }
+  return null;
+}
