@@ -136,7 +136,8 @@ function expectedRevisions(index: LogIndex, req: WatchCreateRequest, start: numb
 interface StreamSummary {
   start: number | null;
   delivered: number[];
-  keysDelivered: Set<string>;
+  /** `${revision}\0${key}` of every event delivered. */
+  eventIds: Set<string>;
 }
 
 function checkOne(rec: WatchRecord, index: LogIndex, options: WatchCheckOptions, violations: WatchViolation[]): StreamSummary {
@@ -155,7 +156,6 @@ function checkOne(rec: WatchRecord, index: LogIndex, options: WatchCheckOptions,
   let canceled = false;
   const deliveredRevs: number[] = [];
   const seen = new Set<string>();
-  const keysDelivered = new Set<string>();
   // Revisions delivered so far, to check atomicity and bookmarks as responses arrive.
   const deliveredSet = new Set<number>();
   let pendingBookmark: number | null = null;
@@ -209,7 +209,6 @@ function checkOne(rec: WatchRecord, index: LogIndex, options: WatchCheckOptions,
         continue;
       }
       seen.add(id);
-      keysDelivered.add(id);
       // Content against the log.
       const logged = index.byRevision.get(rev)?.find((le) => le.event.kv.key === key);
       if (!inRange(req, key)) report('matches', `event for key ${JSON.stringify(key)} is outside the watched range`, rev);
@@ -244,7 +243,7 @@ function checkOne(rec: WatchRecord, index: LogIndex, options: WatchCheckOptions,
   if (start === null && deliveredRevs.length > 0) start = deliveredRevs[0]!;
   if (start !== null && !compacted) {
     expected ??= expectedRevisions(index, req, start);
-    const last = deliveredRevs.length ? Math.max(...deliveredRevs) : start - 1;
+    const last = deliveredRevs.reduce((m, r) => Math.max(m, r), start - 1);
     const skipped = expected.filter((r) => r < last && !deliveredSet.has(r));
     if (skipped.length) {
       report('reliable', `revision${skipped.length > 1 ? 's' : ''} ${skipped.slice(0, 5).join(', ')} touched the watched range but ${skipped.length > 1 ? 'were' : 'was'} skipped (delivered up to ${last})`, skipped[0]);
@@ -257,7 +256,7 @@ function checkOne(rec: WatchRecord, index: LogIndex, options: WatchCheckOptions,
       if (missing.length) report('reliable', `the watch never delivered revision${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')} (required through ${options.completeThrough})`, missing[0]);
     }
   }
-  return { start, delivered: deliveredRevs, keysDelivered };
+  return { start, delivered: deliveredRevs, eventIds: seen };
 }
 
 /** Checks every watcher; returns all violations found (an empty list means ok). */
@@ -279,9 +278,9 @@ export function checkWatchGuarantees(watches: readonly WatchRecord[], log: KvLog
       violations.push({ guarantee: 'resumable', watcherId: w.watcherId, message: `resumes ${w.resumes} but watches a different range` });
       continue;
     }
-    const lastPrev = prev.delivered.length ? Math.max(...prev.delivered) : (prev.start ?? 1) - 1;
-    for (const id of mine.keysDelivered) {
-      if (prev.keysDelivered.has(id)) {
+    const lastPrev = prev.delivered.reduce((m, r) => Math.max(m, r), (prev.start ?? 1) - 1);
+    for (const id of mine.eventIds) {
+      if (prev.eventIds.has(id)) {
         const [rev] = id.split('\u0000');
         violations.push({ guarantee: 'unique', watcherId: w.watcherId, revision: Number(rev), message: `resumed stream redelivered an event of revision ${rev} already delivered by ${w.resumes}` });
       }
