@@ -12,7 +12,7 @@
  * the volatile state.
  */
 import { RaftInvariantChecker, InvariantViolation, type RaftMemberView, type RaftRole } from '../sim/raftInvariants.ts';
-import { hashString32 } from '../sim/prng.ts';
+import { hashString32, type Prng } from '../sim/prng.ts';
 import { World, type Actor, type ActorBatch, type ActorOutput, type OutgoingMessage } from '../sim/scheduler.ts';
 import type { LinkFaults } from '../sim/network.ts';
 import type { TraceOptions } from '../sim/trace.ts';
@@ -54,6 +54,21 @@ export interface RaftClusterOptions {
   check?: boolean;
   /** Put a fingerprint of each message's content in the trace hash (default on). */
   fingerprintMessages?: boolean;
+  /** Put a one-line description of each message in the trace (slower; for replays and inspectors). */
+  describeMessages?: boolean;
+  /**
+   * Probability that a member is crashed right after a step in which it granted a vote or
+   * accepted entries, and restarted 1-20 ms later: the moments when a durability bug (a
+   * forgotten vote, an unsynced entry) would break safety. Only before `crashAfterAckUntilMs`.
+   */
+  crashAfterAckRate?: number;
+  crashAfterAckUntilMs?: number;
+  /**
+   * 'random' (default): each member ticks at its own phase within the tick interval, like
+   * independent clocks. 'aligned': all tick at the same instants, so election timeouts collide
+   * and split votes (two candidates in one term) are common.
+   */
+  tickPhases?: 'random' | 'aligned';
 }
 
 const ROLE: Record<StateType, RaftRole> = {
@@ -116,6 +131,8 @@ export class RaftMember implements Actor<Message, RaftCommand> {
   proposalsDropped = 0;
   stepErrors = 0;
   private lastRole: RaftRole = 'follower';
+  /** Set when this step's messages included a granted vote or an accepted append. */
+  acked = false;
 
   constructor(
     readonly id: NodeId,
@@ -170,7 +187,6 @@ export class RaftMember implements Actor<Message, RaftCommand> {
       switch (c.kind) {
         case 'propose':
           this.node.propose(c.data);
-          this.cluster.proposed(c.data, this.id);
           break;
         case 'transferLeader':
           this.node.transferLeader(c.to);
@@ -205,11 +221,19 @@ export class RaftMember implements Actor<Message, RaftCommand> {
       // 2. send
       let snapsSent: NodeId[] | undefined;
       for (const m of rd.messages) {
-        out.push({ to: m.to, payload: m });
-        if (m.type === 'MsgSnap') (snapsSent ??= []).push(m.to);
+        if (m.type === 'MsgSnap') {
+          (snapsSent ??= []).push(m.to);
+          out.push({ to: m.to, payload: this.mergedSnapshot(m) });
+        } else {
+          out.push({ to: m.to, payload: m });
+          if ((m.type === 'MsgVoteResp' || m.type === 'MsgAppResp') && !m.reject) this.acked = true;
+        }
       }
       // 3. apply
-      if (rd.snapshot) this.restoreFromSnapshot(nowMs);
+      if (rd.snapshot) {
+        this.restoreFromSnapshot(nowMs);
+        this.cluster.snapshotsRestored++;
+      }
       for (const e of rd.committedEntries) {
         if (e.index <= this.applied) continue;
         if (e.type === 'EntryConfChange') this.applyConfChange(decodeConfChange(e.data));
@@ -233,6 +257,20 @@ export class RaftMember implements Actor<Message, RaftCommand> {
       if (snapsSent) for (const to of snapsSent) node.reportSnapshot(to, 'finish');
     }
     return events;
+  }
+
+  /**
+   * etcd sends a snapshot of the state machine as it is NOW (applied index and current membership),
+   * not raft's last stored snapshot: a member added after that snapshot would refuse it (it is
+   * not in its ConfState) and could never catch up.
+   */
+  private mergedSnapshot(m: Message): Message {
+    const stored = m.snapshot;
+    if (!stored || this.applied <= stored.metadata.index) return m;
+    const data = JSON.stringify({ digest: this.digest, count: this.appliedCount } satisfies SnapshotState);
+    const conf_state = { voters: [...this.confState.voters], learners: [...this.confState.learners] };
+    const snapshot = { data, metadata: { index: this.applied, term: this.node.raft.raftLog.term(this.applied), conf_state } };
+    return { ...m, snapshot };
   }
 
   private applyConfChange(cc: ConfChange): void {
@@ -263,6 +301,7 @@ export class RaftMember implements Actor<Message, RaftCommand> {
 
   /** Drops everything volatile: the RawNode's memory and the state machine. */
   crash(): void {
+    this.cluster.crashes++;
     this.applied = 0;
     this.digest = 0;
     this.appliedCount = 0;
@@ -270,6 +309,7 @@ export class RaftMember implements Actor<Message, RaftCommand> {
 
   /** Recovers from durable storage alone, as a restarted process would. */
   restart(nowMs: number): void {
+    this.cluster.restarts++;
     this.incarnation++;
     this.restoreFromSnapshot(nowMs);
     this.node = this.newNode(this.applied);
@@ -309,8 +349,13 @@ export class RaftCluster {
   readonly removedIds = new Set<NodeId>();
   private readonly pendingAdds: NodeId[] = [];
   private nextIdNumber: number;
+  private readonly crashRng: Prng;
   /** Total entries applied across members (for benchmarks). */
   appliedTotal = 0;
+  crashes = 0;
+  restarts = 0;
+  /** Snapshots received from a leader and restored (catch-up by snapshot). */
+  snapshotsRestored = 0;
 
   constructor(options: RaftClusterOptions) {
     if (!Number.isInteger(options.members) || options.members < 1) {
@@ -322,8 +367,10 @@ export class RaftCluster {
       network: options.network,
       trace: options.trace,
       fingerprint: options.fingerprintMessages === false ? undefined : fingerprintRaftMessage,
+      describe: options.describeMessages ? describeRaftMessage : undefined,
     });
     this.checker = options.check === false ? undefined : new RaftInvariantChecker();
+    this.crashRng = this.world.rng.fork('crash-after-ack');
     const ids = Array.from({ length: options.members }, (_, i) => (i + 1).toString(16));
     this.nextIdNumber = options.members + 1;
     for (const id of ids) this.start(id, ids);
@@ -333,7 +380,7 @@ export class RaftCluster {
   private start(id: NodeId, bootstrapPeers: NodeId[] | null): RaftMember {
     const m = new RaftMember(id, this, bootstrapPeers);
     this.byId.set(id, m);
-    this.world.addActor(m);
+    this.world.addActor(m, this.options.tickPhases === 'aligned' ? { tickPhaseMs: 0 } : {});
     return m;
   }
 
@@ -344,6 +391,22 @@ export class RaftCluster {
     }
     for (const m of this.byId.values()) {
       if (m.removed && this.world.hasActor(m.id)) this.world.removeActor(m.id);
+    }
+    const rate = this.options.crashAfterAckRate ?? 0;
+    if (rate > 0) {
+      const w = this.world;
+      for (const m of this.byId.values()) {
+        if (!m.acked) continue;
+        m.acked = false;
+        // Two draws per acknowledging member, always, so the stream does not depend on outcomes.
+        const crash = this.crashRng.chance(rate);
+        const downMs = 1 + this.crashRng.int(20);
+        if (!crash || m.removed || !w.isUp(m.id) || w.nowMs + downMs >= (this.options.crashAfterAckUntilMs ?? Infinity)) continue;
+        w.crash(m.id);
+        w.at(w.nowMs + downMs, `restart ${m.id}`, () => {
+          if (w.hasActor(m.id)) w.restart(m.id);
+        });
+      }
     }
     if (this.checker) this.checker.check(this.views(), this.world.nowMs);
   }
@@ -393,8 +456,6 @@ export class RaftCluster {
   }
 
   // ---- called by members ----
-
-  proposed(_data: string, _by: NodeId): void {}
 
   applied(m: RaftMember, index: number, term: number, data: string, nowMs: number): void {
     this.appliedTotal++;

@@ -34,6 +34,11 @@ export interface FaultPlanOptions {
   maxDown?: number;
   /** Link faults restored by heal-all and at the end of a window. */
   baseFaults: Partial<LinkFaults>;
+  /**
+   * Probability that a crash is followed by a quick restart (within about an election timeout),
+   * which is when lost durability (a forgotten vote, say) turns into two leaders. Default 0.5.
+   */
+  quickRestartRate?: number;
   /** Worst link faults a window may bring (each window draws up to these). */
   worstFaults?: { lossRate?: number; duplicateRate?: number; jitterMs?: number };
 }
@@ -63,12 +68,15 @@ export function planFaults(rng: Prng, options: FaultPlanOptions): PlannedFault[]
   const maxDown = options.maxDown ?? Math.floor((actors.length - 1) / 2);
   const worst = options.worstFaults ?? { lossRate: 0.2, duplicateRate: 0.1, jitterMs: 40 };
   const plan: PlannedFault[] = [];
-  const down = new Set<string>();
+  /** Actor -> when its planned quick restart happens (Infinity: down until a random restart). */
+  const downUntil = new Map<string, number>();
+  const pending: PlannedFault[] = [];
   let t = startMs;
   for (;;) {
     // Exponential gaps (a Poisson process), rounded to whole ms.
     t += Math.max(1, Math.round(-Math.log(1 - rng.float()) * meanGapMs));
     if (t >= endMs) break;
+    for (const [a, until] of downUntil) if (until < t) downUntil.delete(a);
     const r = rng.float();
     let action: FaultAction;
     if (r < 0.2) {
@@ -83,15 +91,23 @@ export function planFaults(rng: Prng, options: FaultPlanOptions): PlannedFault[]
     } else if (r < 0.5) {
       action = { kind: 'heal' };
     } else if (r < 0.65) {
-      const up = actors.filter((a) => !down.has(a));
-      if (down.size >= maxDown || up.length === 0) continue;
+      const up = actors.filter((a) => !downUntil.has(a));
+      if (downUntil.size >= maxDown || up.length === 0) continue;
       const actor = rng.pick(up);
-      down.add(actor);
       action = { kind: 'crash', actor };
+      const quickDraw = rng.float();
+      const restartAfterMs = 20 + rng.int(1500);
+      if (quickDraw < (options.quickRestartRate ?? 0.5) && t + restartAfterMs < endMs) {
+        pending.push({ atMs: t + restartAfterMs, action: { kind: 'restart', actor } });
+        downUntil.set(actor, t + restartAfterMs);
+      } else {
+        downUntil.set(actor, Infinity);
+      }
     } else if (r < 0.8) {
-      if (down.size === 0) continue;
-      const actor = rng.pick([...down].sort());
-      down.delete(actor);
+      const down = [...downUntil].filter(([, until]) => until === Infinity).map(([a]) => a);
+      if (down.length === 0) continue;
+      const actor = rng.pick(down.sort());
+      downUntil.delete(actor);
       action = { kind: 'restart', actor };
     } else if (r < 0.92) {
       action = {
@@ -108,8 +124,10 @@ export function planFaults(rng: Prng, options: FaultPlanOptions): PlannedFault[]
     }
     plan.push({ atMs: t, action });
   }
+  plan.push(...pending);
   plan.push({ atMs: endMs, action: { kind: 'healAll' } });
-  return plan;
+  // Stable sort: quick restarts fall into place among the other actions.
+  return plan.map((p, i) => ({ p, i })).sort((a, b) => a.p.atMs - b.p.atMs || a.i - b.i).map(({ p }) => p);
 }
 
 /**
