@@ -416,6 +416,34 @@ export const alarmScript: CompatStep[] = [
   `),
 ];
 
+/** Bytes that are not plain ASCII: UTF-8 text, control characters, values from stdin. */
+const bytes: CompatStep[] = [
+  { line: 'put ключ значение' },
+  { line: 'get ключ' },
+  { line: 'get ключ -w fields' },
+  { line: 'get ключ -w json' },
+  { line: 'get ключ --hex' },
+  { line: 'put emoji 😀✓' },
+  { line: 'get emoji -w fields' },
+  { line: 'put ctl', stdin: 'a\tb\x01\x7f\u200b\n' },
+  { line: 'get ctl' },
+  { line: 'get ctl -w fields' },
+  { line: 'get ctl --hex' },
+  { line: 'get ctl --hex -w fields' },
+  { line: 'put multi', stdin: 'line1\nline2' },
+  { line: 'get multi -w fields' },
+  { line: String.raw`put "quote\"d" "back\\slash"` },
+  { line: String.raw`get quote\"d -w fields` },
+  { line: 'watch ключ --rev=1 -w fields', streamMs: 700 },
+  { line: 'del --prefix ключ --prev-kv' },
+  { line: '--bogus get foo' },
+  { line: 'get foo --endpoints' },
+  { line: '-w' },
+  { line: 'get -- foo --prefix' },
+  { line: 'put -- --key -value' },
+  { line: 'get -- --key' },
+];
+
 export const compatScript: CompatStep[] = [
   ...watch,
   ...kv,
@@ -425,6 +453,7 @@ export const compatScript: CompatStep[] = [
   ...cluster,
   ...leaderMoves,
   ...general,
+  ...bytes,
   ...compaction,
   { line: 'watch c1 --rev=1', streamMs: 700 },
   { line: 'endpoint hashkv -w json' },

@@ -101,39 +101,50 @@ export function helpText(path: string): string {
   return body + (g >= 0 ? GLOBAL_BLOCKS[g]! : '');
 }
 
-/** cobra's command lookup: the words that name a command, skipping flags and their values. */
-function findCommand(argv: readonly string[]): { path: string; words: string[]; rest: string[] } {
-  const globals = flagSpecsFor('');
-  const takesValue = (s: FlagSpec | undefined) => s !== undefined && s.type !== 'bool';
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') break;
-    if (a.startsWith('--')) {
-      if (!a.includes('=') && takesValue(globals.find((s) => s.name === a.slice(2)))) i++;
-      continue;
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      if (a.length === 2 && takesValue(globals.find((s) => s.shorthand === a[1]))) i++;
-      continue;
-    }
-    positional.push(a);
-  }
-  let path = '';
+/**
+ * cobra's stripFlags: the non-flag words of argv, judged with one command's flags. A flag
+ * written `--name` or `-n` that is not a known boolean takes the next word as its value (or,
+ * with at most one word left, ends the scan); an empty word is never a command word.
+ */
+function stripFlags(argv: readonly string[], specs: readonly FlagSpec[]): string[] {
+  const isBool = (s: FlagSpec | undefined) => s !== undefined && s.type === 'bool';
   const words: string[] = [];
-  for (const w of positional) {
+  const rest = [...argv];
+  while (rest.length > 0) {
+    const a = rest.shift()!;
+    if (a === '--') break;
+    const long = a.startsWith('--') && !a.includes('=') && !isBool(specs.find((s) => s.name === a.slice(2)));
+    const short = !a.startsWith('--') && a.startsWith('-') && !a.includes('=') && a.length === 2 && !isBool(specs.find((s) => s.shorthand === a[1]));
+    if (long || short) {
+      if (rest.length <= 1) break;
+      rest.shift();
+      continue;
+    }
+    if (a !== '' && !a.startsWith('-')) words.push(a);
+  }
+  return words;
+}
+
+/** cobra's Find: walks down the command tree by (unique prefixes of) command words. */
+function findCommand(argv: readonly string[]): { path: string; words: string[]; rest: string[] } {
+  let path = '';
+  let args = [...argv];
+  const words: string[] = [];
+  for (;;) {
+    const positional = stripFlags(args, flagSpecsFor(path));
     const kids = children(path);
-    if (kids.length === 0) break;
+    const w = positional[0];
+    if (w === undefined || kids.length === 0) return { path, words, rest: positional };
     let next = kids.find((k) => k === w);
     if (next === undefined) {
       const byPrefix = kids.filter((k) => k.startsWith(w));
       if (byPrefix.length === 1) next = byPrefix[0];
     }
-    if (next === undefined) break;
+    if (next === undefined) return { path, words, rest: positional };
     path = path === '' ? next : `${path} ${next}`;
     words.push(w);
+    args = withoutWords(args, [w]);
   }
-  return { path, words, rest: positional.slice(words.length) };
 }
 
 /** argv without the first occurrence of each command word (cobra's argsMinusFirstX). */
