@@ -206,7 +206,7 @@ export function checkLinearizability(history: readonly HistoryOperation[], optio
   const answered = relevant.filter((o) => o.outcome.status === 'ok').sort((a, b) => a.callMs - b.callMs || a.id - b.id);
   const unanswered = relevant.filter((o) => o.outcome.status !== 'ok');
   const answeredWords = (answered.length + 31) >>> 5;
-  const pins = pinUnansweredWrites(relevant, options.observations ?? []);
+  const pins = pinUnansweredWrites(relevant, options.observations ?? [], options.initialKvs ?? []);
   const refuted = options.quickChecks === false ? null : quickRefutation(relevant, pins, options.initialKvs ?? [], describeOperation);
   if (refuted) {
     const byId = new Map(relevant.map((o) => [o.id, o]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeOperation } from './linearizability.ts';
+import { checkLinearizability, describeOperation } from './linearizability.ts';
 import { createdRevision, pinUnansweredWrites, quickRefutation } from './revisionFacts.ts';
 import { HistoryBuilder, kv } from './testHistories.ts';
 
@@ -25,6 +25,14 @@ describe('revision facts', () => {
     const pins = pinUnansweredWrites(h.ops);
     expect([...pins]).toEqual([[lost, 3]]);
     expect(pins.has(lostDup1) || pins.has(lostUnseen)).toBe(false);
+  });
+
+  it('does not pin a write whose value was already in the initial key space', () => {
+    const h = new HistoryBuilder();
+    h.lostPut('c1', 0, 'a', 'old');
+    h.get('r', 10, 20, 'a', 1, [kv('a', 'old', 1, 1, 1)]);
+    expect(pinUnansweredWrites(h.ops, [], [kv('a', 'old', 1, 1, 1)]).size).toBe(0);
+    expect(checkLinearizability(h.ops, { initialKvs: [kv('a', 'old', 1, 1, 1)] }).result).toBe('ok');
   });
 
   it('refutes two creators of one revision', () => {

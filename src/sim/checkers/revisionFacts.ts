@@ -89,20 +89,23 @@ function observedKvs(o: HistoryOperation, out: KeyValue[]): void {
 /**
  * For unanswered operations whose effect someone observed: operation id -> the revision it
  * created. Operations must exclude failed ones. `extraObservations` are key-values the cluster
- * reported outside these operations (watch events).
+ * reported outside these operations (watch events); `initialKvs` the key space before them.
  */
-export function pinUnansweredWrites(operations: readonly HistoryOperation[], extraObservations: readonly KeyValue[] = []): Map<number, number> {
-  const writers = new Map<string, Set<HistoryOperation>>();
+export function pinUnansweredWrites(operations: readonly HistoryOperation[], extraObservations: readonly KeyValue[] = [], initialKvs: readonly KeyValue[] = []): Map<number, number> {
+  // 'initial': the value was already in the key space before the history, written by no one here.
+  const writers = new Map<string, Set<HistoryOperation | 'initial'>>();
+  const addWriter = (key: string, value: string, w: HistoryOperation | 'initial'): void => {
+    const id = `${key}\u0000${value}`;
+    let set = writers.get(id);
+    if (!set) writers.set(id, (set = new Set()));
+    set.add(w);
+  };
   const keepsValue = new Set<string>();
+  for (const kv of initialKvs) addWriter(kv.key, kv.value, 'initial');
   for (const o of operations) {
     const writes: { key: string; value: string }[] = [];
     possibleWrites(asRequestOps(o), writes, keepsValue);
-    for (const w of writes) {
-      const id = `${w.key}\u0000${w.value}`;
-      let set = writers.get(id);
-      if (!set) writers.set(id, (set = new Set()));
-      set.add(o);
-    }
+    for (const w of writes) addWriter(w.key, w.value, o);
   }
   const pins = new Map<number, number>();
   const kvs: KeyValue[] = [...extraObservations];
@@ -112,7 +115,7 @@ export function pinUnansweredWrites(operations: readonly HistoryOperation[], ext
     const set = writers.get(`${kv.key}\u0000${kv.value}`);
     if (!set || set.size !== 1) continue;
     const [writer] = set;
-    if (writer!.outcome.status !== 'indeterminate' || pins.has(writer!.id)) continue;
+    if (writer === 'initial' || writer!.outcome.status !== 'indeterminate' || pins.has(writer!.id)) continue;
     pins.set(writer!.id, kv.mod_revision);
   }
   return pins;
