@@ -1,4 +1,4 @@
-import BTree from 'sorted-btree';
+import { BTree } from './sortedTree.ts';
 import type { Backend, BackendImage, KeyBucketValue, MetaKey } from './backend.ts';
 import { type RevisionKey, compareRevisionKeys } from './revision.ts';
 

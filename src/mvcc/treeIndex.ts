@@ -1,4 +1,4 @@
-import BTree from 'sorted-btree';
+import { BTree } from './sortedTree.ts';
 import type { Bytes } from './bytes.ts';
 import { type AvailableRevisions, KeyIndex } from './keyIndex.ts';
 import { RevisionNotFoundError } from './errors.ts';
