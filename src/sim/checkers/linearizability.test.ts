@@ -21,6 +21,16 @@ describe('linearizability: violations are caught', () => {
     expect(ex.text).toContain(`#${w2}`);
   });
 
+  it('serializable reads can be left out on purpose (ignoreSerializableReads)', () => {
+    const h = new HistoryBuilder();
+    h.put('c1', 0, 10, 'a', '1', 2);
+    h.put('c1', 20, 30, 'a', '2', 3);
+    h.get('c2', 40, 50, 'a', 2, [kv('a', '1', 2, 2, 1)], { serializable: true });
+    expect(checkLinearizability(h.ops, { ignoreSerializableReads: true }).result).toBe('ok');
+    h.get('c2', 40, 50, 'a', 2, [kv('a', '1', 2, 2, 1)]);
+    expect(checkLinearizability(h.ops, { ignoreSerializableReads: true }).result).toBe('illegal');
+  });
+
   it('the search alone (without the cheap checks) also rejects the stale read', () => {
     const h = new HistoryBuilder();
     h.put('c1', 0, 10, 'a', '1', 2);
