@@ -1,0 +1,59 @@
+/**
+ * Page driver for the runtime specs: opens the bare runtime page (one Web Worker and one
+ * IndexedDB database per member) and waits until the cluster is up.
+ */
+import { expect, type Page } from '@playwright/test';
+import type {} from '../../src/runtime/bootstrap.ts';
+
+export async function openRuntime(page: Page, query: string): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/runtime.html?${query}`);
+  await page.waitForFunction(() => document.body.dataset.ready !== undefined, undefined, { timeout: 60_000 });
+  const state = await page.evaluate(() => document.body.dataset.ready);
+  expect(state, `${await page.textContent('#status')} ${errors.join('; ')}`).toBe('true');
+}
+
+/** Installs helpers on window (they run in the page, over window.etcdPlayground). */
+export async function installHelpers(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const pg = window.etcdPlayground!;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const h = {
+      async waitFor(pred: () => boolean, wallMs = 60_000): Promise<void> {
+        const t0 = performance.now();
+        while (!pred()) {
+          if (performance.now() - t0 > wallMs) throw new Error('condition not reached in time');
+          await sleep(5);
+        }
+      },
+      async waitLeader(): Promise<string> {
+        await h.waitFor(() => pg.leader() !== undefined);
+        return pg.leader()!.name;
+      },
+      /** A serializable get on one member, retried until it shows `value` (followers apply a little later). */
+      async valueOn(member: string, key: string, value: string): Promise<string | null> {
+        const c = pg.client({ endpoints: [member] });
+        try {
+          let got: string | null = null;
+          for (let i = 0; i < 200; i++) {
+            const r = await c.range({ key, serializable: true });
+            got = r.kvs[0]?.value ?? null;
+            if (got === value) return got;
+            await sleep(5);
+          }
+          return got;
+        } finally {
+          c.close();
+        }
+      },
+    };
+    (window as unknown as { h: typeof h }).h = h;
+  });
+}
+
+export type Helpers = {
+  waitFor(pred: () => boolean, wallMs?: number): Promise<void>;
+  waitLeader(): Promise<string>;
+  valueOn(member: string, key: string, value: string): Promise<string | null>;
+};

@@ -1,0 +1,685 @@
+/**
+ * The playground: PlaygroundApi over the cluster engine (InProcessCluster's World), with member
+ * hosts that are either Web Workers (the page) or in this thread (Node), so one class runs the
+ * same scripts in both. Everything that steps or changes the world goes through one queue
+ * (`exclusive`), so user actions land between steps, at a definite virtual time.
+ */
+import type { EtcdClient } from '../client/client.ts';
+import { runEtcdctl } from '../client/etcdctl/runEtcdctl.ts';
+import type { HashKVResponse, Id64, MemberAddResponse } from '../server/api.ts';
+import { DEFAULT_QUOTA_BYTES, type MemberSettings } from '../server/settings.ts';
+import type { Envelope, LinkFaults } from '../sim/network.ts';
+import type { TraceEvent } from '../sim/trace.ts';
+import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
+import type { StorageFactory } from '../storage/types.ts';
+import type { ClientCommand } from './clusterTypes.ts';
+import { InProcessCluster, type MemberActorFactory } from './inProcessCluster.ts';
+import { describePayload, type WirePayload } from './memberWire.ts';
+import type {
+  ClusterSettings,
+  EtcdctlResult,
+  FlightView,
+  LinkSettings,
+  LinkState,
+  MemberDetails,
+  MemberInfo,
+  PlaygroundApi,
+  PlaygroundClient,
+  PlaygroundEvent,
+  Speed,
+  TimeState,
+} from './playgroundApi.ts';
+import type { PlaygroundClient as ClusterClient } from './playgroundClient.ts';
+import { defaultWallClock, TimeController, validateSpeed, type WallClock } from './timeController.ts';
+import { localActorFactory, type MemberHostSettings, type PlaygroundMemberActor } from './workerHost.ts';
+
+export const defaultClusterSettings: ClusterSettings = {
+  members: 3,
+  seed: 1,
+  tickMs: 100,
+  electionTicks: 10,
+  heartbeatTicks: 1,
+  preVote: true,
+  checkQuorum: true,
+  snapshotCount: 10_000,
+  snapshotCatchUpEntries: 5_000,
+  durability: 'strict',
+  quotaBackendBytes: DEFAULT_QUOTA_BYTES,
+  requestTimeoutMs: 5_000,
+};
+
+/** Checks settings at the boundary: a clear error, and nothing changes. */
+export function validateClusterSettings(s: ClusterSettings): void {
+  const int = (k: keyof ClusterSettings, min: number, max: number) => {
+    const v = s[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`settings.${k} must be a whole number in [${min}, ${max}], got ${String(v)}`);
+  };
+  int('members', 1, 9);
+  int('seed', 0, 2 ** 31 - 1);
+  int('tickMs', 1, 10_000);
+  int('electionTicks', 2, 1000);
+  int('heartbeatTicks', 1, 1);
+  int('snapshotCount', 1, 10_000_000);
+  int('snapshotCatchUpEntries', 1, 10_000_000);
+  int('quotaBackendBytes', 1024, 8 * 1024 ** 3);
+  int('requestTimeoutMs', 1, 3_600_000);
+  if (typeof s.preVote !== 'boolean') throw new Error(`settings.preVote must be true or false, got ${String(s.preVote)}`);
+  if (typeof s.checkQuorum !== 'boolean') throw new Error(`settings.checkQuorum must be true or false, got ${String(s.checkQuorum)}`);
+  if (s.durability !== 'strict' && s.durability !== 'relaxed') throw new Error(`settings.durability must be 'strict' or 'relaxed', got ${String(s.durability)}`);
+  const known = new Set(Object.keys(defaultClusterSettings));
+  for (const k of Object.keys(s)) if (!known.has(k)) throw new Error(`unknown setting ${k}`);
+}
+
+function memberSettingsOf(s: ClusterSettings): Partial<MemberSettings> {
+  return {
+    heartbeatMs: s.tickMs,
+    electionTicks: s.electionTicks,
+    preVote: s.preVote,
+    checkQuorum: s.checkQuorum,
+    snapshotCount: s.snapshotCount,
+    snapshotCatchUpEntries: s.snapshotCatchUpEntries,
+    quotaBackendBytes: s.quotaBackendBytes,
+  };
+}
+
+export interface PlaygroundOptions {
+  settings?: Partial<ClusterSettings>;
+  /** Where members keep their data (in-memory by default; the page passes IndexedDB). */
+  storageFactory?: StorageFactory;
+  /** Builds member hosts (default: in this thread). */
+  actorFactory?: (host: MemberHostSettings) => MemberActorFactory;
+  /** The database cluster id for a cluster key (the page may add a per-tab suffix). */
+  storageClusterId?: (clusterKey: string) => string;
+  wallClock?: WallClock;
+  /** Trace events kept in memory (a ring; the hash covers all). Default 10,000. */
+  traceCapacity?: number;
+  /** Start with the clock paused (scripts that step by runFor). Default false. */
+  paused?: boolean;
+  /** Initial speed; default 1 (real time). */
+  speed?: Speed;
+}
+
+/** The one command a member actor takes: campaign now (its election timeout elapses). */
+const CAMPAIGN: ClientCommand = { to: '', payload: { kind: 'watchClose', from: '', streamId: 0 } };
+
+type Listener = (events: PlaygroundEvent[]) => void;
+
+function toEvent(e: TraceEvent): PlaygroundEvent {
+  return { seq: e.seq, atMs: e.atMs, kind: e.kind, actor: e.actor, peer: e.peer, envelopeId: e.envelopeId, detail: e.detail };
+}
+
+function flightType(p: WirePayload): string {
+  switch (p.kind) {
+    case 'raft':
+      return p.msg.type;
+    case 'request':
+      return `client:${p.request.op}`;
+    case 'reply':
+      return 'client:reply';
+    case 'watch':
+      return 'watch:request';
+    case 'watchClose':
+      return 'watch:close';
+    case 'watchResponse':
+      return p.resp.events.length > 0 ? 'watch:event' : 'watch:response';
+    case 'peerRequest':
+      return `peer:${p.request.op}`;
+    case 'peerReply':
+      return 'peer:reply';
+  }
+}
+
+export class Playground implements PlaygroundApi {
+  private cluster!: InProcessCluster;
+  private controller!: TimeController;
+  private current: ClusterSettings;
+  private readonly actors = new Map<string, PlaygroundMemberActor>();
+  private readonly removed = new Set<string>();
+  private readonly wiped = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<Listener>();
+  private pending: PlaygroundEvent[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private unsubTrace: (() => void) | null = null;
+  private readonly lastSeen = new Map<string, { commit: number; applied: number; role: string; snapshot: number }>();
+  private starting: Promise<void>;
+  private readonly storageFactory: StorageFactory;
+  private readonly wall: WallClock;
+  private hiddenPaused = false;
+  private readonly files = new Map<string, string>();
+  private nextMemberNumber = 1;
+
+  constructor(private readonly opts: PlaygroundOptions = {}) {
+    this.current = { ...defaultClusterSettings, ...opts.settings };
+    validateClusterSettings(this.current);
+    this.storageFactory = opts.storageFactory ?? createMemoryStorageFactory();
+    this.wall = opts.wallClock ?? defaultWallClock();
+    this.starting = this.boot(opts.paused ?? false, opts.speed ?? 1);
+    // A failed start is reported by ready(), not as an unhandled rejection.
+    this.starting.catch(() => undefined);
+  }
+
+  /** A playground on the in-process host with in-memory storage (Node, headless runs). */
+  static inProcess(opts: Omit<PlaygroundOptions, 'actorFactory'> = {}): Playground {
+    return new Playground(opts);
+  }
+
+  get seed(): number {
+    return this.current.seed;
+  }
+
+  ready(): Promise<void> {
+    return this.starting;
+  }
+
+  settings(): ClusterSettings {
+    return { ...this.current };
+  }
+
+  private storageIdOf(clusterKey: string): string {
+    return this.opts.storageClusterId ? this.opts.storageClusterId(clusterKey) : clusterKey;
+  }
+
+  private async boot(paused: boolean, speed: Speed): Promise<void> {
+    const s = this.current;
+    const clusterKey = `etcd-cluster-${String(s.seed)}`;
+    // A fresh cluster: data an earlier page left under the same name is removed first.
+    const sid = this.storageIdOf(clusterKey);
+    for (const name of await this.storageFactory.list(sid)) await this.storageFactory.destroy(sid, name);
+    const hostSettings: MemberHostSettings = {
+      durability: s.durability,
+      storageFactory: this.storageFactory,
+      storageClusterId: (k) => this.storageIdOf(k),
+    };
+    const make = (this.opts.actorFactory ?? localActorFactory)(hostSettings);
+    const memberActorFactory: MemberActorFactory = (o, ctx) => {
+      const a = make(o, ctx) as PlaygroundMemberActor;
+      this.actors.set(o.name, a);
+      return a;
+    };
+    this.actors.clear();
+    this.removed.clear();
+    this.wiped.clear();
+    this.lastSeen.clear();
+    this.cluster = await InProcessCluster.create({
+      size: s.members,
+      seed: s.seed,
+      settings: memberSettingsOf(s),
+      storageFactory: this.storageFactory,
+      autoRun: false,
+      trace: { capacity: this.opts.traceCapacity ?? 10_000 },
+      memberActorFactory,
+    });
+    this.nextMemberNumber = s.members + 1;
+    this.cluster.world.afterStep(() => this.afterStep());
+    if (this.listeners.size > 0) this.attachTrace();
+    const world = () => this.cluster.world;
+    const engine = {
+      get nowMs() {
+        return world().nowMs;
+      },
+      nextEventMs: () => this.cluster.world.nextEventMs(),
+      stepOnce: () => this.cluster.world.stepAsync(),
+      advanceTo: (ms: number) => this.cluster.world.clock.advanceTo(ms),
+      exclusive: <T>(run: () => Promise<T>) => this.exclusive(run),
+    };
+    this.controller = new TimeController(engine, this.wall, { speed, paused });
+    this.controller.start();
+  }
+
+  /** Runs `run` when nothing else is stepping or changing the world. */
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---- events ----
+
+  private attachTrace(): void {
+    if (this.unsubTrace) return;
+    this.unsubTrace = this.cluster.world.trace.subscribe((e) => this.push(toEvent(e)));
+  }
+
+  private push(e: PlaygroundEvent): void {
+    this.pending.push(e);
+    if (this.flushTimer === null) this.flushTimer = setTimeout(() => this.flush(), 16);
+  }
+
+  private flush(): void {
+    this.flushTimer = null;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    for (const l of [...this.listeners]) {
+      try {
+        l(batch);
+      } catch (e) {
+        console.error('playground: a subscriber threw', e);
+      }
+    }
+  }
+
+  /** Events the trace does not carry (they come from members' summaries): commits, applies, snapshots. */
+  private afterStep(): void {
+    if (this.listeners.size === 0) return;
+    const world = this.cluster.world;
+    const seq = world.trace.totalCount - 1;
+    for (const [name, a] of this.actors) {
+      const info = a.info;
+      if (!info || !world.isUp(name)) continue;
+      const last = this.lastSeen.get(name);
+      this.lastSeen.set(name, { commit: info.commitIndex, applied: info.appliedIndex, role: info.role, snapshot: info.snapshotIndex });
+      if (!last) continue;
+      const base = { seq, atMs: world.nowMs, actor: name, peer: '', envelopeId: 0 };
+      if (info.commitIndex > last.commit) this.push({ ...base, kind: 'commit', detail: `committed to ${info.commitIndex}` });
+      if (info.appliedIndex > last.applied) this.push({ ...base, kind: 'apply', detail: `applied to ${info.appliedIndex}` });
+      if (info.snapshotIndex > last.snapshot) this.push({ ...base, kind: 'snapshot', detail: `snapshot at ${info.snapshotIndex}` });
+    }
+  }
+
+  subscribe(listener: Listener): () => void {
+    if (typeof listener !== 'function') throw new Error('subscribe: listener must be a function');
+    this.listeners.add(listener);
+    if (this.cluster) this.attachTrace();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.unsubTrace) {
+        this.unsubTrace();
+        this.unsubTrace = null;
+      }
+    };
+  }
+
+  trace(): PlaygroundEvent[] {
+    return this.cluster.world.trace.events().map(toEvent);
+  }
+
+  traceHash(): string {
+    return this.cluster.world.trace.hash;
+  }
+
+  // ---- members ----
+
+  private actor(name: string): PlaygroundMemberActor {
+    const a = this.actors.get(name);
+    if (!a || this.removed.has(name)) throw new Error(`no member named ${JSON.stringify(name)} (members: ${this.memberNames().join(', ')})`);
+    return a;
+  }
+
+  private memberNames(): string[] {
+    return [...this.actors.keys()].filter((n) => !this.removed.has(n));
+  }
+
+  members(): MemberInfo[] {
+    const out: MemberInfo[] = [];
+    for (const [name, a] of this.actors) {
+      if (this.removed.has(name)) continue;
+      const info = a.info;
+      const alive = this.cluster.world.isUp(name);
+      if (!info) continue;
+      out.push({ ...info, recentEntries: info.recentEntries.slice(), alarms: info.alarms.slice(), name, alive, role: alive ? info.role : 'crashed' });
+    }
+    return out;
+  }
+
+  leader(): MemberInfo | undefined {
+    let best: MemberInfo | undefined;
+    for (const m of this.members()) if (m.alive && m.role === 'leader' && (!best || m.term > best.term)) best = m;
+    return best;
+  }
+
+  memberDetails(name: string): Promise<MemberDetails> {
+    const a = this.actor(name);
+    if (!this.cluster.world.isUp(name)) return Promise.reject(new Error(`member ${name} is down`));
+    return this.exclusive(() => a.details());
+  }
+
+  /** Names of member workers/actors that are running (one per member that is up). */
+  aliveMembers(): string[] {
+    return this.memberNames().filter((n) => this.cluster.world.isUp(n));
+  }
+
+  /** A client for cluster operations, closed when `run` is done. */
+  private async withAdmin<T>(run: (c: ClusterClient) => Promise<T>): Promise<T> {
+    const eps = this.aliveMembers();
+    if (eps.length === 0) throw new Error('no member is up');
+    const c = this.cluster.client({ endpoints: eps, commandTimeoutMs: this.current.requestTimeoutMs });
+    try {
+      return await run(c);
+    } finally {
+      c.close();
+    }
+  }
+
+  /** Waits `ms` of virtual time (the clock must be running). */
+  private sleepVirtual(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      void this.exclusive(async () => this.cluster.world.at(this.cluster.world.nowMs + ms, '', resolve));
+    });
+  }
+
+  async addMember(opts: { learner?: boolean } = {}): Promise<MemberInfo> {
+    let name = `m${this.nextMemberNumber}`;
+    while (this.actors.has(name)) name = `m${++this.nextMemberNumber}`;
+    this.nextMemberNumber++;
+    const urls = InProcessCluster.urlsOf(name);
+    const resp: MemberAddResponse = await this.withAdmin((c) => c.memberAdd({ peerURLs: urls.peerURLs, isLearner: opts.learner ?? false }));
+    const id = resp.member.ID;
+    await this.exclusive(() => this.cluster.launch(name, id, { join: true }));
+    return this.members().find((m) => m.name === name)!;
+  }
+
+  private idOf(name: string): Id64 {
+    return this.actor(name).memberId;
+  }
+
+  async promoteMember(name: string): Promise<void> {
+    const id = this.idOf(name);
+    // The leader refuses a learner that has not caught up yet; it usually has within a few heartbeats.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.withAdmin((c) => c.memberPromote(id));
+        return;
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        if (!/in sync with leader/.test(msg) || attempt >= 20) throw e;
+        await this.sleepVirtual(this.current.tickMs * 5);
+      }
+    }
+  }
+
+  async removeMember(name: string): Promise<void> {
+    const id = this.idOf(name);
+    await this.withAdmin((c) => c.memberRemove(id));
+    this.removed.add(name);
+    await this.exclusive(() => this.cluster.stopMember(name));
+  }
+
+  async replaceMember(name: string): Promise<MemberInfo> {
+    const learner = this.actor(name).info?.isLearner ?? false;
+    await this.removeMember(name);
+    const a = this.actors.get(name)!;
+    await a.wipe().catch(() => undefined);
+    return this.addMember({ learner });
+  }
+
+  async campaign(name: string): Promise<void> {
+    this.actor(name);
+    if (!this.cluster.world.isUp(name)) throw new Error(`member ${name} is down`);
+    await this.exclusive(async () => this.cluster.world.command(this.cluster.world.nowMs, name, CAMPAIGN));
+  }
+
+  async transferLeader(to: string): Promise<void> {
+    const id = this.idOf(to);
+    const lead = this.leader();
+    if (!lead) throw new Error('there is no leader to transfer from');
+    if (lead.name === to) return;
+    await this.withAdmin((c) => c.moveLeader(id, lead.name));
+  }
+
+  crash(name: string): Promise<void> {
+    this.actor(name);
+    return this.exclusive(() => this.cluster.crash(name));
+  }
+
+  /**
+   * Chaos: kills the member's host right now, in the middle of a step if one is running (its
+   * write may or may not land), then marks it crashed. Returns whether a step was in flight.
+   */
+  async killNow(name: string): Promise<boolean> {
+    const a = this.actor(name);
+    if (!this.cluster.world.isUp(name)) return false;
+    const busy = a.busy;
+    a.killNow();
+    await this.exclusive(() => this.cluster.crash(name));
+    return busy;
+  }
+
+  restart(name: string): Promise<void> {
+    this.actor(name);
+    if (this.wiped.has(name)) return Promise.reject(new Error(`member ${name} lost its data (wiped): replace it instead`));
+    return this.exclusive(() => this.cluster.restart(name));
+  }
+
+  async wipe(name: string): Promise<void> {
+    const a = this.actor(name);
+    await this.exclusive(async () => {
+      if (this.cluster.world.isUp(name)) await this.cluster.crash(name);
+      await a.wipe();
+      this.wiped.add(name);
+    });
+  }
+
+  // ---- network ----
+
+  private checkMember(name: string): void {
+    if (!this.actors.has(name)) throw new Error(`no member named ${JSON.stringify(name)} (members: ${this.memberNames().join(', ')})`);
+  }
+
+  partition(groups: string[][]): void {
+    if (!Array.isArray(groups) || groups.some((g) => !Array.isArray(g))) throw new Error('partition: expected groups of member names, e.g. [["m1"], ["m2", "m3"]]');
+    const seen = new Set<string>();
+    for (const g of groups) {
+      for (const n of g) {
+        this.checkMember(n);
+        if (seen.has(n)) throw new Error(`partition: ${n} is in more than one group`);
+        seen.add(n);
+      }
+    }
+    this.cluster.world.partition(groups);
+  }
+
+  heal(): void {
+    this.cluster.world.heal();
+  }
+
+  cut(from: string, to: string, opts: { oneWay?: boolean } = {}): void {
+    this.checkMember(from);
+    this.checkMember(to);
+    if (from === to) throw new Error('cut: a member cannot be cut from itself');
+    this.cluster.world.cut(from, to);
+    if (!opts.oneWay) this.cluster.world.cut(to, from);
+  }
+
+  restore(from: string, to: string): void {
+    this.checkMember(from);
+    this.checkMember(to);
+    this.cluster.world.uncut(from, to);
+    this.cluster.world.uncut(to, from);
+  }
+
+  linkState(from: string, to: string): LinkState {
+    const n = this.cluster.world.network;
+    const ab = n.canReach(from, to);
+    const ba = n.canReach(to, from);
+    if (ab && ba) return 'healthy';
+    if (!ab && !ba) return 'cut-both';
+    return 'cut-one-way';
+  }
+
+  setLink(opts: LinkSettings & { from?: string; to?: string }): void {
+    const f: Partial<LinkFaults> = {};
+    if (opts.latencyMs !== undefined) f.latencyMs = opts.latencyMs;
+    if (opts.jitterMs !== undefined) f.jitterMs = opts.jitterMs;
+    if (opts.lossRate !== undefined) f.lossRate = opts.lossRate;
+    if (opts.duplicateRate !== undefined) f.duplicateRate = opts.duplicateRate;
+    if (opts.reorder !== undefined) f.reorder = opts.reorder;
+    const world = this.cluster.world;
+    if (opts.from === undefined && opts.to === undefined) {
+      world.setFaults(f);
+      return;
+    }
+    if (opts.from !== undefined) this.checkMember(opts.from);
+    if (opts.to !== undefined) this.checkMember(opts.to);
+    const links: [string, string][] = [];
+    if (opts.from !== undefined && opts.to !== undefined) links.push([opts.from, opts.to]);
+    else {
+      // One end named: every link of that member, both ways.
+      const one = (opts.from ?? opts.to)!;
+      for (const other of this.memberNames()) if (other !== one) links.push([one, other], [other, one]);
+    }
+    // Validate on the first link before changing any, so bad input changes nothing.
+    world.network.setLinkFaults(links[0]![0], links[0]![1], { ...world.network.linkFaults(links[0]![0], links[0]![1]), ...f });
+    for (const [a, b] of links) {
+      world.network.setLinkFaults(a, b, { ...world.network.linkFaults(a, b), ...f });
+      world.trace.record(world.nowMs, 'fault', a, b, 0, JSON.stringify(f));
+    }
+  }
+
+  inFlight(): FlightView[] {
+    const n = this.cluster.world.network;
+    const view = (e: Envelope<WirePayload>, held: boolean): FlightView => ({
+      id: e.id,
+      from: e.from,
+      to: e.to,
+      sentAtMs: e.sentAtMs,
+      deliverAtMs: e.deliverAtMs,
+      type: flightType(e.payload),
+      text: describePayload(e.payload),
+      held,
+    });
+    return [...n.inFlight().map((e) => view(e, false)), ...n.heldEnvelopes().map((e) => view(e, true))];
+  }
+
+  dropMessage(envelopeId: number): boolean {
+    return this.cluster.world.network.drop(envelopeId);
+  }
+
+  // ---- time ----
+
+  pause(): void {
+    this.hiddenPaused = false;
+    this.controller.pause();
+  }
+
+  resume(): void {
+    this.hiddenPaused = false;
+    this.controller.resume();
+  }
+
+  /** The tab was hidden or shown: pause while hidden, and resume only if hiding paused it. */
+  setHidden(hidden: boolean): void {
+    if (hidden) {
+      if (!this.controller.isPaused()) {
+        this.controller.pause();
+        this.hiddenPaused = true;
+      }
+    } else if (this.hiddenPaused) {
+      this.hiddenPaused = false;
+      this.controller.resume();
+    }
+  }
+
+  async step(): Promise<void> {
+    this.controller.pause();
+    await this.exclusive(() => this.cluster.world.stepAsync());
+  }
+
+  setSpeed(speed: Speed): void {
+    validateSpeed(speed);
+    this.controller.setSpeed(speed);
+  }
+
+  time(): TimeState {
+    return this.controller.state();
+  }
+
+  now(): number {
+    return this.cluster.world.nowMs;
+  }
+
+  runFor(virtualMs: number): Promise<void> {
+    if (typeof virtualMs !== 'number' || !Number.isFinite(virtualMs) || virtualMs < 0) return Promise.reject(new Error(`runFor: expected a virtual duration in ms >= 0, got ${String(virtualMs)}`));
+    return this.exclusive(async () => {
+      const world = this.cluster.world;
+      const until = world.nowMs + Math.round(virtualMs);
+      let t0 = this.wall.nowMs();
+      while (world.nextEventMs() <= until) {
+        await world.stepAsync();
+        if (this.wall.nowMs() - t0 > 50) {
+          // Let the page breathe during long runs.
+          await this.wall.yieldNow();
+          t0 = this.wall.nowMs();
+        }
+      }
+      if (until > world.nowMs) world.clock.advanceTo(until);
+    });
+  }
+
+  // ---- clients ----
+
+  client(opts: { endpoints?: string[] } = {}): PlaygroundClient & EtcdClient {
+    const c = this.cluster.client({ ...(opts.endpoints ? { endpoints: opts.endpoints } : { endpoints: this.memberNames() }), commandTimeoutMs: this.current.requestTimeoutMs });
+    return adaptClient(c);
+  }
+
+  async etcdctl(
+    commandLine: string,
+    opts: { endpoints?: string[]; stdin?: string; onStream?: (chunk: { stdout?: string; stderr?: string }) => void; signal?: AbortSignal } = {},
+  ): Promise<EtcdctlResult> {
+    const made: ClusterClient[] = [];
+    const mk = (eps: string[]) => {
+      const c = this.cluster.client({ endpoints: eps, commandTimeoutMs: this.current.requestTimeoutMs });
+      made.push(c);
+      return c;
+    };
+    const defaults = opts.endpoints ?? this.memberNames().map((n) => InProcessCluster.urlsOf(n).clientURLs[0]!.replace(/^http:\/\//, ''));
+    try {
+      return await runEtcdctl(commandLine, {
+        client: mk(opts.endpoints ?? this.memberNames()),
+        clientFactory: (eps) => mk(eps),
+        defaultEndpoints: defaults,
+        ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
+        ...(opts.onStream ? { onStream: opts.onStream } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        files: this.files,
+        nowMs: () => this.wall.nowMs(),
+      });
+    } finally {
+      for (const c of made) c.close();
+    }
+  }
+
+  // ---- lifecycle ----
+
+  async reset(settings: Partial<ClusterSettings> = {}): Promise<void> {
+    const next = { ...this.current, ...settings };
+    validateClusterSettings(next);
+    await this.ready().catch(() => undefined);
+    const time = this.controller?.state();
+    await this.shutdown();
+    this.current = next;
+    this.starting = this.boot(time?.paused ?? false, time?.speed ?? 1);
+    this.starting.catch(() => undefined);
+    await this.starting;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.controller?.stop();
+    if (this.unsubTrace) {
+      this.unsubTrace();
+      this.unsubTrace = null;
+    }
+    if (this.cluster) await this.exclusive(() => this.cluster.close());
+  }
+
+  /** Stops the clock and closes every member. */
+  close(): Promise<void> {
+    return this.shutdown();
+  }
+}
+
+/** The runtime client under the API's client shape (optional revision, alarm list). */
+function adaptClient(c: ClusterClient): PlaygroundClient & EtcdClient {
+  return Object.assign(c, {
+    hashKV: ((revision?: number, endpoint?: string): Promise<HashKVResponse> => ClusterClientProto.hashKV.call(c, revision ?? 0, endpoint)) as EtcdClient['hashKV'],
+    alarmList: () => c.alarm({ action: 'GET' }),
+  });
+}
+
+const ClusterClientProto = {
+  hashKV(this: ClusterClient, revision: number, endpoint?: string): Promise<HashKVResponse> {
+    return Object.getPrototypeOf(this).hashKV.call(this, revision, endpoint) as Promise<HashKVResponse>;
+  },
+};

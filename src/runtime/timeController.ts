@@ -1,0 +1,182 @@
+/**
+ * Maps virtual time to wall time (DESIGN.md §3): paused, single steps, slow motion, real time,
+ * and "as fast as possible". The controller only decides WHEN the world steps; what happens at
+ * each virtual instant never depends on the speed, so a run is the same at every speed.
+ */
+import type { Speed, TimeState } from './playgroundApi.ts';
+
+/** Wall-clock services, injected so Node tests and the page can differ. */
+export interface WallClock {
+  nowMs(): number;
+  /** Waits for the next animation frame (or a short timer where there are none). */
+  nextFrame(): Promise<void>;
+  /** Lets the event loop run (input, rendering, worker replies) before continuing. */
+  yieldNow(): Promise<void>;
+}
+
+export const MIN_SPEED = 0.05;
+export const MAX_SPEED = 100;
+
+function makeYield(): () => Promise<void> {
+  if (typeof setImmediate === 'function') return () => new Promise((r) => setImmediate(r));
+  if (typeof MessageChannel === 'function') {
+    // A message port callback is a task, like setTimeout(0) but without the 4 ms clamp.
+    const ch = new MessageChannel();
+    const waiting: (() => void)[] = [];
+    ch.port1.onmessage = () => waiting.shift()?.();
+    return () =>
+      new Promise<void>((r) => {
+        waiting.push(r);
+        ch.port2.postMessage(0);
+      });
+  }
+  return () => new Promise((r) => setTimeout(r, 0));
+}
+
+export function defaultWallClock(): WallClock {
+  const yieldNow = makeYield();
+  return {
+    nowMs: () => performance.now(),
+    nextFrame: () =>
+      new Promise<void>((r) => {
+        if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(() => r());
+        else setTimeout(r, 16);
+      }),
+    yieldNow,
+  };
+}
+
+/** What the controller drives. `exclusive` serializes everything that steps or changes the world. */
+export interface Steppable {
+  readonly nowMs: number;
+  nextEventMs(): number;
+  stepOnce(): Promise<boolean>;
+  /** Moves the clock forward to `ms` with nothing due before it. */
+  advanceTo(ms: number): void;
+  exclusive<T>(run: () => Promise<T>): Promise<T>;
+}
+
+export function validateSpeed(speed: Speed): void {
+  if (speed === 'max') return;
+  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
+    throw new Error(`speed must be a number in [${MIN_SPEED}, ${MAX_SPEED}] (1 = real time) or 'max', got ${String(speed)}`);
+  }
+}
+
+export class TimeController {
+  private speed: Speed;
+  private paused: boolean;
+  private stopped = false;
+  private loopRunning = false;
+  private anchorWallMs = 0;
+  private anchorVirtualMs = 0;
+  private wake: (() => void) | null = null;
+  /** Wall budget of one chunk of steps before the page gets the event loop back. */
+  private readonly chunkMs: number;
+
+  constructor(
+    private readonly engine: Steppable,
+    private readonly wall: WallClock,
+    opts: { speed?: Speed; paused?: boolean; chunkMs?: number } = {},
+  ) {
+    this.speed = opts.speed ?? 1;
+    validateSpeed(this.speed);
+    this.paused = opts.paused ?? false;
+    this.chunkMs = opts.chunkMs ?? 12;
+    this.reanchor();
+  }
+
+  start(): void {
+    if (this.loopRunning || this.stopped) return;
+    this.loopRunning = true;
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.poke();
+  }
+
+  state(): TimeState {
+    return { nowMs: this.engine.nowMs, paused: this.paused, speed: this.speed };
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.reanchor();
+    this.poke();
+  }
+
+  setSpeed(speed: Speed): void {
+    validateSpeed(speed);
+    this.speed = speed;
+    this.reanchor();
+    this.poke();
+  }
+
+  private reanchor(): void {
+    this.anchorWallMs = this.wall.nowMs();
+    this.anchorVirtualMs = this.engine.nowMs;
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      if (this.paused) {
+        await new Promise<void>((r) => (this.wake = r));
+        continue;
+      }
+      try {
+        if (this.speed === 'max') {
+          await this.engine.exclusive(async () => {
+            const t0 = this.wall.nowMs();
+            do {
+              if (!(await this.engine.stepOnce())) break;
+            } while (this.wall.nowMs() - t0 < this.chunkMs && this.speed === 'max' && !this.paused && !this.stopped);
+          });
+          this.reanchor();
+          await this.wall.yieldNow();
+        } else {
+          await this.engine.exclusive(async () => this.runToWallTime());
+          await this.wall.nextFrame();
+        }
+      } catch (e) {
+        // A failing step stops the clock rather than spinning; the error is reported once.
+        this.paused = true;
+        console.error('time controller: step failed, paused', e);
+      }
+    }
+    this.loopRunning = false;
+  }
+
+  /** Runs everything due up to the virtual time that the wall clock says it is now. */
+  private async runToWallTime(): Promise<void> {
+    const speed = this.speed as number;
+    if (this.engine.nowMs > this.anchorVirtualMs + (this.wall.nowMs() - this.anchorWallMs) * speed) this.reanchor();
+    const target = Math.floor(this.anchorVirtualMs + (this.wall.nowMs() - this.anchorWallMs) * speed);
+    const t0 = this.wall.nowMs();
+    while (this.engine.nextEventMs() <= target && !this.paused && !this.stopped) {
+      await this.engine.stepOnce();
+      if (this.wall.nowMs() - t0 > this.chunkMs * 2) {
+        // Falling behind (the host is slower than the asked speed): slip rather than pile up.
+        this.reanchor();
+        return;
+      }
+    }
+    if (!this.paused && target > this.engine.nowMs && this.engine.nextEventMs() > target) this.engine.advanceTo(target);
+  }
+}

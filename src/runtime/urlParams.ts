@@ -1,0 +1,71 @@
+/**
+ * The runtime's URL parameters (`?members=5&seed=42&speed=max&paused=1`): cluster settings plus
+ * how the clock starts. Strict: an unknown or malformed parameter is an error naming it, and
+ * nothing starts half-configured.
+ */
+import type { ClusterSettings, Speed } from './playgroundApi.ts';
+import { MAX_SPEED, MIN_SPEED } from './timeController.ts';
+
+export interface RuntimeParams {
+  settings: Partial<ClusterSettings>;
+  speed?: Speed;
+  paused?: boolean;
+}
+
+type Kind = 'int' | 'bool' | 'durability';
+const FIELDS: Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: number }> = {
+  members: { kind: 'int', min: 1, max: 9 },
+  seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  tickMs: { kind: 'int', min: 1, max: 10_000 },
+  electionTicks: { kind: 'int', min: 2, max: 1000 },
+  heartbeatTicks: { kind: 'int', min: 1, max: 1 },
+  preVote: { kind: 'bool' },
+  checkQuorum: { kind: 'bool' },
+  snapshotCount: { kind: 'int', min: 1, max: 10_000_000 },
+  snapshotCatchUpEntries: { kind: 'int', min: 1, max: 10_000_000 },
+  durability: { kind: 'durability' },
+  quotaBackendBytes: { kind: 'int', min: 1024, max: 8 * 1024 ** 3 },
+  requestTimeoutMs: { kind: 'int', min: 1, max: 3_600_000 },
+};
+
+function parseBool(key: string, raw: string): boolean {
+  if (/^(1|true|on|yes)$/i.test(raw)) return true;
+  if (/^(0|false|off|no)$/i.test(raw)) return false;
+  throw new Error(`URL parameter ${key}: expected true or false, got "${raw}"`);
+}
+
+/** Parses a query string; throws one error listing every bad parameter. */
+export function parseRuntimeParams(search: string): RuntimeParams {
+  const params = new URLSearchParams(search);
+  const settings: Record<string, unknown> = {};
+  const out: RuntimeParams = { settings: settings as Partial<ClusterSettings> };
+  const errors: string[] = [];
+  for (const [key, raw] of params) {
+    try {
+      if (key === 'speed') {
+        if (raw === 'max') out.speed = 'max';
+        else {
+          const n = Number(raw);
+          if (!(raw.trim() !== '' && Number.isFinite(n) && n >= MIN_SPEED && n <= MAX_SPEED)) throw new Error(`URL parameter speed: expected a number in [${MIN_SPEED}, ${MAX_SPEED}] or "max", got "${raw}"`);
+          out.speed = n;
+        }
+      } else if (key === 'paused') out.paused = parseBool(key, raw);
+      else if (Object.hasOwn(FIELDS, key)) {
+        const f = FIELDS[key as keyof ClusterSettings];
+        if (f.kind === 'bool') settings[key] = parseBool(key, raw);
+        else if (f.kind === 'durability') {
+          if (raw !== 'strict' && raw !== 'relaxed') throw new Error(`URL parameter durability: expected strict or relaxed, got "${raw}"`);
+          settings[key] = raw;
+        } else {
+          const n = Number(raw);
+          if (raw.trim() === '' || !Number.isInteger(n) || n < f.min! || n > f.max!) throw new Error(`URL parameter ${key}: expected a whole number in [${f.min}, ${f.max}], got "${raw}"`);
+          settings[key] = n;
+        }
+      } else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(FIELDS), 'speed', 'paused'].join(', ')})`);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  if (errors.length > 0) throw new Error(errors.join('; '));
+  return out;
+}

@@ -1,0 +1,272 @@
+/**
+ * The member host actors the playground's cluster runs: each turns the world's batches into
+ * member steps and the member's outputs into envelopes, and keeps the member's last compact
+ * summary so the page can read it synchronously.
+ *
+ * - WorkerMemberActor: the member lives in its own Web Worker (comlink), with its own IndexedDB
+ *   database. Crash = worker.terminate() (also possible in the middle of a step, while the
+ *   member's write is in flight); restart = a new worker opening the same database, which
+ *   recovers by itself; wipe = the database deleted.
+ * - LocalMemberActor: the same member code (HostedMember) in this thread, for Node and fast
+ *   headless runs.
+ *
+ * Both keep the member's seeded stream in step with the cluster's copy, so the two hosts draw
+ * the same numbers and produce the same trace.
+ */
+import * as Comlink from 'comlink';
+import type { ActorBatch, ActorOutput, OutgoingMessage } from '../sim/scheduler.ts';
+import type { Prng } from '../sim/prng.ts';
+import type { MemberInput } from '../server/protocol.ts';
+import type { Durability, StorageFactory } from '../storage/types.ts';
+import type { HostedMemberActor, MemberActorFactory } from './inProcessCluster.ts';
+import type { MemberActorOptions } from './memberActor.ts';
+import { payloadOfOutput, type WirePayload } from './memberWire.ts';
+import type { MemberDetails } from './playgroundApi.ts';
+import { HostedMember, prngFromState, prngState } from './workerHostMember.ts';
+import type { MemberSummaryWire, MemberWorkerApi, StepInput, StepReply } from './workerHostProtocol.ts';
+
+export interface PlaygroundMemberActor extends HostedMemberActor {
+  /** The summary after the member's last step (kept across a crash: the last thing it showed). */
+  readonly info: MemberSummaryWire | null;
+  details(): Promise<MemberDetails>;
+  crash(nowMs?: number): Promise<void>;
+  restart(nowMs: number): Promise<void>;
+  /** Deletes the member's data (the member must be down): its disk is lost. */
+  wipe(): Promise<void>;
+  /** Chaos: kills the member right now, even in the middle of a step (its step answers nothing). */
+  killNow(): void;
+  /** Whether a step is running (a kill now lands while its write may be in flight). */
+  readonly busy: boolean;
+}
+
+export interface MemberHostSettings {
+  durability: Durability;
+  storageFactory: StorageFactory;
+  /** Storage cluster id for a member's database; default the cluster key. */
+  storageClusterId?: (clusterKey: string) => string;
+}
+
+abstract class MemberHostActor implements PlaygroundMemberActor {
+  readonly id: string;
+  readonly member = null;
+  info: MemberSummaryWire | null = null;
+  busy = false;
+  protected readonly storageClusterId: string;
+
+  constructor(
+    protected readonly opts: MemberActorOptions,
+    protected readonly rng: Prng,
+    protected readonly settings: MemberHostSettings,
+  ) {
+    this.id = opts.name;
+    this.storageClusterId = settings.storageClusterId ? settings.storageClusterId(opts.clusterKey) : opts.clusterKey;
+  }
+
+  get memberId(): string {
+    return this.opts.id;
+  }
+
+  abstract start(nowMs: number): Promise<void>;
+  abstract stop(): Promise<void>;
+  abstract crash(): Promise<void>;
+  abstract killNow(): void;
+  abstract details(): Promise<MemberDetails>;
+  protected abstract stepMember(input: StepInput): Promise<StepReply | null>;
+
+  restart(nowMs: number): Promise<void> {
+    return this.start(nowMs);
+  }
+
+  async wipe(): Promise<void> {
+    await this.settings.storageFactory.destroy(this.storageClusterId, this.opts.name, { forgetMembership: false });
+  }
+
+  async handle(batch: ActorBatch<WirePayload, never>): Promise<ActorOutput<WirePayload>> {
+    const inputs: MemberInput[] = [];
+    for (const env of batch.envelopes) {
+      const p = env.payload;
+      if (p.kind === 'reply' || p.kind === 'watchResponse') continue;
+      inputs.push(p);
+    }
+    // The only command a member actor is ever sent is "campaign now".
+    const campaign = batch.commands.length > 0;
+    this.busy = true;
+    let reply: StepReply | null;
+    try {
+      reply = await this.stepMember({ nowMs: batch.nowMs, inputs, ticks: batch.ticks, campaign });
+    } finally {
+      this.busy = false;
+    }
+    if (!reply) return { messages: [] };
+    this.info = reply.summary;
+    const messages: OutgoingMessage<WirePayload>[] = [];
+    for (const o of reply.outputs) {
+      const to = o.kind === 'raft' || o.kind === 'peerRequest' || o.kind === 'peerReply' ? this.opts.actorOfMember(o.to) : o.to;
+      if (to === undefined) continue;
+      messages.push({ to, payload: payloadOfOutput(o, this.opts.id) });
+    }
+    return { messages, events: reply.events };
+  }
+}
+
+/** The member in this thread (Node tests, headless runs). */
+export class LocalMemberActor extends MemberHostActor {
+  private hosted: HostedMember | null = null;
+
+  async start(nowMs: number): Promise<void> {
+    this.hosted = await HostedMember.open(
+      this.settings.storageFactory,
+      { clusterId: this.storageClusterId, memberName: this.opts.name, durability: this.settings.durability },
+      (storage, countDraw) => {
+        const so = this.opts.startOptions(storage, nowMs);
+        return { ...so, randInt: (n: number) => (countDraw(), so.randInt(n)) };
+      },
+    );
+    this.info = this.hosted.summary();
+  }
+
+  protected async stepMember(input: StepInput): Promise<StepReply | null> {
+    const h = this.hosted;
+    if (!h) return null;
+    return h.step(input);
+  }
+
+  async details(): Promise<MemberDetails> {
+    if (!this.hosted) throw new Error(`member ${this.id} is down`);
+    return this.hosted.details();
+  }
+
+  async crash(): Promise<void> {
+    const h = this.hosted;
+    this.hosted = null;
+    if (!h) return;
+    const s = h.memberStorage;
+    // The memory disk can drop a database's connections as a crash does; other storage just closes.
+    const disk = (this.settings.storageFactory as { disk?: { crash(name: string, o: { inFlight: 'land' | 'drop' }): void } }).disk;
+    if (disk && s) disk.crash(s.name, { inFlight: 'drop' });
+    else await h.close().catch(() => undefined);
+  }
+
+  killNow(): void {
+    void this.crash();
+  }
+
+  async stop(): Promise<void> {
+    const h = this.hosted;
+    this.hosted = null;
+    if (h) await h.close();
+  }
+}
+
+/** A worker running workers/member.worker.ts; made by the page (Vite resolves the URL). */
+export type WorkerMaker = () => Worker;
+
+/** Counts live member workers (tests assert one per member). */
+export const workerCounter = { live: 0, started: 0, terminated: 0 };
+
+function isLockedError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'StorageLockedError' || /in use by another owner/.test(e.message));
+}
+
+/** The member in its own Web Worker. */
+export class WorkerMemberActor extends MemberHostActor {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<MemberWorkerApi> | null = null;
+  /** Resolves (with null) when the current worker is killed, so a step in flight ends. */
+  private killed: Promise<null> = new Promise(() => undefined);
+  private onKill: (() => void) | null = null;
+
+  constructor(
+    opts: MemberActorOptions,
+    rng: Prng,
+    settings: MemberHostSettings,
+    private readonly makeWorker: WorkerMaker,
+  ) {
+    super(opts, rng, settings);
+  }
+
+  async start(nowMs: number): Promise<void> {
+    const so = this.opts.startOptions(null as never, nowMs);
+    const { storage: _s, randInt: _r, logger: _l, ...member } = so;
+    // A terminated worker's lock on its database is released by the browser shortly after.
+    for (let attempt = 0; ; attempt++) {
+      this.spawn();
+      try {
+        this.info = await Promise.race([
+          this.api!.start({ member, storageClusterId: this.storageClusterId, durability: this.settings.durability, rng: prngState(this.rng) }),
+          this.killed.then(() => {
+            throw new Error(`member ${this.id} was killed while starting`);
+          }),
+        ]);
+        return;
+      } catch (e) {
+        this.terminate();
+        if (!isLockedError(e) || attempt >= 50) throw e;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  }
+
+  private spawn(): void {
+    const w = this.makeWorker();
+    workerCounter.live++;
+    workerCounter.started++;
+    this.worker = w;
+    this.api = Comlink.wrap<MemberWorkerApi>(w);
+    this.killed = new Promise<null>((resolve) => {
+      this.onKill = () => resolve(null);
+    });
+  }
+
+  private terminate(): void {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = null;
+    this.api = null;
+    w.terminate();
+    workerCounter.live--;
+    workerCounter.terminated++;
+    this.onKill?.();
+    this.onKill = null;
+  }
+
+  protected async stepMember(input: StepInput): Promise<StepReply | null> {
+    const api = this.api;
+    if (!api) return null;
+    const reply = await Promise.race([api.step(input), this.killed]);
+    if (reply === null) return null;
+    // Mirror the worker's draws, so a restarted worker continues the same stream.
+    for (let i = 0; i < reply.draws; i++) this.rng.nextUint32();
+    return reply;
+  }
+
+  async details(): Promise<MemberDetails> {
+    if (!this.api) throw new Error(`member ${this.id} is down`);
+    return this.api.details();
+  }
+
+  async crash(): Promise<void> {
+    this.terminate();
+  }
+
+  killNow(): void {
+    this.terminate();
+  }
+
+  async stop(): Promise<void> {
+    const api = this.api;
+    if (api) await Promise.race([api.close().catch(() => undefined), this.killed]);
+    this.terminate();
+  }
+}
+
+/** Rebuilds a worker's stream (used inside the worker). */
+export { prngFromState };
+
+export function localActorFactory(settings: MemberHostSettings): MemberActorFactory {
+  return (opts, ctx) => new LocalMemberActor(opts, ctx.rng, settings);
+}
+
+export function workerActorFactory(settings: MemberHostSettings, makeWorker: WorkerMaker): MemberActorFactory {
+  return (opts, ctx) => new WorkerMemberActor(opts, ctx.rng, settings, makeWorker);
+}

@@ -1,0 +1,58 @@
+/**
+ * What crosses the boundary between the page and a member's Web Worker (DESIGN.md §5): plain,
+ * structured-cloneable data only. The page keeps the simulated world; a worker keeps one member
+ * and its IndexedDB database, and answers each step with the member's outputs and a compact
+ * summary (a few numbers), so the per-step payload stays small. Details come on demand.
+ */
+import type { MemberStartOptions } from '../server/member.ts';
+import type { MemberInput, MemberOutput } from '../server/protocol.ts';
+import type { ActorTraceEvent } from '../sim/scheduler.ts';
+import type { Durability } from '../storage/types.ts';
+import type { MemberDetails, MemberInfo } from './playgroundApi.ts';
+
+/** A seeded stream's exact state, so a restarted worker continues the same sequence of draws. */
+export interface PrngState {
+  key: number;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/** Everything a worker needs to start (or restart) its member; the storage is opened inside. */
+export interface WorkerStartOptions {
+  member: Omit<MemberStartOptions, 'storage' | 'randInt' | 'logger'>;
+  /** Storage cluster id (the database name's middle part). */
+  storageClusterId: string;
+  durability: Durability;
+  rng: PrngState;
+}
+
+/** A member's state in the few numbers the page shows every frame (MemberInfo without page-side fields). */
+export type MemberSummaryWire = Omit<MemberInfo, 'name' | 'alive'>;
+
+export interface StepInput {
+  nowMs: number;
+  inputs: MemberInput[];
+  ticks: number;
+  /** Extra ticks that make the election timeout elapse now (a "campaign" request). */
+  campaign: boolean;
+}
+
+export interface StepReply {
+  outputs: MemberOutput[];
+  events: ActorTraceEvent[];
+  summary: MemberSummaryWire;
+  /** Draws taken from the member's seeded stream during the step (the page mirrors them). */
+  draws: number;
+}
+
+/** The API `workers/member.worker.ts` exposes with comlink. */
+export interface MemberWorkerApi {
+  start(options: WorkerStartOptions): Promise<MemberSummaryWire>;
+  step(input: StepInput): Promise<StepReply>;
+  summary(): MemberSummaryWire | null;
+  details(): Promise<MemberDetails>;
+  /** Closes the database cleanly (member removed or page shutting down). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,50 @@
+/**
+ * One etcd member in its own Web Worker, with its own IndexedDB database. The page's world sends
+ * it one batch per step and gets back the member's outputs and a compact summary; everything is
+ * plain data (DESIGN.md §5). Terminating the worker is a crash; a new worker on the same
+ * database recovers by itself.
+ */
+import * as Comlink from 'comlink';
+import { createIndexedDbStorageFactory } from '../src/storage/indexeddb/idbStorageFactory.ts';
+import { HostedMember, prngFromState } from '../src/runtime/workerHostMember.ts';
+import type { MemberWorkerApi, StepInput, WorkerStartOptions } from '../src/runtime/workerHostProtocol.ts';
+
+let hosted: HostedMember | null = null;
+const factory = createIndexedDbStorageFactory();
+
+function running(): HostedMember {
+  if (!hosted) throw new Error('member worker: not started');
+  return hosted;
+}
+
+const api: MemberWorkerApi = {
+  async start(o: WorkerStartOptions) {
+    if (hosted) throw new Error('member worker: already started');
+    const rng = prngFromState(o.rng);
+    hosted = await HostedMember.open(factory, { clusterId: o.storageClusterId, memberName: o.member.name, durability: o.durability }, (storage, countDraw) => ({
+      ...o.member,
+      storage,
+      randInt: (n: number) => {
+        countDraw();
+        return rng.int(n);
+      },
+    }));
+    return hosted.summary();
+  },
+  step(input: StepInput) {
+    return running().step(input);
+  },
+  summary() {
+    return hosted ? hosted.summary() : null;
+  },
+  details() {
+    return running().details();
+  },
+  async close() {
+    const h = hosted;
+    hosted = null;
+    if (h) await h.close();
+  },
+};
+
+Comlink.expose(api);
