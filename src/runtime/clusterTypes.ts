@@ -31,6 +31,8 @@ export interface ClientHooks {
   deliver(from: string, payload: WirePayload): void;
   /** A member crashed or stopped: its connections are gone. */
   memberDown(member: string): void;
+  /** The world failed (a member threw): every waiting request fails with this error. */
+  fatal(err: Error): void;
   /** Unary requests still waiting for an answer (an auto-running host steps while any wait). */
   outstanding(): number;
 }

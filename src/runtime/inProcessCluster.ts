@@ -208,16 +208,23 @@ export class InProcessCluster implements ClientHost {
   }
 
   kick(): void {
-    if (!this.autoRun || this.pumping || this.driving) return;
-    this.pumping = (async () => {
+    if (!this.autoRun || this.pumping || this.driving || this.outstanding() === 0) return;
+    const run = async (): Promise<void> => {
+      // Yield first, so `pumping` is set before the loop can finish and clear it.
+      await Promise.resolve();
       try {
         while (this.outstanding() > 0) {
           if (!(await this.world.stepAsync())) break;
         }
+      } catch (e) {
+        // A member threw: that is a bug, and nothing can be trusted after it. Fail loudly.
+        this.failure = e instanceof Error ? e : new Error(String(e));
+        for (const c of this.clients.values()) c.hooks.fatal(this.failure);
       } finally {
         this.pumping = null;
       }
-    })();
+    };
+    this.pumping = run();
   }
 
   private outstanding(): number {
@@ -235,8 +242,12 @@ export class InProcessCluster implements ClientHost {
 
   // ---- driving ----
 
+  /** Set when a step threw; the cluster refuses to run after that. */
+  private failure: Error | null = null;
+
   private async exclusive<T>(run: () => Promise<T>): Promise<T> {
     while (this.pumping) await this.pumping;
+    if (this.failure) throw this.failure;
     if (this.driving) throw new Error('cluster: another runFor/runUntil is running');
     this.driving = true;
     try {

@@ -121,8 +121,20 @@ export class PlaygroundClient implements EtcdClient {
     host.registerClient(this.name, {
       deliver: (from, p) => this.deliver(from, p),
       memberDown: (m) => this.memberDown(m),
-      outstanding: () => this.pending.size,
+      fatal: (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+        for (const s of this.streams.values()) for (const w of s.cancelWaiters.splice(0)) w();
+      },
+      outstanding: () => this.pending.size + this.cancelsWaiting(),
     });
+  }
+
+  /** Watch cancels sent and not yet confirmed: the host keeps stepping for them too. */
+  private cancelsWaiting(): number {
+    let n = 0;
+    for (const s of this.streams.values()) if (s.cancelWaiters.length > 0) n++;
+    return n;
   }
 
   // ---- transport ----

@@ -293,20 +293,23 @@ export class KvApplier {
 
   // ---- internals ----
 
+  /** etcd's order: an unknown lease is reported before a missing key for ignore_value/ignore_lease. */
   private checkPut(view: Reader, p: PutRequest): void {
+    const lease = p.lease ?? '0';
+    if (!p.ignore_lease && lease !== '0' && this.lessor().lookup(lease) === undefined) throw new ApplyError(KvErrors.leaseNotFound);
     if (p.ignore_value || p.ignore_lease) {
       const rr = view.range(p.key, undefined, {});
       if (rr.kvs.length === 0) throw new ApplyError(KvErrors.keyNotFound);
     }
-    const lease = p.lease ?? '0';
-    if (!p.ignore_lease && lease !== '0' && this.lessor().lookup(lease) === undefined) throw new ApplyError(KvErrors.leaseNotFound);
   }
 
   private putIn(tw: TxnWrite, p: PutRequest): PutResponse {
     let prev: KeyValue | undefined;
     if (p.ignore_value || p.ignore_lease || p.prev_kv) prev = tw.range(p.key, undefined, {}).kvs[0];
-    const value = p.ignore_value ? prev!.value : (p.value ?? '');
-    const lease = p.ignore_lease ? prev!.lease : (p.lease ?? '0');
+    // The key can be missing here only if this txn deleted it before the put; etcd 3.4 panics
+    // in that case. The playground keeps serving: it writes the value and lease given instead.
+    const value = p.ignore_value && prev ? prev.value : (p.value ?? '');
+    const lease = p.ignore_lease && prev ? prev.lease : (p.lease ?? '0');
     const rev = tw.put(p.key, value, lease);
     const resp: PutResponse = { header: zeroHeader(rev) };
     if (p.prev_kv && prev) resp.prev_kv = prev;

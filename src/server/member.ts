@@ -756,8 +756,8 @@ export class EtcdMember {
    */
   private serveLeaseAsLeader(pr: PeerRequest, client: { from: string; reqId: number } | undefined, peer: NodeId | null, fwdId: number): ClientResult | null {
     if (pr.op === 'leaseTimeToLive') {
+      // An unknown lease is not an error here: etcd answers TTL -1 with an empty grant.
       const t = this.lessor.timeToLive(pr.req.ID, { keys: pr.req.keys ?? false });
-      if (t.TTL === -1 && this.lessor.lookup(pr.req.ID) === undefined) return { ok: false, error: E.leaseNotFound };
       const resp: LeaseTimeToLiveResponse = { header: this.header(), ID: pr.req.ID, TTL: t.TTL, grantedTTL: t.grantedTTL, keys: t.keys };
       return { ok: true, resp };
     }
@@ -767,7 +767,8 @@ export class EtcdMember {
       return { ok: true, resp };
     } catch (e) {
       if (!(e instanceof LeaseError)) throw e;
-      if (e.code === 'LeaseNotFound') return { ok: false, error: E.leaseNotFound };
+      // etcd's keep-alive stream answers an unknown lease with TTL 0, not an error.
+      if (e.code === 'LeaseNotFound') return { ok: true, resp: { header: this.header(), ID: pr.req.ID, TTL: 0 } };
       if (e.code === 'LeaseExpired') {
         this.heldRenewals.push({ from: peer, fwdId, client: peer ? undefined : client, id: pr.req.ID, deadlineMs: this.nowMs + this.settings.requestTimeoutMs });
         return null;
@@ -783,7 +784,7 @@ export class EtcdMember {
         keep.push(h);
         continue;
       }
-      this.answerHeld(h, { ok: false, error: E.leaseNotFound });
+      this.answerHeld(h, { ok: true, resp: { header: this.header(), ID: h.id, TTL: 0 } });
     }
     this.heldRenewals = keep;
   }
