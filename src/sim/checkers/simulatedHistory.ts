@@ -162,7 +162,14 @@ export function simulateHistory(options: SimulationOptions): SimulatedRun {
       const prefix = key.slice(0, 3);
       return { type: 'range', request: { key: prefix, range_end: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) } };
     }
-    if (roll < 0.8) return { type: 'deleteRange', request: { key, ...(rand() < 0.3 ? { prev_kv: true } : {}) } };
+    if (roll < 0.8) {
+      // A quarter of the deletes take a whole prefix, so some revisions carry several events.
+      if (rand() < 0.25) {
+        const prefix = key.slice(0, 3);
+        return { type: 'deleteRange', request: { key: prefix, range_end: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1), ...(rand() < 0.3 ? { prev_kv: true } : {}) } };
+      }
+      return { type: 'deleteRange', request: { key, ...(rand() < 0.3 ? { prev_kv: true } : {}) } };
+    }
     return {
       type: 'txn',
       request: {

@@ -168,7 +168,12 @@ describe('watch guarantees', () => {
 });
 
 describe('watch guarantees on simulated runs', () => {
-  const params = { numRuns: Number(process.env.FC_RUNS ?? 25), ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+  // A failure prints fast-check's seed and path: replay with FC_SEED=<seed> FC_PATH=<path>.
+  const params = {
+    numRuns: Number(process.env.FC_RUNS ?? 25),
+    ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}),
+    ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
+  };
   const run = fc.record({ seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }), clients: fc.integer({ min: 1, max: 6 }), operations: fc.integer({ min: 5, max: 150 }), keys: fc.integer({ min: 1, max: 12 }), watchers: fc.integer({ min: 1, max: 6 }) });
 
   it('accepts every correct stream', () => {
@@ -197,6 +202,29 @@ describe('watch guarantees on simulated runs', () => {
         else w.responses.splice(i, 1);
         const res = checkWatchGuarantees(history.watches, log);
         expect(res.violations.map((v) => v.guarantee)).toContain(repeat ? 'unique' : 'reliable');
+      }),
+      params,
+    );
+  });
+
+  it('rejects a stream whose multi-event revision is split across two responses', () => {
+    fc.assert(
+      fc.property(run, fc.nat(), (o, pick) => {
+        const { history, log } = simulateHistory({ ...o, keys: Math.max(o.keys, 4) });
+        const candidates: [WatchRecord, number, number][] = [];
+        for (const w of history.watches) {
+          w.responses.forEach((r, i) => {
+            const revs = r.response.events.map((e) => e.kv.mod_revision);
+            for (let j = 1; j < revs.length; j++) if (revs[j] === revs[j - 1]) candidates.push([w, i, j]);
+          });
+        }
+        fc.pre(candidates.length > 0);
+        const [w, i, j] = candidates[pick % candidates.length]!;
+        const r = w.responses[i]!;
+        const tail = { timeMs: r.timeMs, response: { ...r.response, events: r.response.events.slice(j) } };
+        r.response.events = r.response.events.slice(0, j);
+        w.responses.splice(i + 1, 0, tail);
+        expect(checkWatchGuarantees(history.watches, log).violations.map((v) => v.guarantee)).toContain('atomic');
       }),
       params,
     );
