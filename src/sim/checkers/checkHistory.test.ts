@@ -91,6 +91,18 @@ describe('checkHistory', () => {
     expect(bad.logMismatch).toMatch(new RegExp(`operation ${answeredPut.id} .*revision ${rev}`));
   });
 
+  it('checks reads at an older revision against the committed log', () => {
+    const h = new HistoryBuilder();
+    h.put('c1', 0, 10, 'a', '1', 2);
+    h.put('c1', 20, 30, 'a', '2', 3);
+    h.get('c2', 40, 50, 'a', 3, [kv('a', '1', 2, 2, 1)], { revision: 2 });
+    expect(checkHistory({ operations: h.ops, watches: [] }).ok).toBe(true);
+    h.get('c2', 60, 70, 'a', 3, [kv('a', '2', 2, 3, 2)], { revision: 2 });
+    const res = checkHistory({ operations: h.ops, watches: [] });
+    expect(res.ok).toBe(false);
+    expect(res.historicalReadMismatch).toMatch(/operation 3 read at revision 2: .*expected "a"="1"/);
+  });
+
   it('stops at a linearizability violation', () => {
     const h = new HistoryBuilder();
     h.put('c1', 0, 10, 'a', '1', 2);

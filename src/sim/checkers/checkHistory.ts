@@ -1,14 +1,15 @@
 /**
  * Everything a simulation run wants to know about one recorded history, in one call:
  * linearizability of the KV operations, then the watch guarantees against the committed log
- * that the linearization implies (plus, optionally, agreement with a final authoritative read).
+ * that the linearization implies, reads at older revisions against that log, and optionally
+ * agreement with a final authoritative read and with an authoritative log.
  *
  * The linearization fixes where unanswered writes landed only as far as the answers show it.
  * If the watches then disagree, and some write was unanswered, the check is repeated with the
  * watch events as extra observations, so that writes the watchers saw are placed where they saw
  * them; only if the watches still disagree is a watch violation reported.
  */
-import { compareLogWithAnswers, compareWithFinalRead, kvLogFromHistory, type KvLog } from './committedLog.ts';
+import { compareLogWithAnswers, compareWithFinalRead, historicalReadMismatch, kvLogFromHistory, type KvLog } from './committedLog.ts';
 import { checkLinearizability, type LinearizabilityOptions, type LinearizabilityResult } from './linearizability.ts';
 import type { History, KeyValue, RangeResponse } from './types.ts';
 import { checkWatchGuarantees, type WatchCheckOptions, type WatchCheckResult } from './watchGuarantees.ts';
@@ -40,11 +41,13 @@ export interface HistoryCheckResult {
   finalReadMismatch: string | null;
   /** Null unless a given `log` disagrees with what clients were answered. */
   logMismatch: string | null;
+  /** Null unless a read at an older revision disagrees with the log at that revision. */
+  historicalReadMismatch: string | null;
 }
 
 export function checkHistory(history: History, options: HistoryCheckOptions = {}): HistoryCheckResult {
   let lin = checkLinearizability(history.operations, options);
-  if (lin.result !== 'ok') return { ok: false, linearizability: lin, watches: null, log: null, finalReadMismatch: null, logMismatch: null };
+  if (lin.result !== 'ok') return { ok: false, linearizability: lin, watches: null, log: null, finalReadMismatch: null, logMismatch: null, historicalReadMismatch: null };
   let log = options.log ?? kvLogFromHistory(history, { linearization: lin.linearization, baseRevision: options.initialRevision, baseKvs: options.initialKvs });
   let watches = checkWatchGuarantees(history.watches, log, options);
   const unanswered = history.operations.some((o) => o.outcome.status === 'indeterminate' && o.op.type !== 'range');
@@ -60,5 +63,14 @@ export function checkHistory(history: History, options: HistoryCheckOptions = {}
   }
   const finalReadMismatch = options.finalRead ? compareWithFinalRead(log, options.finalRead) : null;
   const logMismatch = options.log ? compareLogWithAnswers(options.log, history.operations) : null;
-  return { ok: watches.ok && finalReadMismatch === null && logMismatch === null, linearizability: lin, watches, log, finalReadMismatch, logMismatch };
+  const historical = historicalReadMismatch(log, history.operations);
+  return {
+    ok: watches.ok && finalReadMismatch === null && logMismatch === null && historical === null,
+    linearizability: lin,
+    watches,
+    log,
+    finalReadMismatch,
+    logMismatch,
+    historicalReadMismatch: historical,
+  };
 }

@@ -11,8 +11,8 @@
  * from any authoritative source (e.g. an inspector reading a member's MVCC store).
  */
 import { BTree } from './btree.ts';
-import { evalCompare, forEachInRange } from './kvModel.ts';
-import type { Compare, Event, History, HistoryOperation, KeyValue, RangeResponse, RequestOp, TxnResponse } from './types.ts';
+import { evalCompare, forEachInRange, initialModelState, rangeMismatch } from './kvModel.ts';
+import type { Compare, Event, History, HistoryOperation, KeyValue, RangeRequest, RangeResponse, RequestOp, TxnResponse } from './types.ts';
 
 export interface CommittedRevision {
   revision: number;
@@ -205,6 +205,36 @@ export function compareLogWithAnswers(log: KvLog, operations: readonly HistoryOp
     } else if (o.op.type === 'txn' && !byRev.has(rev) && rev > log.baseRevision && (o.outcome.response as TxnResponse).responses.some((r) => 'response_put' in r)) {
       return `operation ${o.id} (txn) was told revision ${rev}, which the log does not have`;
     }
+  }
+  return null;
+}
+
+/**
+ * Reads at an older revision (`revision` > 0), which the linearizability model does not cover,
+ * compared with the key space the log had at that revision. Returns null when all agree, or
+ * the first disagreement. Reads outside the log (before its base, after its end) are skipped.
+ */
+export function historicalReadMismatch(log: KvLog, operations: readonly HistoryOperation[]): string | null {
+  const reads = operations
+    .filter((o) => o.outcome.status === 'ok' && o.op.type === 'range' && (o.op.request.revision ?? 0) > 0)
+    .map((o) => ({ o, at: (o.op.request as { revision: number }).revision }))
+    .filter((x) => x.at >= log.baseRevision && x.at <= log.lastRevision)
+    .sort((a, b) => a.at - b.at);
+  const state = new Map<string, KeyValue>(log.baseKvs.map((kv) => [kv.key, kv]));
+  let rev = log.baseRevision;
+  let next = 0;
+  for (const { o, at } of reads) {
+    while (rev < at) {
+      const r = log.revisions[next++]!;
+      for (const e of r.events) {
+        if (e.type === 'PUT') state.set(e.kv.key, e.kv);
+        else state.delete(e.kv.key);
+      }
+      rev = r.revision;
+    }
+    const model = initialModelState(rev, [...state.values()]);
+    const diff = rangeMismatch(model, o.op.request as RangeRequest, (o.outcome as { response: RangeResponse }).response);
+    if (diff) return `operation ${o.id} read at revision ${at}: ${diff}`;
   }
   return null;
 }

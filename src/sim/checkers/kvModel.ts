@@ -186,9 +186,22 @@ function checkRange(work: Work, r: RangeRequest, actual: RangeResponse | undefin
   if (!actual) return null;
   if (r.revision && r.revision > 0) {
     // Historical reads are not modelled (the state keeps only the current key space); their
-    // header still pins them to a revision.
+    // header still pins them to a revision, and checkHistory compares their content with the
+    // committed log (rangeMismatch).
     return null;
   }
+  return compareRange(work, r, actual);
+}
+
+/**
+ * Null if `actual` is exactly what a range over `state`'s key space answers (header revision
+ * aside), otherwise what differs. For reads at an older revision, given the state there.
+ */
+export function rangeMismatch(state: ModelState, r: RangeRequest, actual: RangeResponse): string | null {
+  return compareRange({ tree: state.tree, hash: state.hash, nextRev: state.rev + 1, wrote: false }, r, actual);
+}
+
+function compareRange(work: Work, r: RangeRequest, actual: RangeResponse): Check {
   const exp = evalRange(work, r);
   if (actual.count !== exp.count) return mismatch(`range ${showBytes(r.key)} count`, exp.count, actual.count);
   if (actual.more !== exp.more) return mismatch(`range ${showBytes(r.key)} more`, exp.more, actual.more);

@@ -40,7 +40,8 @@
  * need the whole tree, which is what the time budget is for (the answer is then `unknown`).
  *
  * Not modelled: keys removed by lease expiry or revoke (no client operation explains them),
- * and the content of historical reads (`revision` > 0), whose header revision is still checked.
+ * and the content of historical reads (`revision` > 0), whose header revision is still checked
+ * here and whose content checkHistory compares with the committed log.
  */
 import { initialModelState, isReadOnly, showBytes, showKv, statesEqual, step, type ModelState } from './kvModel.ts';
 import { createdRevision, pinUnansweredWrites, quickRefutation, type Refutation } from './revisionFacts.ts';
