@@ -399,7 +399,8 @@ export class EtcdMember {
       this.lessor.demote();
       this.failHeldRenewals();
     }
-    if (!isLeader && this.transfer) this.finishTransfer();
+    // etcd's MoveLeader returns once this member sees the transferee as leader.
+    if (this.transfer && this.leader === this.transfer.target) this.finishTransfer();
   }
 
   // ---- inputs ----
@@ -706,8 +707,13 @@ export class EtcdMember {
       this.published = true;
       return;
     }
+    // Once per request timeout, not per tick: the proposal may simply still be on its way.
+    if (this.nowMs < this.nextPublishMs) return;
+    this.nextPublishMs = this.nowMs + this.settings.requestTimeoutMs;
     this.proposeInternal({ memberAttrSet: { ID: this.id, name: this.name, clientURLs: [`http://${this.name}:2379`] } });
   }
+
+  private nextPublishMs = 0;
 
   // ---- leases on the leader ----
 
