@@ -3,13 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
 import { createPlaygroundStore } from './state/store.ts';
 import { bootPlayground } from './state/boot.ts';
-import type { PlaygroundApi } from './runtime/playgroundApi.ts';
-
-declare global {
-  interface Window {
-    etcdPlayground?: PlaygroundApi;
-  }
-}
+import { startPlayground } from './runtime/bootstrap.ts';
 
 const store = createPlaygroundStore();
 
@@ -19,12 +13,5 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-void bootPlayground(
-  store,
-  () => {
-    const api = window.etcdPlayground;
-    if (!api) throw new Error('the browser runtime is not part of this build yet');
-    return api;
-  },
-  location.search,
-);
+// One Web Worker and one IndexedDB database per member; the URL's settings (?members=5&seed=42).
+void bootPlayground(store, () => startPlayground({ search: location.search }), location.search);

@@ -16,8 +16,9 @@ export const SHOTS = 'test-results/screenshots';
 /** Opens the page with `query` (e.g. "members=5&seed=42") and waits for a leader. */
 export async function openPlayground(page: Page, query = 'members=5&seed=42'): Promise<void> {
   await page.goto(`/?${query}`);
-  await page.waitForFunction(() => !!window.etcdPlayground, null, { timeout: 60_000 });
-  await page.waitForFunction(() => !!window.etcdPlayground?.leader(), null, { timeout: 60_000 });
+  // The UI says ready once the runtime's ready() resolved and the store is connected.
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.waitForFunction(() => !!window.etcdPlayground!.leader(), null, { timeout: 60_000 });
   await expect(page.getByTestId('summary')).toContainText('leader');
 }
 

@@ -153,25 +153,11 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
 
   handle = frames.request(frame);
 
-  // DESIGN.md §6: the clock stops while nobody watches, and resumes if we were the ones who stopped it.
-  let pausedByHiding = false;
-  const onVisibility = (): void => {
-    if (typeof document === 'undefined') return;
-    if (document.hidden && !api.time().paused) {
-      api.pause();
-      pausedByHiding = true;
-    } else if (!document.hidden && pausedByHiding) {
-      pausedByHiding = false;
-      api.resume();
-    }
-  };
-  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
-
+  // Pausing while the tab is hidden is the runtime's (it knows whether it paused itself).
   return () => {
     stopped = true;
     frames.cancel(handle);
     unsubscribe();
-    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
   };
 }
 

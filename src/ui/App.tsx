@@ -135,7 +135,7 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
   return (
-    <div className={`app${projector ? ' projector' : ''}`}>
+    <div className={`app${projector ? ' projector' : ''}`} data-status={status}>
       <header className="topbar">
         <h1>etcd playground</h1>
         <TimeControls />

@@ -46,7 +46,7 @@ export function SettingsPanel() {
           {num('members', 'members', 1, 9)}
           {num('seed', 'seed', 0, 2 ** 31 - 1)}
           {num('electionTicks', 'election ticks', 2, 1000)}
-          {num('heartbeatTicks', 'heartbeat ticks', 1, 1000)}
+          {num('heartbeatTicks', 'heartbeat ticks', 1, 1)}
           {num('tickMs', 'tick (ms)', 1, 10000)}
           {num('snapshotCount', 'snapshot count', 1, 10_000_000)}
           {num('quotaBackendBytes', 'backend quota (bytes)', 1024, 8 * 1024 ** 3)}

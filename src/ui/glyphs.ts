@@ -39,9 +39,12 @@ export function glyphFor(type: string, text = ''): Glyph {
   if (raft) return raft;
   const t = type.toLowerCase();
   const s = `${t} ${text.toLowerCase()}`;
-  if (t.startsWith('watch') || /watchresp|watch#/.test(s)) {
-    const response = /resp|event/.test(s);
-    return { shape: 'circle', label: response ? 'W' : 'w', family: 'watch', response: false, name: response ? 'watch event' : 'watch request' };
+  if (t === 'watch:event' || (/watchresp/.test(s) && !/ ev0/.test(s))) {
+    return { shape: 'circle', label: 'W', family: 'watch', response: false, name: 'watch event' };
+  }
+  if (t.startsWith('watch') || /watchresp|watch#|watchclose/.test(s)) {
+    const response = /resp/.test(s);
+    return { shape: 'circle', label: 'w', family: 'watch', response: true, name: response ? 'watch response' : t === 'watch:close' ? 'watch close' : 'watch request' };
   }
   if (/reply|response|result|fwdreply/.test(s)) {
     return { shape: 'pill', label: 'R', family: 'client', response: true, name: 'client response' };
