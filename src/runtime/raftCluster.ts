@@ -354,6 +354,7 @@ export class RaftCluster {
   appliedTotal = 0;
   crashes = 0;
   restarts = 0;
+  learnersAdded = 0;
   /** Snapshots received from a leader and restored (catch-up by snapshot). */
   snapshotsRestored = 0;
 
@@ -479,7 +480,10 @@ export class RaftCluster {
 
   confChangeApplied(_m: RaftMember, cc: ConfChange): void {
     if ((cc.type === 'ConfChangeAddNode' || cc.type === 'ConfChangeAddLearnerNode') && !this.byId.has(cc.node_id)) {
-      if (!this.pendingAdds.includes(cc.node_id)) this.pendingAdds.push(cc.node_id);
+      if (!this.pendingAdds.includes(cc.node_id)) {
+        this.pendingAdds.push(cc.node_id);
+        if (cc.type === 'ConfChangeAddLearnerNode') this.learnersAdded++;
+      }
     }
     if (cc.type === 'ConfChangeRemoveNode') this.removedIds.add(cc.node_id);
   }

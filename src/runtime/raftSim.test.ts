@@ -40,7 +40,7 @@ describe('raft randomized simulation', () => {
     if (!Number.isSafeInteger(seedCount) || seedCount < 1) throw new Error(`SIM_SEEDS must be a positive integer, got ${process.env.SIM_SEEDS}`);
     const total: RaftSimStats = {
       steps: 0, traceEvents: 0, leadersElected: 0, crashes: 0, restarts: 0, snapshotsRestored: 0, membersAdded: 0,
-      membersRemoved: 0, transfersRequested: 0, proposalsCommitted: 0, electionAfterHealMs: 0, maxCommitLatencyMs: 0,
+      membersRemoved: 0, learnersAdded: 0, transfersRequested: 0, proposalsCommitted: 0, electionAfterHealMs: 0, maxCommitLatencyMs: 0,
     };
     const sizes = new Set<number>();
     for (let seed = 1; seed <= seedCount; seed++) {
@@ -54,7 +54,7 @@ describe('raft randomized simulation', () => {
     // The sweep must really exercise what it claims to test, or passing proves little.
     if (seedCount >= 30) {
       expect([...sizes].sort()).toEqual([3, 5, 7]);
-      for (const k of ['crashes', 'restarts', 'snapshotsRestored', 'membersAdded', 'membersRemoved', 'transfersRequested'] as const) {
+      for (const k of ['crashes', 'restarts', 'snapshotsRestored', 'membersAdded', 'membersRemoved', 'learnersAdded', 'transfersRequested'] as const) {
         expect(total[k], k).toBeGreaterThan(0);
       }
       expect(total.leadersElected).toBeGreaterThan(seedCount);

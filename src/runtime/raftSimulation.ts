@@ -44,6 +44,8 @@ export interface RaftSimStats {
   snapshotsRestored: number;
   membersAdded: number;
   membersRemoved: number;
+  /** Learners added (each later promoted to voter, if the run lasts). */
+  learnersAdded: number;
   transfersRequested: number;
   proposalsCommitted: number;
   /** Virtual time from heal to a leader. */
@@ -140,6 +142,7 @@ export function runRaftSimulation(options: RaftSimOptions): RaftSimResult {
     snapshotsRestored: 0,
     membersAdded: 0,
     membersRemoved: 0,
+    learnersAdded: 0,
     transfersRequested: 0,
     proposalsCommitted: 0,
     electionAfterHealMs: 0,
@@ -183,16 +186,22 @@ export function runRaftSimulation(options: RaftSimOptions): RaftSimResult {
       world.command(t, leader.id, { kind: 'transferLeader', to: voters[Math.floor(pick * voters.length)]! });
     });
   });
-  // Membership changes: grow to n+1, then shrink back to n (any voter, the leader included).
+  // Membership changes: grow to n+1 voters (directly, or as a learner that is promoted later),
+  // then shrink back to n (any voter, the leader included).
   poisson(() => workload.float(), 0, chaosMs, 1_200, (t) => {
     const pick = workload.float();
+    const asLearner = workload.chance(0.4);
     world.at(t, '', () => {
       const leader = cluster.leader();
       if (!leader) return;
-      const voters = leader.confState.voters;
-      if (voters.length <= n) {
-        const id = cluster.newMemberId();
+      const { voters, learners } = leader.confState;
+      if (learners.length > 0) {
+        const id = learners[Math.floor(pick * learners.length)]!;
         world.command(t, leader.id, { kind: 'confChange', cc: { type: 'ConfChangeAddNode', node_id: id, context: '' } });
+      } else if (voters.length <= n) {
+        const id = cluster.newMemberId();
+        const type = asLearner ? 'ConfChangeAddLearnerNode' : 'ConfChangeAddNode';
+        world.command(t, leader.id, { kind: 'confChange', cc: { type, node_id: id, context: '' } });
       } else {
         const id = voters[Math.floor(pick * voters.length)]!;
         world.command(t, leader.id, { kind: 'confChange', cc: { type: 'ConfChangeRemoveNode', node_id: id, context: '' } });
@@ -249,6 +258,7 @@ export function runRaftSimulation(options: RaftSimOptions): RaftSimResult {
   stats.leadersElected = cluster.checker?.leaders().size ?? 0;
   stats.membersAdded = cluster.members().length - n;
   stats.membersRemoved = cluster.removedIds.size;
+  stats.learnersAdded = cluster.learnersAdded;
   stats.proposalsCommitted = cluster.firstAppliedAtMs.size;
   return { seed, members: n, traceHash: world.trace.hash, stats };
 }
