@@ -19,7 +19,7 @@ import type { StorageFactory } from '../storage/types.ts';
 import type { Id64 } from '../server/api.ts';
 import { computeMemberId } from '../server/ids.ts';
 import { defaultMemberSettings, validateSettings, type MemberSettings } from '../server/settings.ts';
-import type { EtcdMember } from '../server/member.ts';
+import type { ApplyObserver, EtcdMember } from '../server/member.ts';
 import { MemberActor, type MemberActorOptions } from './memberActor.ts';
 import { describePayload, type WirePayload } from './memberWire.ts';
 import type { ClientCommand, ClientHooks, ClientHost } from './clusterTypes.ts';
@@ -37,6 +37,8 @@ export interface InProcessClusterOptions {
   /** Step automatically while a client waits; default true. */
   autoRun?: boolean;
   trace?: TraceOptions;
+  /** Told of every member's applied entries and restores (simulation invariant checks). */
+  applyObserver?: (memberName: string) => ApplyObserver;
   /** Unix time (ms) that virtual time 0 stands for: member IDs of runtime adds and lease IDs use it. */
   epochMs?: number;
   /**
@@ -54,6 +56,8 @@ export type HostedMemberActor = Actor<WirePayload, never> & {
   readonly member: EtcdMember | null;
   start(nowMs: number): Promise<void>;
   stop(): Promise<void>;
+  /** Resolves once a restart's recovery finished (hosts that restart synchronously may omit it). */
+  ready?(): Promise<void>;
 };
 
 export type MemberActorFactory = (opts: MemberActorOptions, ctx: { rng: Prng }) => HostedMemberActor;
@@ -92,6 +96,7 @@ export class InProcessCluster implements ClientHost {
   private driving = false;
   private nextClient = 1;
   private readonly clusterKey: string;
+  private readonly applyObserverOf: ((memberName: string) => ApplyObserver) | undefined;
 
   private constructor(opts: InProcessClusterOptions) {
     const seed = opts.seed ?? 1;
@@ -100,6 +105,7 @@ export class InProcessCluster implements ClientHost {
     this.clusterToken = opts.clusterToken ?? 'etcd-cluster';
     this.epochMs = opts.epochMs ?? 1_700_000_000_000;
     this.storageFactory = opts.storageFactory;
+    this.applyObserverOf = opts.applyObserver;
     this.memberActorFactory = opts.memberActorFactory;
     this.autoRun = opts.autoRun ?? true;
     this.rng = new Prng(seed).fork('cluster');
@@ -157,11 +163,13 @@ export class InProcessCluster implements ClientHost {
         clientURLs: urls.clientURLs,
         clusterToken: this.clusterToken,
         initialCluster: 'bootstrap' in mode ? mode.bootstrap : undefined,
+        applyObserver: this.applyObserverOf?.(name),
       }),
     };
     const actor = this.memberActorFactory ? this.memberActorFactory(actorOpts, { rng: memberRng }) : new MemberActor(actorOpts);
     this.nameById.set(id, name);
     this.actors.set(name, actor);
+    for (const cl of this.clients.keys()) this.clientLink(cl, name);
     await actor.start(this.world.nowMs);
     this.world.addActor(actor);
   }
@@ -193,6 +201,7 @@ export class InProcessCluster implements ClientHost {
     const a = new ClientActor(name, hooks);
     this.clients.set(name, a);
     this.world.addActor(a, { ticks: false });
+    for (const m of this.actors.keys()) this.clientLink(name, m);
   }
 
   unregisterClient(name: string): void {
@@ -205,6 +214,16 @@ export class InProcessCluster implements ClientHost {
     const m = /^(?:https?:\/\/)?([^:/]+)(?::\d+)?\/?$/.exec(endpoint);
     if (m && this.actors.has(m[1]!)) return m[1]!;
     return undefined;
+  }
+
+  /**
+   * A client talks to a member over one TCP connection (gRPC): in order and without duplicates,
+   * whatever the link faults say about reordering and duplication. Loss and latency still apply.
+   */
+  private clientLink(client: string, member: string): void {
+    const tcp = { reorder: false, duplicateRate: 0 };
+    this.world.network.setLinkFaults(client, member, tcp);
+    this.world.network.setLinkFaults(member, client, tcp);
   }
 
   kick(): void {
@@ -288,6 +307,11 @@ export class InProcessCluster implements ClientHost {
 
   // ---- members and faults ----
 
+  /** The actor hosting a member (incarnation counts, readiness after a restart). */
+  actor(name: string): HostedMemberActor | undefined {
+    return this.actors.get(name);
+  }
+
   members(): MemberView[] {
     return [...this.actors.values()].map((a) => ({ name: a.id, id: a.memberId, up: this.world.isUp(a.id), member: a.member }));
   }
@@ -329,6 +353,7 @@ export class InProcessCluster implements ClientHost {
   async restart(name: string): Promise<void> {
     await this.idle();
     await this.world.restartAsync(name);
+    await this.actors.get(name)?.ready?.();
   }
 
   partition(groups: readonly (readonly string[])[]): void {

@@ -67,16 +67,34 @@ export class MemberActor implements Actor<WirePayload, never> {
     return { messages, events: res.events };
   }
 
-  async crash(): Promise<void> {
+  /**
+   * Synchronous, so the world can crash a member from a fault plan: the memory disk kills the
+   * database's connections at once (other storage is closed in the background).
+   */
+  crash(): void {
     const s = this.storage;
     this.member = null;
     this.storage = null;
-    if (s) await closeAsCrash(s, this.opts.storageFactory);
+    this.starting = null;
+    this.incarnation++;
+    if (s) closeAsCrash(s, this.opts.storageFactory);
   }
 
-  async restart(nowMs: number): Promise<void> {
-    await this.start(nowMs);
+  /** Starts recovery now; the next batch waits for it to finish (the world stays synchronous). */
+  restart(nowMs: number): void {
+    this.starting = this.start(nowMs);
   }
+
+  /** Resolves once a restart's recovery finished. */
+  async ready(): Promise<void> {
+    if (this.starting) {
+      await this.starting;
+      this.starting = null;
+    }
+  }
+
+  /** Bumped by every crash: volatile state is only comparable within one incarnation. */
+  incarnation = 0;
 
   /** Stops the member for good (removed from the cluster, or the cluster is shut down). */
   async stop(): Promise<void> {
@@ -91,8 +109,8 @@ export class MemberActor implements Actor<WirePayload, never> {
  * The memory disk can kill a database's connections as a crash does (in-flight writes dropped,
  * the ownership lock released); other storage is simply closed.
  */
-async function closeAsCrash(s: MemberStorage, factory: StorageFactory): Promise<void> {
+function closeAsCrash(s: MemberStorage, factory: StorageFactory): void {
   const disk = (factory as { disk?: { crash(name: string, o: { inFlight: 'land' | 'drop' }): void } }).disk;
   if (disk) disk.crash(s.name, { inFlight: 'drop' });
-  else await s.close();
+  else void s.close().catch(() => undefined);
 }

@@ -70,6 +70,29 @@ export interface MemberStartOptions {
   initialCluster?: { name: string; peerURLs: string[]; clientURLs: string[] }[];
   /** Optional sink for raft's log lines. */
   logger?: (line: string) => void;
+  /** Told of every applied entry and every state restore (invariant checkers, inspectors). */
+  applyObserver?: ApplyObserver;
+}
+
+export interface ApplyObserver {
+  applied(index: number, term: number, data: string): void;
+  /** The state machine now stands at `index` without applying entries one by one. */
+  restored(index: number): void;
+}
+
+/** Raft's state as the invariant checkers read it (plain data plus a term lookup). */
+export interface MemberRaftView {
+  term: number;
+  vote: string;
+  commit: number;
+  role: Status['softState']['raft_state'];
+  lead: string;
+  /** The HardState last written to stable storage. */
+  persisted: { term: number; vote: string; commit: number };
+  firstIndex: number;
+  lastIndex: number;
+  termAt(i: number): number;
+  applied: number;
 }
 
 export interface MemberStepInput {
@@ -244,9 +267,11 @@ export class EtcdMember {
   }
 
   private randInt: (n: number) => number = () => 0;
+  private applyObserver: ApplyObserver | undefined;
 
   private async recover(o: MemberStartOptions): Promise<void> {
     this.randInt = o.randInt;
+    this.applyObserver = o.applyObserver;
     const snap = await this.storage.snapshotter.load();
     const wal = await this.storage.wal.readAll(snap ? { index: snap.metadata.index, term: snap.metadata.term } : undefined);
     const hasData = snap !== undefined || wal.entries.length > 0 || wal.hardState.term > 0;
@@ -259,6 +284,7 @@ export class EtcdMember {
     this.raftStorage.setHardState(wal.hardState);
     this.raftStorage.append(wal.entries);
     this.node = new RawNode(this.raftConfig(this.appliedIndex));
+    this.applyObserver?.restored(this.appliedIndex);
     if (!hasData && o.initialCluster) {
       // etcd's way: one ConfChangeAddNode per initial member at indexes 1..n, committed at once.
       const boot = Membership.bootstrap(o.initialCluster, o.clusterToken);
@@ -351,7 +377,12 @@ export class EtcdMember {
       const rd = this.node.ready();
       await this.persist(rd);
       // Only after the storage transaction committed: messages may acknowledge what it stored.
-      for (const msg of rd.messages) this.outputs.push({ kind: 'raft', to: msg.to, msg });
+      for (const msg of rd.messages) {
+        this.outputs.push({ kind: 'raft', to: msg.to, msg });
+        // The network gives no delivery receipts: report a snapshot as sent, so the leader goes
+        // back to probing; if it was lost, the probe is rejected and a new snapshot follows.
+        if (msg.type === 'MsgSnap') this.node.reportSnapshot(msg.to, 'finish');
+      }
       if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raft_state);
       if (rd.snapshot && rd.snapshot.metadata.index > this.appliedIndex) this.applySnapshot(rd.snapshot);
       for (const e of rd.committedEntries) this.applyEntry(e);
@@ -977,6 +1008,23 @@ export class EtcdMember {
     };
   }
 
+  raftView(): MemberRaftView {
+    const r = this.node.raft;
+    const log = r.raftLog;
+    return {
+      term: r.term,
+      vote: r.vote,
+      commit: log.committed,
+      role: r.state,
+      lead: r.lead,
+      persisted: this.raftStorage.hardStateNow(),
+      firstIndex: log.firstIndex(),
+      lastIndex: log.lastIndex(),
+      termAt: (i) => log.term(i),
+      applied: this.appliedIndex,
+    };
+  }
+
   raftStatus(): Status {
     return this.node.status();
   }
@@ -1025,6 +1073,7 @@ export class EtcdMember {
     this.confState = { voters: [...snap.metadata.conf_state.voters], learners: [...snap.metadata.conf_state.learners] };
     this.appliedIndex = snap.metadata.index;
     this.appliedTerm = snap.metadata.term;
+    this.applyObserver?.restored(this.appliedIndex);
     this.events.push({ kind: 'custom', detail: `applied snapshot at index ${snap.metadata.index}` });
   }
 
@@ -1036,6 +1085,7 @@ export class EtcdMember {
     this.appliedIndex = e.index;
     this.appliedTerm = e.term;
     this.kv.setConsistentIndex(e.index);
+    this.applyObserver?.applied(e.index, e.term, e.data);
   }
 
   private applyNormal(e: Entry): void {
