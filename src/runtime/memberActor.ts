@@ -37,9 +37,14 @@ export class MemberActor implements Actor<WirePayload, never> {
   }
 
   async start(nowMs: number): Promise<void> {
+    const incarnation = this.incarnation;
     const storage = await this.opts.storageFactory.open({ clusterId: this.opts.clusterKey, memberName: this.opts.name });
+    // Crashed again while recovering: this process is gone too, and must not come back as a zombie.
+    if (incarnation !== this.incarnation) return closeAsCrash(storage, this.opts.storageFactory);
     this.storage = storage;
-    this.member = await EtcdMember.start(this.opts.startOptions(storage, nowMs));
+    const member = await EtcdMember.start(this.opts.startOptions(storage, nowMs));
+    if (incarnation !== this.incarnation) return closeAsCrash(storage, this.opts.storageFactory);
+    this.member = member;
   }
 
   async handle(batch: ActorBatch<WirePayload, never>): Promise<ActorOutput<WirePayload>> {
