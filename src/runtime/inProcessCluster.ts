@@ -37,6 +37,8 @@ export interface InProcessClusterOptions {
   /** Step automatically while a client waits; default true. */
   autoRun?: boolean;
   trace?: TraceOptions;
+  /** Start the new cluster from a `snapshot()` blob (as etcdctl snapshot restore does for each member). */
+  restoreSnapshot?: string;
   /** Told of every member's applied entries and restores (simulation invariant checks). */
   applyObserver?: (memberName: string) => ApplyObserver;
   /** Unix time (ms) that virtual time 0 stands for: member IDs of runtime adds and lease IDs use it. */
@@ -97,6 +99,7 @@ export class InProcessCluster implements ClientHost {
   private nextClient = 1;
   private readonly clusterKey: string;
   private readonly applyObserverOf: ((memberName: string) => ApplyObserver) | undefined;
+  private readonly restoreSnapshot: string | undefined;
 
   private constructor(opts: InProcessClusterOptions) {
     const seed = opts.seed ?? 1;
@@ -106,6 +109,7 @@ export class InProcessCluster implements ClientHost {
     this.epochMs = opts.epochMs ?? 1_700_000_000_000;
     this.storageFactory = opts.storageFactory;
     this.applyObserverOf = opts.applyObserver;
+    this.restoreSnapshot = opts.restoreSnapshot;
     this.memberActorFactory = opts.memberActorFactory;
     this.autoRun = opts.autoRun ?? true;
     this.rng = new Prng(seed).fork('cluster');
@@ -164,6 +168,7 @@ export class InProcessCluster implements ClientHost {
         clusterToken: this.clusterToken,
         initialCluster: 'bootstrap' in mode ? mode.bootstrap : undefined,
         applyObserver: this.applyObserverOf?.(name),
+        restoreFrom: 'bootstrap' in mode ? this.restoreSnapshot : undefined,
       }),
     };
     const actor = this.memberActorFactory ? this.memberActorFactory(actorOpts, { rng: memberRng }) : new MemberActor(actorOpts);

@@ -299,3 +299,69 @@ describe('crash and restart', () => {
     await c.close();
   });
 });
+
+describe('snapshot save and restore', () => {
+  it('a new cluster restored from a saved snapshot holds the same data, revision and hash', async () => {
+    const a = await cluster();
+    const ca = a.client();
+    for (let i = 0; i < 12; i++) await ca.put({ key: `s${i % 5}`, value: String(i) });
+    await ca.compact({ revision: 6 });
+    const lease = await ca.leaseGrant({ TTL: 600 });
+    await ca.put({ key: 'leased', value: 'y', lease: lease.ID });
+    const saved = await ca.snapshot();
+    const before = await ca.range({ key: 's', range_end: 't' });
+    const hashBefore = a.member(a.memberNames()[0]!).hashKV();
+    await a.close();
+
+    const b = await cluster({ seed: 99, clusterToken: 'restored', restoreSnapshot: saved.blob });
+    const cb = b.client();
+    const after = await cb.range({ key: 's', range_end: 't' });
+    expect(after.kvs).toEqual(before.kvs);
+    expect(after.header.revision).toBe(before.header.revision);
+    expect(after.header.cluster_id).not.toBe(before.header.cluster_id);
+    expect(new Set(b.memberNames().map((n) => b.member(n).hashKV()))).toEqual(new Set([hashBefore]));
+    expect((await cb.leaseTimeToLive({ ID: lease.ID, keys: true })).keys).toEqual(['leased']);
+    expect((await rejection(cb.range({ key: 's0', revision: 3 }))).message).toBe('etcdserver: mvcc: required revision has been compacted');
+    // The restored data survives a crash of every member right away.
+    for (const n of b.memberNames()) await b.crash(n);
+    for (const n of b.memberNames()) await b.restart(n);
+    await b.waitForLeader();
+    expect((await cb.range({ key: 's', range_end: 't' })).kvs).toEqual(before.kvs);
+    await b.close();
+  });
+});
+
+describe('watch requests', () => {
+  it('client-chosen IDs, the duplicate-ID refusal, progress requests and progress notifications', async () => {
+    const c = await cluster({ settings: { progressNotifyIntervalMs: 1000 } });
+    const cl = c.client();
+    await cl.put({ key: 'p', value: '1' });
+    const got: WatchResponse[] = [];
+    const h = cl.watch({ key: 'p', watch_id: 7, progress_notify: true }, (r) => got.push(r));
+    await c.runFor(100);
+    expect(got[0]!.created).toBe(true);
+    expect(got[0]!.watch_id).toBe(7);
+    h.requestProgress();
+    await c.runFor(100);
+    const progress = got.find((r) => r.watch_id === -1)!;
+    expect(progress.events).toEqual([]);
+    expect(progress.header.revision).toBe(2);
+    await c.runFor(1200);
+    expect(got.some((r) => r.watch_id === 7 && !r.created && r.events.length === 0)).toBe(true);
+    // The same ID twice on one stream: etcd's member answers created + canceled with the reason.
+    const m = c.member(c.memberNames()[0]!);
+    const dup = (m as unknown as { watches: { onRequest(c: string, s: number, r: unknown, rev: number): void } }).watches;
+    const outs: unknown[] = [];
+    (m as unknown as { outputs: unknown[] }).outputs = outs;
+    dup.onRequest('x', 1, { create_request: { key: 'a', watch_id: 3 } }, 2);
+    dup.onRequest('x', 1, { create_request: { key: 'b', watch_id: 3 } }, 2);
+    dup.onRequest('x', 1, { create_request: { key: 'b', range_end: 'a' } }, 2);
+    const resps = outs.map((o) => (o as { resp: WatchResponse }).resp);
+    expect(resps.map((r) => [r.watch_id, r.created, r.canceled, r.cancel_reason])).toEqual([
+      [3, true, false, ''],
+      [-1, true, true, 'mvcc: duplicate watch ID provided on the WatchStream'],
+      [-1, true, true, 'mvcc: watcher range is empty'],
+    ]);
+    await c.close();
+  });
+});

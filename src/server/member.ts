@@ -68,6 +68,8 @@ export interface MemberStartOptions {
   clusterToken: string;
   /** A new cluster's initial members; used only when the storage is fresh. Absent = join an existing cluster. */
   initialCluster?: { name: string; peerURLs: string[]; clientURLs: string[] }[];
+  /** A blob from `snapshot()` to start a NEW cluster from (etcdctl snapshot restore); needs initialCluster and fresh storage. */
+  restoreFrom?: string;
   /** Optional sink for raft's log lines. */
   logger?: (line: string) => void;
   /** Told of every applied entry and every state restore (invariant checkers, inspectors). */
@@ -272,9 +274,18 @@ export class EtcdMember {
   private async recover(o: MemberStartOptions): Promise<void> {
     this.randInt = o.randInt;
     this.applyObserver = o.applyObserver;
-    const snap = await this.storage.snapshotter.load();
-    const wal = await this.storage.wal.readAll(snap ? { index: snap.metadata.index, term: snap.metadata.term } : undefined);
-    const hasData = snap !== undefined || wal.entries.length > 0 || wal.hardState.term > 0;
+    let snap = await this.storage.snapshotter.load();
+    let wal = await this.storage.wal.readAll(snap ? { index: snap.metadata.index, term: snap.metadata.term } : undefined);
+    let hasData = snap !== undefined || wal.entries.length > 0 || wal.hardState.term > 0;
+    if (!hasData && o.initialCluster && o.restoreFrom !== undefined) {
+      // `etcdctl snapshot restore`: a new cluster whose data is the saved image. Written to
+      // storage first, as a raft snapshot at index n (one per initial member), so a crash right
+      // after start still finds the data.
+      snap = this.restoredSnapshot(o.restoreFrom, Membership.bootstrap(o.initialCluster, o.clusterToken));
+      await this.storage.saveReady({ entries: [], hardState: { term: 1, vote: '0', commit: snap.metadata.index }, snapshot: snap });
+      wal = await this.storage.wal.readAll({ index: snap.metadata.index, term: snap.metadata.term });
+      hasData = true;
+    }
     if (snap) {
       this.raftStorage.applySnapshot(snap);
       this.restoreImage(decodeAppImage(snap.data));
@@ -294,6 +305,20 @@ export class EtcdMember {
       }));
       this.node.bootstrap(peers);
     }
+  }
+
+  private restoredSnapshot(blob: string, boot: Membership): Snapshot {
+    const img = decodeAppImage(blob);
+    const n = boot.list().length;
+    const image: AppImage = {
+      ...img,
+      consistentIndex: n,
+      consistentTerm: 1,
+      kv: { ...img.kv, meta: { ...img.kv.meta, consistent_index: n } },
+      membership: boot.snapshot(),
+      alarms: [],
+    };
+    return { data: encodeAppImage(image), metadata: { index: n, term: 1, conf_state: { voters: boot.voters(), learners: [] } } };
   }
 
   private resetStateMachine(backend: MemoryBackend, leases: { ID: Id64; TTL: number; RemainingTTL: number }[]): void {
