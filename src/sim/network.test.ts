@@ -60,6 +60,7 @@ describe('Network', () => {
     const copies = delivered.length - (2000 - lost);
     expect(copies / (2000 - lost)).toBeGreaterThan(0.15);
     expect(copies / (2000 - lost)).toBeLessThan(0.25);
+    expect(net.counts).toEqual({ sent: delivered.length, delivered: delivered.length, dropped: lost });
   });
 
   it('a one-way cut drops only that direction; heal restores it', () => {

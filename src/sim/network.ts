@@ -103,6 +103,8 @@ export class Network<P> {
   private readonly flying = new Map<number, Flight<P>>();
   private readonly held = new Map<number, Flight<P>>();
   private nextId = 1;
+  /** Running totals: envelopes put on the wire, handed to receivers, dropped (any reason). */
+  readonly counts = { sent: 0, delivered: 0, dropped: 0 };
 
   constructor(
     private readonly rng: Prng,
@@ -247,6 +249,7 @@ export class Network<P> {
     if (!env) return false;
     this.flying.delete(id);
     this.held.delete(id);
+    this.counts.dropped++;
     this.observer?.('dropped', env, 'dropped');
     return true;
   }
@@ -267,10 +270,12 @@ export class Network<P> {
     const first = this.launch(from, to, payload, nowMs, delay1, false);
     const block = this.blockReason(from, to);
     if (block !== undefined) {
+      this.counts.dropped++;
       this.observer?.('dropped', first, block);
       return 0;
     }
     if (lossDraw < f.lossRate) {
+      this.counts.dropped++;
       this.observer?.('dropped', first, 'loss');
       return 0;
     }
@@ -296,6 +301,7 @@ export class Network<P> {
       }
       link.lastDeliveryMs = env.deliverAtMs;
     }
+    this.counts.sent++;
     this.observer?.('sent', env);
     this.flying.set(env.id, env);
     this.queue.push(env);
@@ -327,6 +333,7 @@ export class Network<P> {
       this.flying.delete(top.id);
       const block = this.blockReason(top.from, top.to);
       if (block !== undefined) {
+        this.counts.dropped++;
         this.observer?.('dropped', top, block);
         continue;
       }
@@ -335,6 +342,7 @@ export class Network<P> {
         this.observer?.('held', top);
         continue;
       }
+      this.counts.delivered++;
       out.push(top);
     }
   }
