@@ -59,7 +59,8 @@ export interface RaftClusterOptions {
   /**
    * Probability that a member is crashed right after a step in which it granted a vote or
    * accepted entries, and restarted 1-20 ms later: the moments when a durability bug (a
-   * forgotten vote, an unsynced entry) would break safety. Only before `crashAfterAckUntilMs`.
+   * forgotten vote, an unsynced entry) would break safety. Half of these crashes also lose the
+   * messages of that step (persisted, never sent). Only before `crashAfterAckUntilMs`.
    */
   crashAfterAckRate?: number;
   crashAfterAckUntilMs?: number;
@@ -399,10 +400,15 @@ export class RaftCluster {
       for (const m of this.byId.values()) {
         if (!m.acked) continue;
         m.acked = false;
-        // Two draws per acknowledging member, always, so the stream does not depend on outcomes.
+        // Three draws per acknowledging member, always, so the stream does not depend on outcomes.
         const crash = this.crashRng.chance(rate);
         const downMs = 1 + this.crashRng.int(20);
+        const sendsDie = this.crashRng.chance(0.5);
         if (!crash || m.removed || !w.isUp(m.id) || w.nowMs + downMs >= (this.options.crashAfterAckUntilMs ?? Infinity)) continue;
+        if (sendsDie) {
+          // The writes of this step landed but the process died before its messages left.
+          for (const env of w.network.inFlight()) if (env.from === m.id && env.sentAtMs === w.nowMs) w.network.drop(env.id);
+        }
         w.crash(m.id);
         w.at(w.nowMs + downMs, `restart ${m.id}`, () => {
           if (w.hasActor(m.id)) w.restart(m.id);
