@@ -140,6 +140,32 @@ describe('World (lock-step scheduler)', () => {
     expect(run(42)).not.toBe(run(43));
   });
 
+  it('describing payloads changes the trace text but not the hash when a fingerprint is given', () => {
+    const run = (describe: boolean) => {
+      const w = new World<Msg, string>({
+        seed: 8,
+        trace: { capacity: 1000 },
+        fingerprint: (m) => m.n,
+        describe: describe ? (m) => `n=${m.n}` : undefined,
+      });
+      for (const id of ids) w.addActor(new Echo(id, peersOf(id)));
+      w.runUntil(1000);
+      return w.trace;
+    };
+    const plain = run(false);
+    const described = run(true);
+    expect(described.hash).toBe(plain.hash);
+    expect(described.events().find((e) => e.kind === 'send')!.detail).toMatch(/^n=\d$/);
+    // Without a fingerprint the text is what the hash covers.
+    const textOnly = (text: string) => {
+      const w = new World<Msg, string>({ seed: 8, describe: () => text });
+      for (const id of ids) w.addActor(new Echo(id, peersOf(id)));
+      w.runUntil(1000);
+      return w.trace.hash;
+    };
+    expect(textOnly('a')).not.toBe(textOnly('b'));
+  });
+
   it('async actors that finish in any order give the same trace as synchronous ones', async () => {
     const { w } = syncWorld(9);
     w.runUntil(3000);

@@ -63,8 +63,8 @@ export interface WorldOptions<P> {
    */
   fingerprint?: (payload: P) => number;
   /**
-   * A one-line text for a payload, put in each send event's `detail` (and so covered by the hash).
-   * Costs a string per message; leave it out where speed matters and the text is not shown.
+   * A one-line text for a payload, put in each send event's `detail`. The hash covers it only when
+   * there is no `fingerprint`. Costs a string per message; leave it out where speed matters.
    */
   describe?: (payload: P) => string;
 }
@@ -141,9 +141,13 @@ export class World<P, C = never> {
     switch (kind) {
       case 'sent': {
         const digest = this.fingerprint ? this.fingerprint(env.payload) : 0;
-        let detail = env.duplicate ? 'dup' : '';
+        const tag = env.duplicate ? 'dup' : '';
+        let detail = tag;
         if (this.describe) detail = env.duplicate ? `dup ${this.describe(env.payload)}` : this.describe(env.payload);
-        t.record(now, 'send', env.from, env.to, env.id, detail, env.deliverAtMs, digest, t.keepsEvents ? env.payload : undefined);
+        // With a fingerprint the hash covers content through it, and the text is presentation
+        // only: describing messages (for a replay) then leaves the hash unchanged.
+        const hashed = this.fingerprint ? tag : detail;
+        t.record(now, 'send', env.from, env.to, env.id, detail, env.deliverAtMs, digest, t.keepsEvents ? env.payload : undefined, hashed);
         break;
       }
       case 'dropped':

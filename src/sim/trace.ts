@@ -136,6 +136,8 @@ export class Trace {
     value = 0,
     digest = 0,
     payload?: unknown,
+    /** What the hash covers in place of `detail`, when the text is presentation only. */
+    hashedDetail = detail,
   ): void {
     if (this.hashing) {
       // Inlined hashEvent (this is the hottest path of a traced run); the test keeps them equal.
@@ -146,7 +148,7 @@ export class Trace {
       h = mixNumber(h, envelopeId);
       h = mixNumber(h, value);
       h = mixNumber(h, digest);
-      this.h = mixString(h, detail) >>> 0;
+      this.h = mixString(h, hashedDetail) >>> 0;
     }
     const seq = this.count++;
     if (this.capacity === 0 && this.listeners.size === 0) return;
