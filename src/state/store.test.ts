@@ -4,7 +4,7 @@ import { member } from './testMembers.ts';
 import type { LinkState, PlaygroundApi } from './types.ts';
 
 /** Just enough of the api for the network actions: a table of cut directions. */
-function linkTable() {
+function linkTable(symmetric = false) {
   const cut = new Set<string>();
   const calls: string[] = [];
   const api = {
@@ -21,6 +21,7 @@ function linkTable() {
     linkState(a: string, b: string): LinkState {
       const ab = cut.has(`${a}>${b}`);
       const ba = cut.has(`${b}>${a}`);
+      if (symmetric) return ab && ba ? 'cut-both' : ab || ba ? 'cut-one-way' : 'healthy';
       return ab && ba ? 'cut-both' : ab ? 'cut-one-way' : 'healthy';
     },
     partition(groups: string[][]) {
@@ -41,10 +42,21 @@ describe('network actions', () => {
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
       store.getState().cycleLink('n1', 'n2');
-      seen.push(linkPairState(store.getState().links, 'n1', 'n2'));
+      seen.push(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay));
     }
     expect(seen).toEqual(['cut-ab', 'cut-both', 'healthy']);
     expect(store.getState().links[linkKey('n1', 'n2')]).toBe('healthy');
+  });
+  it('knows which way a one-way cut goes when the runtime reports it on both ordered pairs', () => {
+    const { api, calls } = linkTable(true);
+    const store = createPlaygroundStore();
+    store.getState().attach(api);
+    store.getState().cycleLink('n2', 'n1');
+    expect(calls).toEqual(['cut n2 n1 oneWay']);
+    expect(store.getState().links[linkKey('n1', 'n2')]).toBe('cut-one-way');
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('cut-ba');
+    store.getState().cycleLink('n2', 'n1');
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('cut-both');
   });
   it('partitions by islands and heals when one island is left', () => {
     const { api, calls } = linkTable();

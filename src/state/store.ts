@@ -87,6 +87,8 @@ export interface PlaygroundState {
   links: Record<string, LinkState>;
   globalLink: LinkSettings;
   perLink: Record<string, LinkSettings>;
+  /** One-way cuts the UI made, keyed "from>to" (which way a one-way cut goes). */
+  oneWay: Record<string, true>;
 
   // time slice
   nowMs: number;
@@ -173,6 +175,8 @@ export interface PlaygroundActions {
   tickWorkload(nowMs: number): void;
 
   memberDetails(name: string): Promise<MemberDetails>;
+  /** Leases as the member's lessor reports them over the etcd API (LeaseLeases + LeaseTimeToLive). */
+  memberLeases(name: string): Promise<MemberDetails['leases']>;
 
   setProjector(on: boolean): void;
   setReducedMotion(on: boolean): void;
@@ -183,17 +187,24 @@ export type PlaygroundStore = StoreApi<Store>;
 
 export const linkKey = (a: string, b: string): string => `${a}>${b}`;
 
-/** The state a link shows as one cycle step: the two directions, a to b and b to a. */
-export function linkPairState(links: Record<string, LinkState>, a: string, b: string): 'healthy' | 'cut-ab' | 'cut-ba' | 'cut-both' {
+/**
+ * The state a link shows as one cycle step. A runtime may report a one-way cut on both ordered
+ * pairs (it says the link is cut one way, not which way); `oneWay` then remembers which direction
+ * the UI cut, keyed "a>b" for a cut from a to b.
+ */
+export function linkPairState(
+  links: Record<string, LinkState>,
+  a: string,
+  b: string,
+  oneWay: Record<string, true> = {},
+): 'healthy' | 'cut-ab' | 'cut-ba' | 'cut-both' {
   const ab = links[linkKey(a, b)] ?? 'healthy';
   const ba = links[linkKey(b, a)] ?? 'healthy';
   if (ab === 'cut-both' || ba === 'cut-both') return 'cut-both';
-  const abCut = ab !== 'healthy';
-  const baCut = ba !== 'healthy';
-  if (abCut && baCut) return 'cut-both';
-  if (abCut) return 'cut-ab';
-  if (baCut) return 'cut-ba';
-  return 'healthy';
+  if (ab === 'healthy' && ba === 'healthy') return 'healthy';
+  if (ab !== 'healthy' && ba === 'healthy') return 'cut-ab';
+  if (ab === 'healthy' && ba !== 'healthy') return 'cut-ba';
+  return oneWay[linkKey(b, a)] ? 'cut-ba' : 'cut-ab';
 }
 
 /** Splits names into a minority of `k` (taken from the end, leader kept in the majority) and the rest. */
@@ -257,6 +268,7 @@ export function createPlaygroundStore(): PlaygroundStore {
       links: {},
       globalLink: {},
       perLink: {},
+      oneWay: {},
       nowMs: 0,
       paused: false,
       speed: 1,
@@ -327,7 +339,7 @@ export function createPlaygroundStore(): PlaygroundStore {
       heal() {
         try {
           api().heal();
-          set({ islands: [get().members.map((m) => m.name)], perLink: {} });
+          set({ islands: [get().members.map((m) => m.name)], perLink: {}, oneWay: {} });
           get().narrate('network healed: every link restored');
         } catch (e) {
           get().notify(`heal failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
@@ -349,18 +361,23 @@ export function createPlaygroundStore(): PlaygroundStore {
       cycleLink(a, b) {
         try {
           const p = api();
-          const state = linkPairState(get().links, a, b);
+          const state = linkPairState(get().links, a, b, get().oneWay);
+          const oneWay = { ...get().oneWay };
+          delete oneWay[linkKey(a, b)];
+          delete oneWay[linkKey(b, a)];
           // healthy -> a to b cut -> both cut -> healthy.
-          if (state === 'healthy') p.cut(a, b, { oneWay: true });
-          else if (state === 'cut-ab' || state === 'cut-ba') {
+          if (state === 'healthy') {
+            p.cut(a, b, { oneWay: true });
+            oneWay[linkKey(a, b)] = true;
+          } else if (state === 'cut-ab' || state === 'cut-ba') {
             p.cut(a, b);
           } else {
             p.restore(a, b);
             p.restore(b, a);
           }
           const links = { ...get().links, [linkKey(a, b)]: p.linkState(a, b), [linkKey(b, a)]: p.linkState(b, a) };
-          set({ links });
-          const after = linkPairState(links, a, b);
+          set({ links, oneWay });
+          const after = linkPairState(links, a, b, oneWay);
           get().narrate(
             after === 'healthy' ? `link ${a}–${b} healthy` : after === 'cut-both' ? `link ${a}–${b} cut both ways` : `link ${a}→${b} cut one way`,
           );
@@ -544,6 +561,20 @@ export function createPlaygroundStore(): PlaygroundStore {
 
       memberDetails(name) {
         return api().memberDetails(name);
+      },
+      async memberLeases(name) {
+        const c = api().client({ endpoints: [name] });
+        try {
+          const list = await c.leaseLeases();
+          const out: MemberDetails['leases'] = [];
+          for (const l of list.leases.slice(0, 50)) {
+            const t = await c.leaseTimeToLive({ ID: l.ID, keys: true });
+            if (t.TTL >= 0) out.push({ id: l.ID, grantedTTL: t.grantedTTL, remainingMs: t.TTL * 1000, keys: t.keys });
+          }
+          return out;
+        } finally {
+          c.close();
+        }
       },
 
       setProjector(on) {

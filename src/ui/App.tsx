@@ -19,6 +19,7 @@ import { Legend } from './Legend.tsx';
 import { handleKey, shortcuts } from './keyboard.ts';
 import { ClusterActions } from './MemberActions.tsx';
 import { tabKeys } from './tabKeys.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -151,7 +152,9 @@ function Shell() {
               The cluster could not start: {error}
             </div>
           ) : (
-            <ClusterView />
+            <ErrorBoundary name="cluster view">
+              <ClusterView />
+            </ErrorBoundary>
           )}
           <Legend />
         </section>
@@ -164,6 +167,7 @@ function Shell() {
             ))}
           </div>
           <div role="tabpanel" id="side-panel" aria-labelledby={`stab-${tab}`} className="side-body">
+            <ErrorBoundary key={tab} name={`${tab} panel`}>
             {tab === 'inspector' && (
               <>
                 <Inspector />
@@ -174,12 +178,17 @@ function Shell() {
             {tab === 'workload' && <WorkloadPanel />}
             {tab === 'feed' && <FeedPanel />}
             {tab === 'settings' && <SettingsPanel />}
+            </ErrorBoundary>
           </div>
         </aside>
       </main>
       <footer className="bottom">
-        <ConsolePanel />
-        <Timeline />
+        <ErrorBoundary name="console">
+          <ConsolePanel />
+        </ErrorBoundary>
+        <ErrorBoundary name="timeline">
+          <Timeline />
+        </ErrorBoundary>
       </footer>
       <LiveRegion />
       <Notices />

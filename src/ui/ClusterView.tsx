@@ -61,6 +61,7 @@ export function ClusterView() {
   const members = usePlayground((s) => s.members);
   const islands = usePlayground((s) => s.islands);
   const links = usePlayground((s) => s.links);
+  const oneWay = usePlayground((s) => s.oneWay);
   const clients = usePlayground(useShallow((s) => s.clients));
   const nowMs = usePlayground((s) => Math.floor(s.nowMs / 1000));
   const selected = usePlayground((s) => s.selectedMember);
@@ -169,7 +170,7 @@ export function ClusterView() {
             const pa = positions.get(a);
             const pb = positions.get(b);
             if (!pa || !pb) return null;
-            return <Link key={`${a}|${b}`} a={a} b={b} pa={pa} pb={pb} state={linkPairState(links, a, b)} onCycle={() => store.getState().cycleLink(a, b)} />;
+            return <Link key={`${a}|${b}`} a={a} b={b} pa={pa} pb={pb} state={linkPairState(links, a, b, oneWay)} onCycle={() => store.getState().cycleLink(a, b)} />;
           })}
           {clientSpots.map(({ c, at, ep }) => {
             const e = towards(ep, at, NODE_R + 8);

@@ -216,12 +216,45 @@ function MvccTab({ d }: { d: MemberDetails }) {
   );
 }
 
-function LeasesTab({ d, fetchedAtMs }: { d: MemberDetails; fetchedAtMs: number }) {
+/**
+ * Leases from the member's stored state, or when that has none yet (the backend persists on its
+ * own interval), from its lessor through the etcd API.
+ */
+function useLeases(name: string, alive: boolean, stored: MemberDetails['leases'], storedAtMs: number): { leases: MemberDetails['leases']; atMs: number } {
+  const store = useStoreApi();
+  const [live, setLive] = useState<{ leases: MemberDetails['leases']; atMs: number } | null>(null);
+  const useStored = stored.length > 0 || !alive;
+  useEffect(() => {
+    if (useStored) return;
+    let on = true;
+    let timer = 0;
+    const load = async (): Promise<void> => {
+      const at = store.getState().api?.now() ?? 0;
+      try {
+        const leases = await store.getState().memberLeases(name);
+        if (on) setLive({ leases, atMs: at });
+      } catch {
+        // A member that cannot answer now shows what it stored.
+      }
+      if (on) timer = window.setTimeout(load, 1000);
+    };
+    void load();
+    return () => {
+      on = false;
+      clearTimeout(timer);
+    };
+  }, [name, useStored, store]);
+  return useStored || !live ? { leases: stored, atMs: storedAtMs } : live;
+}
+
+function LeasesTab({ d, fetchedAtMs, alive }: { d: MemberDetails; fetchedAtMs: number; alive: boolean }) {
   const now = usePlayground((s) => s.nowMs);
-  if (d.leases.length === 0) return <p className="muted">No leases. Try <code>lease grant 10</code> in the console.</p>;
+  const { leases, atMs } = useLeases(d.name, alive, d.leases, fetchedAtMs);
+  fetchedAtMs = atMs;
+  if (leases.length === 0) return <p className="muted">No leases. Try <code>lease grant 10</code> in the console.</p>;
   return (
     <ul className="leases" data-testid="lease-list">
-      {d.leases.map((l) => {
+      {leases.map((l) => {
         const left = Math.max(0, l.remainingMs - Math.max(0, now - fetchedAtMs));
         const frac = l.grantedTTL > 0 ? Math.min(1, left / (l.grantedTTL * 1000)) : 0;
         return (
@@ -243,31 +276,61 @@ function LeasesTab({ d, fetchedAtMs }: { d: MemberDetails; fetchedAtMs: number }
   );
 }
 
-function WatchersTab({ d }: { d: MemberDetails }) {
-  if (d.watchers.length === 0) return <p className="muted">No watchers on this member. Try <code>watch foo</code> in the console.</p>;
+/** Watches streaming in the console now: the client's side of what this member may be serving. */
+function ConsoleWatches() {
+  const entries = usePlayground((s) => s.consoleEntries);
+  const watches = entries.filter((e) => e.running && /^watch\b/.test(e.command));
+  const endpoint = usePlayground((s) => s.consoleEndpoint);
+  if (watches.length === 0) return null;
   return (
-    <table className="grid" data-testid="watchers-table">
-      <thead>
-        <tr>
-          <th>id</th>
-          <th>client</th>
-          <th>key</th>
-          <th>range end</th>
-          <th>next rev</th>
-        </tr>
-      </thead>
-      <tbody>
-        {d.watchers.map((w) => (
-          <tr key={`${w.client}/${w.watchId}`}>
-            <td>{w.watchId}</td>
-            <td>{w.client}</td>
-            <td className="mono">{w.key}</td>
-            <td className="mono">{w.rangeEnd || '—'}</td>
-            <td>{w.nextRevision}</td>
-          </tr>
+    <>
+      <h4>Watches open in the console{endpoint ? ` (endpoint ${endpoint})` : ''}</h4>
+      <ul className="plain" data-testid="console-watches">
+        {watches.map((w) => (
+          <li key={w.id} className="mono">
+            etcdctl {w.command}
+          </li>
         ))}
-      </tbody>
-    </table>
+      </ul>
+    </>
+  );
+}
+
+function WatchersTab({ d }: { d: MemberDetails }) {
+  if (d.watchers.length === 0) {
+    return (
+      <div>
+        <p className="muted">This member reports no watchers. Try <code>watch foo</code> in the console.</p>
+        <ConsoleWatches />
+      </div>
+    );
+  }
+  return (
+    <div>
+      <table className="grid" data-testid="watchers-table">
+        <thead>
+          <tr>
+            <th>id</th>
+            <th>client</th>
+            <th>key</th>
+            <th>range end</th>
+            <th>next rev</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.watchers.map((w) => (
+            <tr key={`${w.client}/${w.watchId}`}>
+              <td>{w.watchId}</td>
+              <td>{w.client}</td>
+              <td className="mono">{w.key}</td>
+              <td className="mono">{w.rangeEnd || '—'}</td>
+              <td>{w.nextRevision}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ConsoleWatches />
+    </div>
   );
 }
 
@@ -339,7 +402,7 @@ function DetailsBody({ name, m, tab }: { name: string; m: MemberInfo; tab: Inspe
     case 'mvcc':
       return <MvccTab d={details} />;
     case 'leases':
-      return <LeasesTab d={details} fetchedAtMs={fetchedAtMs} />;
+      return <LeasesTab d={details} fetchedAtMs={fetchedAtMs} alive={m.alive} />;
     case 'watchers':
       return <WatchersTab d={details} />;
   }

@@ -38,6 +38,7 @@ export function NetworkPanel() {
   const store = useStoreApi();
   const members = usePlayground((s) => s.members);
   const links = usePlayground((s) => s.links);
+  const oneWay = usePlayground((s) => s.oneWay);
   const islands = usePlayground((s) => s.islands);
   const globalLink = usePlayground((s) => s.globalLink);
   const names = members.filter((m) => m.role !== 'removed').map((m) => m.name);
@@ -118,7 +119,7 @@ export function NetworkPanel() {
       <h3>Link states</h3>
       <ul className="link-list">
         {pairs.map(([a, b]) => {
-          const st = linkPairState(links, a, b);
+          const st = linkPairState(links, a, b, oneWay);
           return (
             <li key={`${a}|${b}`}>
               <span className={`link-state ls-${st}`}>
