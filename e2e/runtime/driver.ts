@@ -31,6 +31,28 @@ export async function installHelpers(page: Page): Promise<void> {
         await h.waitFor(() => pg.leader() !== undefined);
         return pg.leader()!.name;
       },
+      /**
+       * Waits until every member is up and has applied the same index under one leader, then
+       * returns each member's KV hash at one common revision (a write still in the pipeline
+       * cannot make them differ).
+       */
+      async convergedHashes(): Promise<number[]> {
+        await h.waitFor(() => {
+          const ms = pg.members();
+          return ms.every((m) => m.alive) && pg.leader() !== undefined && new Set(ms.map((m) => m.appliedIndex)).size === 1;
+        }, 120_000);
+        const rev = Math.min(...pg.members().map((m) => m.revision));
+        const out: number[] = [];
+        for (const m of pg.members()) {
+          const c = pg.client({ endpoints: [m.name] });
+          try {
+            out.push((await c.hashKV(rev, m.name)).hash);
+          } finally {
+            c.close();
+          }
+        }
+        return out;
+      },
       /** A serializable get on one member, retried until it shows `value` (followers apply a little later). */
       async valueOn(member: string, key: string, value: string): Promise<string | null> {
         const c = pg.client({ endpoints: [member] });
@@ -53,6 +75,7 @@ export async function installHelpers(page: Page): Promise<void> {
 }
 
 export type Helpers = {
+  convergedHashes(): Promise<number[]>;
   waitFor(pred: () => boolean, wallMs?: number): Promise<void>;
   waitLeader(): Promise<string>;
   valueOn(member: string, key: string, value: string): Promise<string | null>;

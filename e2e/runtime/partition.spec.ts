@@ -3,26 +3,9 @@ import { installHelpers, openRuntime, type Helpers } from './driver.ts';
 
 declare const h: Helpers;
 
-/** Runs in the page: waits until every member applied the same index, then returns each member's hashKV. */
-async function convergedHashes(): Promise<Record<string, number>> {
-  const pg = window.etcdPlayground!;
-  await h.waitFor(() => {
-    const ms = pg.members();
-    return ms.every((m) => m.alive) && new Set(ms.map((m) => m.appliedIndex)).size === 1 && pg.leader() !== undefined;
-  });
-  const out: Record<string, number> = {};
-  for (const m of pg.members()) {
-    const c = pg.client({ endpoints: [m.name] });
-    out[m.name] = (await c.hashKV(0, m.name)).hash;
-    c.close();
-  }
-  return out;
-}
-
 test('partition: the minority cannot commit (indeterminate), the majority can; after healing all members agree', async ({ page }) => {
   await openRuntime(page, 'members=5&seed=21&speed=max&requestTimeoutMs=3000');
   await installHelpers(page);
-  await page.evaluate(`window.convergedHashes = ${convergedHashes.toString()}`);
   const r = await page.evaluate(async () => {
     const pg = window.etcdPlayground!;
     const lead = await h.waitLeader();
@@ -44,14 +27,14 @@ test('partition: the minority cannot commit (indeterminate), the majority can; a
     ]);
     const newLeader = pg.members().find((m) => majority.includes(m.name) && m.role === 'leader')?.name;
     pg.heal();
-    const hashes = await (window as unknown as { convergedHashes: () => Promise<Record<string, number>> }).convergedHashes();
+    const hashes = await h.convergedHashes();
     const minorityValue = await h.valueOn(minority[0]!, 'majority', 'y');
     return {
       states,
       minorityPut: minorityPut.status === 'rejected' ? (minorityPut.reason as Error).name : 'fulfilled',
       majorityPut: majorityPut.status,
       newLeader,
-      hashes: Object.values(hashes),
+      hashes,
       minorityValue,
     };
   });
@@ -67,7 +50,6 @@ test('partition: the minority cannot commit (indeterminate), the majority can; a
 test('one-way cut: the leader cannot reach a follower, the cluster still commits, and after restoring all agree', async ({ page }) => {
   await openRuntime(page, 'members=3&seed=22&speed=max&requestTimeoutMs=3000');
   await installHelpers(page);
-  await page.evaluate(`window.convergedHashes = ${convergedHashes.toString()}`);
   const r = await page.evaluate(async () => {
     const pg = window.etcdPlayground!;
     const lead = await h.waitLeader();
@@ -84,8 +66,8 @@ test('one-way cut: the leader cannot reach a follower, the cluster still commits
     const leaderCommit = pg.leader()!.commitIndex;
     pg.restore(lead, follower);
     const after = pg.linkState(lead, follower);
-    const hashes = await (window as unknown as { convergedHashes: () => Promise<Record<string, number>> }).convergedHashes();
-    return { state, after, ok, behind: followerApplied < leaderCommit, hashes: Object.values(hashes), value: await h.valueOn(follower, 'cut9', '9') };
+    const hashes = await h.convergedHashes();
+    return { state, after, ok, behind: followerApplied < leaderCommit, hashes, value: await h.valueOn(follower, 'cut9', '9') };
   });
   expect(r.state).toBe('cut-one-way');
   expect(r.after).toBe('healthy');
