@@ -1,0 +1,202 @@
+/**
+ * Throughput of the playground in the browser, against a real etcd 3.4 on loopback.
+ *
+ * For 3 and 5 members (one Web Worker + one IndexedDB database each, strict durability, the
+ * clock "as fast as possible") and 64 concurrent clients: committed puts per wall second, p50/p99
+ * put latency in wall ms, and the page's JS heap (after a forced GC) at the half-way mark and
+ * after all puts (the page keeps a bounded trace ring, so the two should be close). Then the same
+ * put figures for a real 3-member etcd 3.4 (Debian's /usr/bin/etcd) through its HTTP gateway.
+ *
+ *   npm run bench
+ *   BENCH_PUTS=100000 BENCH_ETCD_PUTS=20000 BENCH_CLIENTS=64 BENCH_MEMBERS=3,5 npm run bench
+ *
+ * Builds the page when dist/runtime.html is missing (BENCH_BUILD=1 forces it) and starts
+ * `vite preview` itself. Figures are printed, never asserted.
+ */
+import { chromium, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { GatewayClient } from '../src/client/gateway/gatewayClient.ts';
+import { realEtcdAvailable, startRealEtcd } from '../src/client/testing/realEtcd.ts';
+import type {} from '../src/runtime/bootstrap.ts';
+
+const puts = Number(process.env.BENCH_PUTS ?? 100_000);
+const etcdPuts = Number(process.env.BENCH_ETCD_PUTS ?? 20_000);
+const clients = Number(process.env.BENCH_CLIENTS ?? 64);
+const memberCounts = (process.env.BENCH_MEMBERS ?? '3,5').split(',').map(Number);
+
+interface Figures {
+  puts: number;
+  failed: number;
+  wallMs: number;
+  putsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`bench: ${url} did not come up`);
+}
+
+/** Forces a GC in the page and returns its used JS heap in MB. */
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const u = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.detach();
+  return u.usedSize / 1024 / 1024;
+}
+
+/** Runs `count` puts from `clients` concurrent clients in the page; returns latencies and counts. */
+async function pagePuts(page: Page, count: number, offset: number): Promise<{ latencies: number[]; failed: number; wallMs: number }> {
+  return page.evaluate(
+    async ({ count, clients, offset }) => {
+      const pg = window.etcdPlayground!;
+      const latencies: number[] = [];
+      let next = 0;
+      let failed = 0;
+      const value = 'x'.repeat(16);
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: clients }, async (_, j) => {
+          const c = pg.client();
+          while (next < count) {
+            const i = next++;
+            const s = performance.now();
+            try {
+              await c.put({ key: `bench/${j}/${(offset + i) % 1000}`, value });
+              latencies.push(performance.now() - s);
+            } catch {
+              failed++;
+            }
+          }
+          c.close();
+        }),
+      );
+      return { latencies, failed, wallMs: performance.now() - t0 };
+    },
+    { count, clients, offset },
+  );
+}
+
+function figures(latencies: number[], failed: number, wallMs: number): Figures {
+  const sorted = latencies.slice().sort((a, b) => a - b);
+  return { puts: latencies.length, failed, wallMs: Math.round(wallMs), putsPerSecond: Math.round((latencies.length / wallMs) * 1000), p50Ms: +quantile(sorted, 0.5).toFixed(2), p99Ms: +quantile(sorted, 0.99).toFixed(2) };
+}
+
+async function benchPlayground(base: string, members: number): Promise<void> {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/runtime.html?members=${members}&seed=1&speed=max&durability=strict`);
+    await page.waitForFunction(() => document.body.dataset.ready !== undefined, undefined, { timeout: 60_000 });
+    if ((await page.evaluate(() => document.body.dataset.ready)) !== 'true') throw new Error(`bench: page failed: ${await page.textContent('#status')}`);
+    await page.waitForFunction(() => window.etcdPlayground!.leader() !== undefined, undefined, { timeout: 60_000 });
+    const heapStart = await heapMb(page);
+    const half = Math.floor(puts / 2);
+    const a = await pagePuts(page, half, 0);
+    const heapHalf = await heapMb(page);
+    const b = await pagePuts(page, puts - half, half);
+    const heapEnd = await heapMb(page);
+    const f = figures([...a.latencies, ...b.latencies], a.failed + b.failed, a.wallMs + b.wallMs);
+    const trace = await page.evaluate(() => window.etcdPlayground!.trace().length);
+    console.log(
+      `playground ${members} members (workers + IndexedDB, strict, speed max, ${clients} clients): ${f.puts} puts in ${(f.wallMs / 1000).toFixed(1)} s = ${f.putsPerSecond} puts/s, ` +
+        `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, failed ${f.failed}; page heap ${heapStart.toFixed(1)} MB at start, ${heapHalf.toFixed(1)} MB after ${half} puts, ${heapEnd.toFixed(1)} MB after ${puts} (trace ring ${trace} events)`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
+async function benchRealEtcd(): Promise<void> {
+  if (!realEtcdAvailable()) {
+    console.log('real etcd: /usr/bin/etcd not found, skipped');
+    return;
+  }
+  const etcd = await startRealEtcd({ members: 3, clusterToken: 'bench' });
+  try {
+    const latencies: number[] = [];
+    let failed = 0;
+    let next = 0;
+    const value = 'x'.repeat(16);
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, j) => {
+        const c = new GatewayClient(etcd.clientUrls.slice(j % etcd.clientUrls.length).concat(etcd.clientUrls.slice(0, j % etcd.clientUrls.length)));
+        while (next < etcdPuts) {
+          const i = next++;
+          const s = performance.now();
+          try {
+            await c.put({ key: `bench/${j}/${i % 1000}`, value });
+            latencies.push(performance.now() - s);
+          } catch {
+            failed++;
+          }
+        }
+        c.close();
+      }),
+    );
+    const f = figures(latencies, failed, performance.now() - t0);
+    console.log(`real etcd 3.4, 3 members on loopback (HTTP gateway, ${clients} clients): ${f.puts} puts in ${(f.wallMs / 1000).toFixed(1)} s = ${f.putsPerSecond} puts/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, failed ${f.failed}`);
+  } finally {
+    await etcd.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_BUILD === '1' || !existsSync('dist/runtime.html')) {
+    console.log('bench: building the page…');
+    const b = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('bench: vite build failed');
+  }
+  const port = await freePort();
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${base}/runtime.html`, 60_000);
+    for (const n of memberCounts) await benchPlayground(base, n);
+    await benchRealEtcd();
+  } finally {
+    if (server.pid) {
+      try {
+        process.kill(-server.pid);
+      } catch {
+        server.kill();
+      }
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
