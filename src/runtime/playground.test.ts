@@ -1,5 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Playground } from './playground.ts';
+import type { PlaygroundEvent } from './playgroundApi.ts';
+
+const open: Playground[] = [];
+afterEach(async () => {
+  for (const pg of open.splice(0)) await pg.close();
+});
+
+async function started(settings: Parameters<typeof Playground.inProcess>[0] = {}): Promise<Playground> {
+  const pg = Playground.inProcess({ paused: true, ...settings });
+  open.push(pg);
+  await pg.ready();
+  return pg;
+}
 
 async function until(pg: Playground, pred: () => boolean, maxMs = 20_000): Promise<void> {
   const limit = pg.now() + maxMs;
@@ -9,24 +22,188 @@ async function until(pg: Playground, pred: () => boolean, maxMs = 20_000): Promi
   }
 }
 
+/** Runs the clock until the operation has an outcome. */
+async function settle<T>(pg: Playground, p: Promise<T>): Promise<T> {
+  let done = false;
+  const tagged = p.finally(() => (done = true));
+  tagged.catch(() => undefined);
+  while (!done) await pg.runFor(50);
+  return tagged;
+}
+
 describe('Playground on the in-process host', () => {
   it('boots three members, elects a leader, and serves a put and a get on every member', async () => {
-    const pg = Playground.inProcess({ settings: { seed: 7 }, paused: true });
-    await pg.ready();
+    const pg = await started({ settings: { seed: 7 } });
     expect(pg.members().map((m) => m.name)).toEqual(['m1', 'm2', 'm3']);
     await until(pg, () => pg.leader() !== undefined);
-    const c = pg.client();
-    const put = c.put({ key: 'foo', value: 'bar' });
-    await pg.runFor(1000);
-    const resp = await put;
+    const resp = await settle(pg, pg.client().put({ key: 'foo', value: 'bar' }));
     expect(resp.header.revision).toBeGreaterThan(1);
     await pg.runFor(500);
     for (const m of pg.members()) {
-      const cm = pg.client({ endpoints: [m.name] });
-      const get = cm.range({ key: 'foo', serializable: true });
-      await pg.runFor(100);
-      expect((await get).kvs.map((kv) => kv.value)).toEqual(['bar']);
+      const got = await settle(pg, pg.client({ endpoints: [m.name] }).range({ key: 'foo', serializable: true }));
+      expect(got.kvs.map((kv) => kv.value)).toEqual(['bar']);
+      expect(m.recentEntries.some((e) => e.text === 'put foo=bar')).toBe(true);
     }
-    await pg.close();
+  });
+
+  it('refuses bad settings with a clear error', () => {
+    expect(() => Playground.inProcess({ settings: { members: 0 } })).toThrow(/settings.members/);
+    expect(() => Playground.inProcess({ settings: { durability: 'fast' as never } })).toThrow(/durability/);
+    expect(() => Playground.inProcess({ settings: { bogus: 1 } as never })).toThrow(/unknown setting bogus/);
+  });
+
+  it('crash, restart, wipe and replace a member', async () => {
+    const pg = await started({ settings: { seed: 3 } });
+    await until(pg, () => pg.leader() !== undefined);
+    await settle(pg, pg.client().put({ key: 'a', value: '1' }));
+    const follower = pg.members().find((m) => m.role !== 'leader')!.name;
+    await pg.crash(follower);
+    expect(pg.members().find((m) => m.name === follower)).toMatchObject({ alive: false, role: 'crashed' });
+    expect(pg.aliveMembers()).not.toContain(follower);
+    await pg.restart(follower);
+    expect(pg.members().find((m) => m.name === follower)!.alive).toBe(true);
+    await pg.wipe(follower);
+    await expect(pg.restart(follower)).rejects.toThrow(/wiped/);
+    pg.resume();
+    pg.setSpeed('max');
+    const fresh = await pg.replaceMember(follower);
+    expect(fresh.name).toBe('m4');
+    expect(pg.members().map((m) => m.name)).toEqual(['m1', 'm2', 'm3', 'm4'].filter((n) => n !== follower));
+    pg.pause();
+    await until(pg, () => pg.members().find((m) => m.name === 'm4')!.appliedIndex >= (pg.leader()?.commitIndex ?? Infinity));
+    const got = await settle(pg, pg.client({ endpoints: ['m4'] }).range({ key: 'a', serializable: true }));
+    expect(got.kvs[0]?.value).toBe('1');
+  });
+
+  it('campaign makes a member run an election now; transferLeader moves leadership', async () => {
+    const pg = await started({ settings: { seed: 9, preVote: false, checkQuorum: false } });
+    await until(pg, () => pg.leader() !== undefined);
+    const first = pg.leader()!;
+    const challenger = pg.members().find((m) => m.name !== first.name)!.name;
+    await pg.campaign(challenger);
+    await until(pg, () => pg.leader()?.name === challenger, 3000);
+    expect(pg.leader()!.term).toBeGreaterThan(first.term);
+    const target = pg.members().find((m) => m.name !== challenger)!.name;
+    await settle(pg, pg.transferLeader(target));
+    await until(pg, () => pg.leader()?.name === target, 3000);
+    expect(pg.leader()!.name).toBe(target);
+  });
+
+  it('partitions, cuts and link settings, with validation', async () => {
+    const pg = await started({ settings: { seed: 4 } });
+    expect(() => pg.partition([['m1'], ['m1', 'm2']])).toThrow(/more than one group/);
+    expect(() => pg.partition([['m9']])).toThrow(/no member named "m9"/);
+    pg.partition([['m1'], ['m2', 'm3']]);
+    expect(pg.linkState('m1', 'm2')).toBe('cut-both');
+    expect(pg.linkState('m2', 'm3')).toBe('healthy');
+    pg.heal();
+    pg.cut('m1', 'm2', { oneWay: true });
+    expect(pg.linkState('m1', 'm2')).toBe('cut-one-way');
+    pg.restore('m1', 'm2');
+    expect(pg.linkState('m1', 'm2')).toBe('healthy');
+    expect(() => pg.setLink({ lossRate: 2 })).toThrow();
+    pg.setLink({ from: 'm1', to: 'm2', latencyMs: 40 });
+    await until(pg, () => pg.leader() !== undefined);
+    await pg.runFor(500);
+    const slow = pg.inFlight().filter((f) => f.from === 'm1' && f.to === 'm2');
+    const fast = pg.inFlight().filter((f) => !(f.from === 'm1' && f.to === 'm2'));
+    for (const f of slow) expect(f.deliverAtMs - f.sentAtMs).toBeGreaterThanOrEqual(40);
+    for (const f of fast) expect(f.deliverAtMs - f.sentAtMs).toBeLessThan(40);
+  });
+
+  it('shows messages in flight and drops one on request', async () => {
+    const pg = await started({ settings: { seed: 5 } });
+    await until(pg, () => pg.leader() !== undefined);
+    await pg.runFor(50);
+    let flights = pg.inFlight();
+    while (flights.length === 0) {
+      await pg.step();
+      flights = pg.inFlight();
+    }
+    const f = flights[0]!;
+    expect(f.type).toMatch(/^Msg/);
+    expect(f.text).toContain(f.type);
+    expect(f.deliverAtMs).toBeGreaterThan(f.sentAtMs);
+    expect(pg.dropMessage(f.id)).toBe(true);
+    expect(pg.inFlight().some((x) => x.id === f.id)).toBe(false);
+    expect(pg.dropMessage(f.id)).toBe(false);
+    expect(pg.trace().some((e) => e.kind === 'drop' && e.envelopeId === f.id)).toBe(true);
+  });
+
+  it('step runs exactly to the next event; speed is validated', async () => {
+    const pg = await started({ settings: { seed: 6 } });
+    // Each step is one instant, later than the one before; the first messages appear after a few.
+    let last = pg.now();
+    let steps = 0;
+    while (pg.trace().length === 0) {
+      await pg.step();
+      expect(pg.now()).toBeGreaterThan(last);
+      last = pg.now();
+      steps++;
+    }
+    expect(steps).toBeGreaterThan(0);
+    expect(pg.time().paused).toBe(true);
+    expect(() => pg.setSpeed(0)).toThrow(/speed/);
+    expect(() => pg.setSpeed(Number.NaN)).toThrow(/speed/);
+    pg.setSpeed(0.05);
+    pg.setSpeed('max');
+    expect(pg.time().speed).toBe('max');
+    await expect(pg.runFor(-1)).rejects.toThrow(/runFor/);
+  });
+
+  it('subscribers get batched trace events plus commits and applies', async () => {
+    const pg = await started({ settings: { seed: 8 } });
+    const got: PlaygroundEvent[][] = [];
+    const off = pg.subscribe((b) => got.push(b));
+    await until(pg, () => pg.leader() !== undefined);
+    await settle(pg, pg.client().put({ key: 'x', value: 'y' }));
+    await new Promise((r) => setTimeout(r, 40));
+    const kinds = new Set(got.flat().map((e) => e.kind));
+    for (const k of ['send', 'deliver', 'role', 'commit', 'apply']) expect(kinds.has(k)).toBe(true);
+    expect(got.length).toBeLessThan(got.flat().length);
+    off();
+    const n = got.length;
+    await pg.runFor(500);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(got.length).toBe(n);
+  });
+
+  it('runs etcdctl against the cluster', async () => {
+    const pg = await started({ settings: { seed: 10 } });
+    await until(pg, () => pg.leader() !== undefined);
+    pg.resume();
+    pg.setSpeed('max');
+    const put = await pg.etcdctl('etcdctl put greeting hello');
+    expect(put).toEqual({ stdout: 'OK\n', stderr: '', exitCode: 0 });
+    const get = await pg.etcdctl('etcdctl get greeting');
+    expect(get.stdout).toBe('greeting\nhello\n');
+    const bad = await pg.etcdctl('etcdctl frobnicate');
+    expect(bad.exitCode).not.toBe(0);
+  });
+
+  it('memberDetails shows the log, WAL records and the key space', async () => {
+    const pg = await started({ settings: { seed: 11 } });
+    await until(pg, () => pg.leader() !== undefined);
+    await settle(pg, pg.client().put({ key: 'k1', value: 'v1' }));
+    await settle(pg, pg.client().deleteRange({ key: 'k1' }));
+    await settle(pg, pg.client().put({ key: 'k1', value: 'v2' }));
+    const d = await pg.memberDetails(pg.leader()!.name);
+    expect(d.log.entries.some((e) => e.text === 'put k1=v2')).toBe(true);
+    expect(d.storage.walRecords.length).toBeGreaterThan(0);
+    expect(d.raft.progress && Object.keys(d.raft.progress)).toHaveLength(3);
+    const k = d.mvcc.keys.find((x) => x.key === 'k1')!;
+    expect(k.kv?.value).toBe('v2');
+    expect(k.generations).toHaveLength(2);
+    expect(k.generations[0]!.tombstone).toBeDefined();
+  });
+
+  it('reset starts a new cluster with the given settings', async () => {
+    const pg = await started({ settings: { seed: 12 } });
+    await pg.reset({ members: 5, seed: 13 });
+    expect(pg.members()).toHaveLength(5);
+    expect(pg.seed).toBe(13);
+    expect(pg.settings().members).toBe(5);
+    await expect(pg.reset({ members: 99 })).rejects.toThrow(/members/);
+    expect(pg.members()).toHaveLength(5);
   });
 });
