@@ -33,3 +33,27 @@ test('bad URL parameters are refused with a clear error', async ({ page }) => {
   expect(text).toContain('bogus');
   expect(page.workers().length).toBe(0);
 });
+
+test('the clock pauses while the tab is hidden and resumes when it is shown again', async ({ page }) => {
+  await openRuntime(page, 'members=3&seed=7&speed=1');
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((hidden) => {
+      Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  expect(await page.evaluate(() => window.etcdPlayground!.time().paused)).toBe(false);
+  await setHidden(true);
+  const t1 = await page.evaluate(() => window.etcdPlayground!.time());
+  await page.waitForTimeout(300);
+  const t2 = await page.evaluate(() => window.etcdPlayground!.time());
+  expect(t1.paused).toBe(true);
+  expect(t2.nowMs).toBe(t1.nowMs);
+  await setHidden(false);
+  await page.waitForFunction((t) => window.etcdPlayground!.now() > t, t2.nowMs);
+  expect(await page.evaluate(() => window.etcdPlayground!.time().paused)).toBe(false);
+  // A pause the user asked for is not undone by showing the tab.
+  await page.evaluate(() => window.etcdPlayground!.pause());
+  await setHidden(true);
+  await setHidden(false);
+  expect(await page.evaluate(() => window.etcdPlayground!.time().paused)).toBe(true);
+});
