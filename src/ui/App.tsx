@@ -63,7 +63,8 @@ function Notices() {
 }
 
 function Summary() {
-  const leader = usePlayground((s) => s.members.find((m) => m.role === 'leader' && m.alive));
+  // During a partition an old leader may not know it was deposed: name the newest term's leader.
+  const leader = usePlayground((s) => s.members.filter((m) => m.role === 'leader' && m.alive).sort((a, b) => b.term - a.term)[0]);
   const seed = usePlayground((s) => s.settings?.seed);
   const count = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').length);
   const status = usePlayground((s) => s.status);

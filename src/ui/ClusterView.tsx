@@ -16,7 +16,7 @@ import { FlightCard } from './FlightCard.tsx';
 
 
 /** How long (virtual ms) a client stays drawn after its last message. */
-const CLIENT_LINGER_MS = 15_000;
+const CLIENT_LINGER_MS = 8_000;
 
 function Link({ a, b, pa, pb, state, onCycle }: { a: string; b: string; pa: Point; pb: Point; state: ReturnType<typeof linkPairState>; onCycle(): void }) {
   const p = towards(pa, pb, NODE_R + 8);
@@ -132,6 +132,8 @@ export function ClusterView() {
 
   const dragTarget = drag ? islandAt(drag, layout.islands) : -2;
   const partitioned = layout.islands.length > 1;
+  const islandIndex = new Map<string, number>();
+  layout.islands.forEach((isl) => isl.members.forEach((n) => islandIndex.set(n, isl.index)));
   const majority = Math.floor(visible.filter((m) => !m.isLearner).length / 2) + 1;
 
   const pairs: [string, string][] = [];
@@ -170,7 +172,10 @@ export function ClusterView() {
             const pa = positions.get(a);
             const pb = positions.get(b);
             if (!pa || !pb) return null;
-            return <Link key={`${a}|${b}`} a={a} b={b} pa={pa} pb={pb} state={linkPairState(links, a, b, oneWay)} onCycle={() => store.getState().cycleLink(a, b)} />;
+            const st = linkPairState(links, a, b, oneWay);
+            // Between islands the outline already says "no link": draw only links someone restored.
+            if (partitioned && !drag && st === 'cut-both' && islandIndex.get(a) !== islandIndex.get(b)) return null;
+            return <Link key={`${a}|${b}`} a={a} b={b} pa={pa} pb={pb} state={st} onCycle={() => store.getState().cycleLink(a, b)} />;
           })}
           {clientSpots.map(({ c, at, ep }) => {
             const e = towards(ep, at, NODE_R + 8);

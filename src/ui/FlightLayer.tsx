@@ -58,16 +58,20 @@ function makeGlyph(f: FlightView, onPick: (f: FlightView) => void): SVGGElement 
 }
 
 function vanish(layer: SVGGElement, at: Point, reduced: boolean): void {
+  // The position is the outer group's attribute; the animation scales the inner group with CSS
+  // (a CSS transform on the same element would replace the translate).
   const g = document.createElementNS(SVG, 'g');
-  g.setAttribute('class', `vanish${reduced ? ' still' : ''}`);
   g.setAttribute('transform', `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
   g.setAttribute('aria-hidden', 'true');
+  const inner = document.createElementNS(SVG, 'g');
+  inner.setAttribute('class', `vanish${reduced ? ' still' : ''}`);
+  g.append(inner);
   const x = document.createElementNS(SVG, 'path');
   x.setAttribute('d', 'M-6,-6L6,6M6,-6L-6,6');
   x.setAttribute('stroke', '#dc2626');
   x.setAttribute('stroke-width', '3');
   x.setAttribute('stroke-linecap', 'round');
-  g.append(x);
+  inner.append(x);
   layer.append(g);
   setTimeout(() => g.remove(), 900);
 }
