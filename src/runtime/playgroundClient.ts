@@ -287,10 +287,14 @@ export class PlaygroundClient implements EtcdClient {
     if (evs.length > 0) s.lastRevision = evs[evs.length - 1]!.kv.mod_revision;
     else if (!resp.created && resp.header.revision > s.lastRevision && !resp.canceled) s.lastRevision = resp.header.revision;
     if (resp.canceled) {
+      // The confirmation of the client's own cancel is not an event for the watcher: etcd's
+      // client closes the watch channel without handing it on.
+      const requested = s.cancelWaiters.length > 0;
       s.canceled = true;
       this.streams.delete(streamId);
       for (const w of s.cancelWaiters.splice(0)) w();
       this.host.send(this.name, { to: s.member, payload: { kind: 'watchClose', from: this.name, streamId } });
+      if (requested) return;
     }
     if (s.resumed && resp.created && !resp.canceled) return; // a resumed stream's second "created" is internal
     s.onResponse(resp);
