@@ -519,6 +519,11 @@ export class EtcdMember {
     };
   }
 
+  /** etcd's Cluster service answers with a header that carries no revision. */
+  private clusterHeader(): ResponseHeader {
+    return { ...this.header(), revision: 0 };
+  }
+
   private isLearner(): boolean {
     return this.membership.get(this.id)?.isLearner ?? false;
   }
@@ -590,7 +595,7 @@ export class EtcdMember {
         return this.ok(from, reqId, resp);
       }
       case 'memberList': {
-        const resp: MemberListResponse = { header: this.header(), members: this.membership.list().map((m) => this.membership.toApi(m)) };
+        const resp: MemberListResponse = { header: this.clusterHeader(), members: this.membership.list().map((m) => this.membership.toApi(m)) };
         return this.ok(from, reqId, resp);
       }
       case 'memberAdd':
@@ -1270,13 +1275,13 @@ export class EtcdMember {
     if (refusal) result = { ok: false, error: refusalError(refusal) };
     else if (w.op === 'memberAdd') {
       const resp: MemberAddResponse = {
-        header: this.header(),
+        header: this.clusterHeader(),
         member: this.membership.toApi(this.membership.get(cc.node_id)!),
         members: this.membership.list().map((m) => this.membership.toApi(m)),
       };
       result = { ok: true, resp };
     } else {
-      const resp: MemberListResponse = { header: this.header(), members: this.membership.list().map((m) => this.membership.toApi(m)) };
+      const resp: MemberListResponse = { header: this.clusterHeader(), members: this.membership.list().map((m) => this.membership.toApi(m)) };
       result = { ok: true, resp };
     }
     const sink = this.pendingConfAnswers.get(w.from);
