@@ -215,6 +215,8 @@ export class EtcdMember {
   private dbSizeBytes = 0;
   private dbInUseBytes = 0;
   private published = false;
+  /** When this incarnation started: its peer connections are no older than this. */
+  private readonly startedAtMs: number;
 
   private constructor(o: MemberStartOptions) {
     validateSettings(o.settings);
@@ -223,6 +225,7 @@ export class EtcdMember {
     this.settings = o.settings;
     this.storage = o.storage;
     this.nowMs = o.nowMs;
+    this.startedAtMs = o.nowMs;
     this.epochMs = o.epochMs;
     this.reqIds = new IdGenerator(o.id, o.epochMs + o.nowMs);
     this.leaseIds = leaseIdGenerator(o.id, Math.floor(o.epochMs + o.nowMs));
@@ -543,7 +546,7 @@ export class EtcdMember {
       case 'range': {
         const bad = this.kvApplier.validateRange(request.req);
         if (bad) return this.fail(from, reqId, bad);
-        if (request.req.serializable) return this.serveRead(from, reqId, request);
+        if (request.req.serializable || this.settings.unsafeReads === 'skipReadIndex') return this.serveRead(from, reqId, request);
         this.readQueue.push({ from, reqId, request, deadlineMs, startMs: this.nowMs });
         return;
       }
@@ -917,12 +920,32 @@ export class EtcdMember {
     if (refusal) return this.fail(from, reqId, refusalError(refusal));
     if (isLearner && this.membership.learners().length >= 1) return this.fail(from, reqId, E.tooManyLearners);
     if (!isLearner && !this.readyToAddVoter()) return this.fail(from, reqId, E.notEnoughStartedMembers);
+    if (!this.clusterHealthyForAdd()) return this.fail(from, reqId, E.unhealthy);
     const cc: ConfChange = {
       type: isLearner ? 'ConfChangeAddLearnerNode' : 'ConfChangeAddNode',
       node_id: attrs.ID,
       context: JSON.stringify({ member: attrs }),
     };
     this.proposeConf(from, reqId, 'memberAdd', cc, deadlineMs);
+  }
+
+  /**
+   * etcd's transport health for reconfiguration (HealthInterval = 5 s): a peer counts as
+   * connected since this member started, unless the leader sees it inactive. So a member younger
+   * than 5 s finds the cluster unhealthy, as a freshly started etcd does.
+   */
+  private connectedSince(peer: Id64, sinceMs: number): boolean {
+    if (peer === this.id) return true;
+    if (this.startedAtMs > sinceMs) return false;
+    if (this.leader === this.id) return this.node.status().progress?.[peer]?.recentActive ?? false;
+    return true;
+  }
+
+  private static readonly HEALTH_INTERVAL_MS = 5000;
+
+  private clusterHealthyForAdd(): boolean {
+    const since = this.nowMs - EtcdMember.HEALTH_INTERVAL_MS;
+    return this.membership.voters().every((v) => this.connectedSince(v, since));
   }
 
   /** etcd's strict reconfiguration check: adding a voter must not leave too few started voters for quorum. */
@@ -942,6 +965,14 @@ export class EtcdMember {
       const started = this.membership.list().filter((x) => !x.isLearner && x.name !== '' && x.ID !== id).length;
       const quorumAfter = Math.floor((voters.length - 1) / 2) + 1;
       if (started < quorumAfter) return this.fail(from, reqId, E.notEnoughStartedMembers);
+      // A member that is down is safe to remove; otherwise the rest must keep a connected quorum.
+      const since = this.nowMs - EtcdMember.HEALTH_INTERVAL_MS;
+      const removedIsActive = id === this.id || this.leader !== this.id || (this.node.status().progress?.[id]?.recentActive ?? false);
+      if (removedIsActive) {
+        const voters = this.membership.voters();
+        const active = voters.filter((v) => this.connectedSince(v, since)).length;
+        if (active - 1 < 1 + Math.floor((voters.length - 1) / 2)) return this.fail(from, reqId, E.unhealthy);
+      }
     }
     this.proposeConf(from, reqId, 'memberRemove', { type: 'ConfChangeRemoveNode', node_id: id, context: '' }, deadlineMs);
   }

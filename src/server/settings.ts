@@ -23,6 +23,13 @@ export interface MemberSettings {
   checkQuorum: boolean;
   maxSizePerMsg: number;
   maxInflightMsgs: number;
+  /**
+   * Fault injection for teaching and for testing the history checkers, never for real use:
+   * 'skipReadIndex' makes the member answer linearizable reads from its own state without
+   * ReadIndex, so a member that is behind or cut off from the leader serves stale reads.
+   * Default 'none' (etcd's behaviour).
+   */
+  unsafeReads?: 'none' | 'skipReadIndex';
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
@@ -59,4 +66,7 @@ export function validateSettings(s: MemberSettings): void {
   if (!Number.isInteger(s.electionTicks) || s.electionTicks < 2) throw new Error(`settings.electionTicks must be an integer >= 2, got ${s.electionTicks}`);
   if (s.snapshotCatchUpEntries < 0) throw new Error('settings.snapshotCatchUpEntries must be >= 0');
   if (s.quotaBackendBytes < 0) throw new Error('settings.quotaBackendBytes must be >= 0');
+  if (s.unsafeReads !== undefined && s.unsafeReads !== 'none' && s.unsafeReads !== 'skipReadIndex') {
+    throw new Error(`settings.unsafeReads must be 'none' or 'skipReadIndex', got ${String(s.unsafeReads)}`);
+  }
 }
