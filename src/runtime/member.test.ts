@@ -180,6 +180,9 @@ describe('membership', () => {
     const c = await cluster();
     const cl = c.client({ name: 'admin' });
     await cl.put({ key: 'a', value: '1' });
+    // etcd refuses reconfiguration until every voter has been connected for 5 s.
+    expect((await rejection(cl.memberAdd({ peerURLs: ['http://m4:2380'], isLearner: true }))).message).toBe('etcdserver: unhealthy cluster');
+    await c.runFor(5000);
     const added = await cl.memberAdd({ peerURLs: ['http://m4:2380'], isLearner: true });
     expect(added.member.isLearner).toBe(true);
     expect(added.members).toHaveLength(4);

@@ -13,6 +13,7 @@ export const E = {
   noLeader: err('Unavailable', 'etcdserver: no leader'),
   notSupportedForLearner: err('Unavailable', 'etcdserver: rpc not supported for learner'),
   stopped: err('Unavailable', 'etcdserver: server stopped'),
+  unhealthy: err('Unavailable', 'etcdserver: unhealthy cluster'),
   timeout: err('Unavailable', 'etcdserver: request timed out'),
   timeoutDueToLeaderFail: err('Unavailable', 'etcdserver: request timed out, possibly due to previous leader failure'),
   timeoutDueToConnectionLost: err('Unavailable', 'etcdserver: request timed out, possibly due to connection lost'),
