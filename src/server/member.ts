@@ -47,6 +47,7 @@ import { DEFAULT_QUOTA_BYTES, minLeaseTtlSeconds, validateSettings, type MemberS
 import { Wait } from './wait.ts';
 import { decodeAppImage, encodeAppImage, type AppImage } from './appState.ts';
 import { KvApplier } from './kvApplier.ts';
+import { isTxnReadOnly } from './applyKv.ts';
 import { WatchServer } from './watchServer.ts';
 import { E } from './memberErrors.ts';
 
@@ -1357,14 +1358,6 @@ function leaseErrorResult(e: unknown): ClientResult {
 
 function opsOf(r: TxnRequest): import('./api.ts').RequestOp[] {
   return [...(r.success ?? []), ...(r.failure ?? [])];
-}
-
-export function isTxnReadOnly(r: TxnRequest): boolean {
-  return opsOf(r).every((op) => {
-    if ('request_range' in op) return true;
-    if ('request_txn' in op) return isTxnReadOnly(op.request_txn);
-    return false;
-  });
 }
 
 function isTxnSerializable(r: TxnRequest): boolean {

@@ -1,33 +1,34 @@
 /**
- * The server-level errors a member answers with (etcd 3.4's rpctypes): exact text and gRPC code.
- * KV and MVCC errors come from the apply layer; these are the member's own (timeouts, leadership,
- * membership, learners, quota).
+ * The errors a member answers with, by the names the member's code uses. They are etcd 3.4's
+ * rpctypes errors from the shared catalogue (errors.ts); the two the catalogue lacks are defined
+ * here: raft's own refusal, which etcd passes through, and the leader-transfer timeout.
  */
 import type { EtcdErrorBody } from './api.ts';
+import * as C from './errors.ts';
 
 const err = (code: EtcdErrorBody['code'], message: string): EtcdErrorBody => Object.freeze({ code, message });
 
 export const E = {
-  noSpace: err('ResourceExhausted', 'etcdserver: mvcc: database space exceeded'),
-  notLeader: err('FailedPrecondition', 'etcdserver: not leader'),
-  noLeader: err('Unavailable', 'etcdserver: no leader'),
-  notSupportedForLearner: err('Unavailable', 'etcdserver: rpc not supported for learner'),
-  stopped: err('Unavailable', 'etcdserver: server stopped'),
-  unhealthy: err('Unavailable', 'etcdserver: unhealthy cluster'),
-  timeout: err('Unavailable', 'etcdserver: request timed out'),
-  timeoutDueToLeaderFail: err('Unavailable', 'etcdserver: request timed out, possibly due to previous leader failure'),
-  timeoutDueToConnectionLost: err('Unavailable', 'etcdserver: request timed out, possibly due to connection lost'),
+  noSpace: C.ErrNoSpace,
+  notLeader: C.ErrNotLeader,
+  noLeader: C.ErrNoLeader,
+  notSupportedForLearner: C.ErrNotSupportedForLearner,
+  stopped: C.ErrStopped,
+  unhealthy: C.ErrUnhealthy,
+  timeout: C.ErrTimeout,
+  timeoutDueToLeaderFail: C.ErrTimeoutDueToLeaderFail,
+  timeoutDueToConnectionLost: C.ErrTimeoutDueToConnectionLost,
   leaderTransferTimeout: err('Unavailable', 'etcdserver: request timed out, leader transfer took too long'),
-  memberExist: err('FailedPrecondition', 'etcdserver: member ID already exist'),
-  peerURLExist: err('FailedPrecondition', 'etcdserver: Peer URLs already exists'),
-  notEnoughStartedMembers: err('FailedPrecondition', 'etcdserver: re-configuration failed due to not enough started members'),
-  memberBadURLs: err('InvalidArgument', 'etcdserver: given member URLs are invalid'),
-  memberNotFound: err('NotFound', 'etcdserver: member not found'),
-  memberNotLearner: err('FailedPrecondition', 'etcdserver: can only promote a learner member'),
-  learnerNotReady: err('FailedPrecondition', 'etcdserver: can only promote a learner member which is in sync with leader'),
-  tooManyLearners: err('FailedPrecondition', 'etcdserver: too many learner members in cluster'),
-  badLeaderTransferee: err('FailedPrecondition', 'etcdserver: bad leader transferee'),
-  leaseNotFound: err('NotFound', 'etcdserver: requested lease not found'),
+  memberExist: C.ErrMemberExist,
+  peerURLExist: C.ErrPeerURLExist,
+  notEnoughStartedMembers: C.ErrMemberNotEnoughStarted,
+  memberBadURLs: C.ErrMemberBadURLs,
+  memberNotFound: C.ErrMemberNotFound,
+  memberNotLearner: C.ErrMemberNotLearner,
+  learnerNotReady: C.ErrLearnerNotReady,
+  tooManyLearners: C.ErrTooManyLearners,
+  badLeaderTransferee: C.ErrBadLeaderTransferee,
+  leaseNotFound: C.ErrLeaseNotFound,
   /** raft refused the proposal (no leader known, or a leader transfer is running); etcd passes raft's text through. */
   proposalDropped: err('Unknown', 'raft proposal dropped'),
 } as const;
