@@ -364,7 +364,10 @@ export class Playground implements PlaygroundApi {
     while (this.actors.has(name)) name = `m${++this.nextMemberNumber}`;
     this.nextMemberNumber++;
     const urls = InProcessCluster.urlsOf(name);
-    const resp: MemberAddResponse = await this.withAdmin((c) => c.memberAdd({ peerURLs: urls.peerURLs, isLearner: opts.learner ?? false }));
+    // etcd refuses a new voter until the cluster has been healthy for a while (strict reconfiguration check).
+    const resp: MemberAddResponse = await this.retrying(/unhealthy cluster/, 30, this.current.tickMs * 10, () =>
+      this.withAdmin((c) => c.memberAdd({ peerURLs: urls.peerURLs, isLearner: opts.learner ?? false })),
+    );
     const id = resp.member.ID;
     await this.exclusive(() => this.cluster.launch(name, id, { join: true }));
     return this.members().find((m) => m.name === name)!;
@@ -377,21 +380,25 @@ export class Playground implements PlaygroundApi {
   async promoteMember(name: string): Promise<void> {
     const id = this.idOf(name);
     // The leader refuses a learner that has not caught up yet; it usually has within a few heartbeats.
-    for (let attempt = 0; ; attempt++) {
+    await this.retrying(/in sync with leader|unhealthy cluster/, 30, this.current.tickMs * 5, () => this.withAdmin((c) => c.memberPromote(id)));
+  }
+
+  /** Runs `op`, again after `waitMs` of virtual time while it fails with an error matching `retryOn`. */
+  private async retrying<T>(retryOn: RegExp, attempts: number, waitMs: number, op: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
       try {
-        await this.withAdmin((c) => c.memberPromote(id));
-        return;
+        return await op();
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
-        if (!/in sync with leader/.test(msg) || attempt >= 20) throw e;
-        await this.sleepVirtual(this.current.tickMs * 5);
+        if (!retryOn.test(msg) || attempt >= attempts) throw e;
+        await this.sleepVirtual(waitMs);
       }
     }
   }
 
   async removeMember(name: string): Promise<void> {
     const id = this.idOf(name);
-    await this.withAdmin((c) => c.memberRemove(id));
+    await this.retrying(/unhealthy cluster/, 30, this.current.tickMs * 10, () => this.withAdmin((c) => c.memberRemove(id)));
     this.removed.add(name);
     await this.exclusive(() => this.cluster.stopMember(name));
   }
