@@ -29,6 +29,7 @@ test(`crash torture: ${kills} worker terminations at random moments during write
       const acked = new Map<string, string>();
       let indeterminate = 0;
       let failed = 0;
+      const errors: Record<string, number> = {};
       let stop = false;
       const writers = Array.from({ length: 8 }, (_, j) =>
         (async () => {
@@ -41,6 +42,8 @@ test(`crash torture: ${kills} worker terminations at random moments during write
             } catch (e) {
               if ((e as Error).name === 'IndeterminateError') indeterminate++;
               else failed++;
+              const m = `${(e as Error).name}: ${(e as Error).message}`;
+              errors[m] = (errors[m] ?? 0) + 1;
               await sleep(2);
             }
           }
@@ -76,6 +79,7 @@ test(`crash torture: ${kills} worker terminations at random moments during write
         acked: acked.size,
         indeterminate,
         failed,
+        errors,
         stored: stored.size,
         lost: lost.slice(0, 10),
         lostCount: lost.length,
