@@ -48,6 +48,17 @@ export interface CompatTarget {
    * and raft terms are not compared.
    */
   anyMember?: boolean;
+  /**
+   * Every member's client endpoint (host:port) in member order, when etcdctl is given only
+   * some of them: member lists and `--cluster` output name the others too. Defaults to
+   * `endpoints`, which must be its prefix.
+   */
+  memberEndpoints?: string[];
+  /**
+   * Member IDs (hex) in member order, numbered <ID1>, <ID2>... before anything else, so that
+   * output listing members by ID (an order that differs between clusters) names them alike.
+   */
+  memberIds?: string[];
 }
 
 export interface StepOutcome extends EtcdctlResult {
@@ -134,7 +145,9 @@ export async function runOurEtcdctl(
 /** Per-side normalization state: IDs are numbered in order of first appearance. */
 export class Normalizer {
   private ids = new Map<bigint, number>();
-  constructor(private readonly t: CompatTarget) {}
+  constructor(private readonly t: CompatTarget) {
+    for (const id of t.memberIds ?? []) this.id(BigInt('0x' + id));
+  }
 
   private id(v: bigint): string {
     let n = this.ids.get(v);
@@ -153,7 +166,7 @@ export class Normalizer {
       x = x.replace(/("raft_term":|"raftTerm":|"RaftTerm" : )\d+/g, '$1<TERM>');
     }
     this.t.peerUrls.forEach((u, i) => (x = x.replaceAll(u.replace(/^https?:\/\//, ''), `<PEER${i + 1}>`)));
-    this.t.endpoints.forEach((e, i) => (x = x.replaceAll(e, `<EP${i + 1}>`)));
+    (this.t.memberEndpoints ?? this.t.endpoints).forEach((e, i) => (x = x.replaceAll(e, `<EP${i + 1}>`)));
     x = x.replace(/\b[0-9a-f]{13,16}\b/g, (m) => (/[a-f]/.test(m) || m.length === 16 ? this.id(BigInt('0x' + m)) : m));
     x = x.replace(/\b\d{15,20}\b/g, (m) => this.id(BigInt(m)));
     x = x.replace(/ {2,}(<ID\d+>)/g, ' $1');
@@ -166,11 +179,16 @@ export class Normalizer {
     x = x.replace(/("ttl":|"TTL" : |"TTL":)\d+/g, '$1<TTL>');
     x = x.replace(/keepalived with TTL\(\d+\)/g, 'keepalived with TTL(<TTL>)');
     if (/hashkv|snapshot status/.test(step.line)) x = x.replace(/\b\d{5,10}\b|\b[0-9a-f]{8}\b/g, '<HASH>');
-    if (/member (list|add)/.test(step.line)) x = sortMembers(x);
+    if (/member (list|add|remove|promote)/.test(step.line)) x = sortMembers(x);
     // Endpoints are checked in parallel; etcdctl prints them as they answer.
     if (/endpoint health/.test(step.line) && !x.startsWith('+') && !x.startsWith('[')) x = sortLines(x);
     // --cluster visits members in member-list order, which follows their (random) IDs.
     if (/--cluster/.test(step.line) && !x.startsWith('+') && !x.startsWith('[') && !x.startsWith('"')) x = sortLines(x);
+    // The same for a JSON list of endpoints: one object per member.
+    if (/--cluster/.test(step.line) && x.startsWith('[{"Endpoint"')) {
+      const body = x.trimEnd().slice(1, -1);
+      x = '[' + body.split(/(?<=\}),(?=\{"Endpoint")/).sort().join(',') + ']\n';
+    }
     // Tables whose cells were normalized have lost their column widths; compare them loosely.
     if (x.startsWith('+') && /<(ID|EP|PEER|SIZE|DUR|HASH|IDX)/.test(x)) {
       x = x.replace(/-+/g, '-').replace(/ {2,}/g, ' ');
@@ -208,6 +226,12 @@ function sortMembers(x: string): string {
     const head = lines.slice(0, 4).join('\n');
     const blocks = lines.slice(4).join('\n').split('\n\n').filter((b) => b !== '');
     return head + '\n' + blocks.sort().map((b) => b + '\n\n').join('');
+  }
+  // JSON: the members array (each member one flat object).
+  const arr = /("members":\[)(.*)(\]\})/.exec(x);
+  if (x.startsWith('{') && arr) {
+    const items = arr[2]!.split(/(?<=\}),(?=\{"ID")/).sort();
+    return x.replace(arr[0], arr[1]! + items.join(',') + arr[3]!);
   }
   if (/, (started|unstarted), /.test(x)) return x.split('\n').filter((l) => l !== '').sort().map((l) => l + '\n').join('');
   return x;
