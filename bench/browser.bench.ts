@@ -11,7 +11,7 @@
  *   BENCH_PUTS=100000 BENCH_ETCD_PUTS=20000 BENCH_CLIENTS=64 BENCH_MEMBERS=3,5 npm run bench
  *
  * Builds the page when dist/runtime.html is missing (BENCH_BUILD=1 forces it) and starts
- * `vite preview` itself. Figures are printed, never asserted.
+ * `vite preview` itself. BENCH_ETCD_PUTS=0 skips the real etcd. Figures are printed, never asserted.
  */
 import { chromium, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -135,6 +135,7 @@ async function benchPlayground(base: string, members: number): Promise<void> {
 }
 
 async function benchRealEtcd(): Promise<void> {
+  if (etcdPuts <= 0) return;
   if (!realEtcdAvailable()) {
     console.log('real etcd: /usr/bin/etcd not found, skipped');
     return;

@@ -197,6 +197,16 @@ describe('Playground on the in-process host', () => {
     expect(k.generations[0]!.tombstone).toBeDefined();
   });
 
+  it('keeps a bounded ring of the latest trace events, oldest first', async () => {
+    const pg = await started({ settings: { seed: 14 }, traceCapacity: 100 });
+    await pg.runFor(5000);
+    const t = pg.trace();
+    expect(t).toHaveLength(100);
+    for (let i = 1; i < t.length; i++) expect(t[i]!.seq).toBe(t[i - 1]!.seq + 1);
+    expect(t[0]!.seq).toBeGreaterThan(100);
+    expect(Object.keys(t[0]!).sort()).toEqual(['actor', 'atMs', 'detail', 'envelopeId', 'kind', 'peer', 'seq']);
+  });
+
   it('reset starts a new cluster with the given settings', async () => {
     const pg = await started({ settings: { seed: 12 } });
     await pg.reset({ members: 5, seed: 13 });

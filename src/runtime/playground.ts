@@ -141,6 +141,9 @@ export class Playground implements PlaygroundApi {
   private pending: PlaygroundEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubTrace: (() => void) | null = null;
+  /** The last events, oldest at ringHead once full (bounded memory in long runs). */
+  private ring: PlaygroundEvent[] = [];
+  private ringHead = 0;
   private readonly lastSeen = new Map<string, { commit: number; applied: number; role: string; snapshot: number }>();
   private starting: Promise<void>;
   private readonly storageFactory: StorageFactory;
@@ -207,12 +210,16 @@ export class Playground implements PlaygroundApi {
       settings: memberSettingsOf(s),
       storageFactory: this.storageFactory,
       autoRun: false,
-      trace: { capacity: this.opts.traceCapacity ?? 10_000 },
+      // The world keeps no events itself (its ring would hold every message's payload); the
+      // playground keeps its own ring of payload-free events, fed below.
+      trace: { capacity: 0 },
       memberActorFactory,
     });
     this.nextMemberNumber = s.members + 1;
     this.cluster.world.afterStep(() => this.afterStep());
-    if (this.listeners.size > 0) this.attachTrace();
+    this.ring = [];
+    this.ringHead = 0;
+    this.attachTrace();
     const world = () => this.cluster.world;
     const engine = {
       get nowMs() {
@@ -238,7 +245,18 @@ export class Playground implements PlaygroundApi {
 
   private attachTrace(): void {
     if (this.unsubTrace) return;
-    this.unsubTrace = this.cluster.world.trace.subscribe((e) => this.push(toEvent(e)));
+    const capacity = this.opts.traceCapacity ?? 10_000;
+    this.unsubTrace = this.cluster.world.trace.subscribe((e) => {
+      const ev = toEvent(e);
+      if (capacity > 0) {
+        if (this.ring.length < capacity) this.ring.push(ev);
+        else {
+          this.ring[this.ringHead] = ev;
+          this.ringHead = (this.ringHead + 1) % capacity;
+        }
+      }
+      if (this.listeners.size > 0) this.push(ev);
+    });
   }
 
   private push(e: PlaygroundEvent): void {
@@ -281,18 +299,13 @@ export class Playground implements PlaygroundApi {
   subscribe(listener: Listener): () => void {
     if (typeof listener !== 'function') throw new Error('subscribe: listener must be a function');
     this.listeners.add(listener);
-    if (this.cluster) this.attachTrace();
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.unsubTrace) {
-        this.unsubTrace();
-        this.unsubTrace = null;
-      }
     };
   }
 
   trace(): PlaygroundEvent[] {
-    return this.cluster.world.trace.events().map(toEvent);
+    return this.ringHead === 0 ? this.ring.slice() : [...this.ring.slice(this.ringHead), ...this.ring.slice(0, this.ringHead)];
   }
 
   traceHash(): string {
