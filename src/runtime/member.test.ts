@@ -287,9 +287,15 @@ describe('crash and restart', () => {
     const cl = c.client();
     for (let i = 0; i < 30; i++) await cl.put({ key: `r${i % 7}`, value: String(i) });
     const f = followers(c)[0]!;
+    await c.runFor(200);
+    const appliedBefore = c.member(f).summary().appliedIndex;
+    const revBefore = c.member(f).summary().revision;
     await c.crash(f);
     for (let i = 30; i < 90; i++) await cl.put({ key: `r${i % 7}`, value: String(i) });
     await c.restart(f);
+    // It starts from its stored backend (state at the consistent index), not from an old snapshot.
+    expect(c.member(f).summary().appliedIndex).toBe(appliedBefore);
+    expect(c.member(f).summary().revision).toBe(revBefore);
     const rev = (await cl.range({ key: 'r0' })).header.revision;
     await c.runUntil(() => c.member(f).summary().revision === rev, 20_000);
     const hashes = c.memberNames().map((n) => c.member(n).hashKV());

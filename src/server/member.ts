@@ -18,8 +18,10 @@ import { RawNode, MemoryStorage, RaftError, ErrProposalDropped, decodeConfChange
 import type { ConfChange, Entry, Message, NodeId, Ready, Snapshot, Status } from '../raft/types.ts';
 import { KvStore } from '../mvcc/kvStore.ts';
 import { MemoryBackend } from '../mvcc/memoryBackend.ts';
-import { Lessor, LeaseError, MemoryLeaseBackend, leaseIdGenerator, type LeaseIdGenerator } from '../lease/index.ts';
-import type { MemberStorage } from '../storage/types.ts';
+import { Lessor, LeaseError, MemoryLeaseBackend, leaseIdGenerator, type LeaseBackend, type LeaseIdGenerator } from '../lease/index.ts';
+import type { BackendBatch, MemberStorage } from '../storage/types.ts';
+import { PersistingKvBackend, PersistingLeaseBackend, loadStoredState, writeAlarms, writeMembership } from './backendSync.ts';
+import type { MembershipState } from './membership.ts';
 import type {
   AlarmMember,
   AlarmRequest,
@@ -181,7 +183,7 @@ export class EtcdMember {
   private node: RawNode;
   private kv: KvStore;
   private lessor: Lessor;
-  private leaseBackend: MemoryLeaseBackend;
+  private leaseBackend: LeaseBackend;
   private membership: Membership;
   private alarms: AlarmMember[] = [];
   private readonly kvApplier: KvApplier;
@@ -216,6 +218,14 @@ export class EtcdMember {
   private dbSizeBytes = 0;
   private dbInUseBytes = 0;
   private published = false;
+  /** Forwarded proposals received lately (see isDuplicateForward). */
+  private readonly recentForwards = new Set<string>();
+  /** The stored backend's batch for the Ready being applied (opened on first write). */
+  private batch: BackendBatch | null = null;
+  private readonly sink = (): BackendBatch => (this.batch ??= this.storage.backend.batch());
+  /** Membership and alarms as last written to the stored backend. */
+  private persistedMembership: MembershipState;
+  private persistedAlarms: AlarmMember[] = [];
   /** When this incarnation started: its peer connections are no older than this. */
   private readonly startedAtMs: number;
 
@@ -233,6 +243,7 @@ export class EtcdMember {
     this.raftStorage = new MemoryStorage();
     this.membership = Membership.restore({ clusterId: '0', members: [], removed: [] });
     this.leaseBackend = new MemoryLeaseBackend();
+    this.persistedMembership = this.membership.snapshot();
     this.kv = undefined as unknown as KvStore;
     this.lessor = undefined as unknown as Lessor;
     this.resetStateMachine(new MemoryBackend(), []);
@@ -290,7 +301,21 @@ export class EtcdMember {
       wal = await this.storage.wal.readAll({ index: snap.metadata.index, term: snap.metadata.term });
       hasData = true;
     }
-    if (snap) {
+    // The stored backend may be ahead of the newest raft snapshot (it is written every Ready):
+    // then it is the state to start from, as a snapshot at its consistent index.
+    const stored = await loadStoredState(this.storage.backend);
+    if (stored && stored.consistentIndex > (snap?.metadata.index ?? 0)) {
+      const image: AppImage = { format: 'etcd-playground-snapshot/1', ...stored };
+      const ms = Membership.restore(stored.membership);
+      const fromBackend: Snapshot = {
+        data: encodeAppImage(image),
+        metadata: { index: stored.consistentIndex, term: stored.consistentTerm, conf_state: { voters: ms.voters(), learners: ms.learners() } },
+      };
+      this.raftStorage.applySnapshot(fromBackend);
+      this.restoreImage(image, false);
+      this.snapshotIndex = stored.consistentIndex;
+      this.confState = { ...fromBackend.metadata.conf_state };
+    } else if (snap) {
       this.raftStorage.applySnapshot(snap);
       this.restoreImage(decodeAppImage(snap.data));
       this.snapshotIndex = snap.metadata.index;
@@ -298,6 +323,7 @@ export class EtcdMember {
     }
     this.raftStorage.setHardState(wal.hardState);
     this.raftStorage.append(wal.entries);
+    await this.flushBackend();
     this.node = new RawNode(this.raftConfig(this.appliedIndex));
     this.applyObserver?.restored(this.appliedIndex);
     if (!hasData && o.initialCluster) {
@@ -326,7 +352,7 @@ export class EtcdMember {
   }
 
   private resetStateMachine(backend: MemoryBackend, leases: { ID: Id64; TTL: number; RemainingTTL: number }[]): void {
-    this.leaseBackend = new MemoryLeaseBackend();
+    this.leaseBackend = new PersistingLeaseBackend(new MemoryLeaseBackend(), this.sink);
     for (const l of leases) this.leaseBackend.put(l);
     const lessor = new Lessor({
       now: () => this.nowMs,
@@ -342,7 +368,7 @@ export class EtcdMember {
     });
     this.lessor = lessor;
     this.kv = new KvStore({
-      backend,
+      backend: new PersistingKvBackend(backend, this.sink),
       leaseHooks: {
         attach: (lease, key) => lessor.attach(lease, [key]),
         detach: (lease, key) => lessor.detach(lease, [key]),
@@ -356,8 +382,24 @@ export class EtcdMember {
     this.recomputeDbSize(true);
   }
 
-  private restoreImage(img: AppImage): void {
+  /**
+   * Replaces the state machine with an image. With `persist`, the stored backend is rewritten to
+   * match (a snapshot from the leader, or one found at start that is newer than the backend).
+   */
+  private restoreImage(img: AppImage, persist = true): void {
+    if (persist) {
+      const b = this.sink();
+      b.deleteRevisionRange([0, 0], [Number.MAX_SAFE_INTEGER, 0]);
+      for (const l of this.leaseBackend.list()) b.deleteLease(l.ID);
+      for (const [rev, v] of img.kv.keys) b.putRevision([rev[0], rev[1]], v);
+      for (const [k, v] of Object.entries(img.kv.meta)) if (v !== undefined) b.putMeta(k, v);
+    }
     this.resetStateMachine(MemoryBackend.fromImage(img.kv), img.leases);
+    if (!persist) {
+      // Loaded from the stored backend itself: membership and alarms are there already.
+      this.persistedMembership = img.membership;
+      this.persistedAlarms = img.alarms.map((a) => ({ ...a }));
+    }
     this.membership = Membership.restore(img.membership);
     this.alarms = img.alarms.map((a) => ({ ...a }));
     this.appliedIndex = img.consistentIndex;
@@ -393,6 +435,7 @@ export class EtcdMember {
     if (input.ticks > 0) this.onTimers();
     this.pumpReads();
     await this.runReadyLoop();
+    await this.flushBackend();
     this.serveReads();
     const out = { outputs: this.outputs, events: this.events };
     this.outputs = [];
@@ -416,6 +459,8 @@ export class EtcdMember {
       if (rd.snapshot && rd.snapshot.metadata.index > this.appliedIndex) this.applySnapshot(rd.snapshot);
       for (const e of rd.committedEntries) this.applyEntry(e);
       for (const rs of rd.readStates) this.onReadState(rs.index, rs.request_ctx);
+      // The applied state and its consistent index land in the stored backend as one batch.
+      await this.flushBackend();
       this.node.advance(rd);
       await this.maybeSnapshot();
       this.pumpReads();
@@ -430,6 +475,25 @@ export class EtcdMember {
     if (rd.snapshot) this.raftStorage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
     this.raftStorage.append(rd.entries);
+  }
+
+  /** Commits what this Ready's apply wrote (plus membership and alarm changes) in one batch. */
+  private async flushBackend(): Promise<void> {
+    const ms = this.membership.snapshot();
+    if (JSON.stringify(ms) !== JSON.stringify(this.persistedMembership)) {
+      writeMembership(this.sink(), this.persistedMembership, ms);
+      this.persistedMembership = ms;
+    }
+    if (JSON.stringify(this.alarms) !== JSON.stringify(this.persistedAlarms)) {
+      writeAlarms(this.sink(), this.persistedAlarms, this.alarms);
+      this.persistedAlarms = this.alarms.map((a) => ({ ...a }));
+    }
+    const b = this.batch;
+    if (!b) return;
+    this.batch = null;
+    b.putMeta('consistent_index', this.appliedIndex);
+    b.putMeta('consistent_term', this.appliedTerm);
+    await b.commit();
   }
 
   private async maybeSnapshot(): Promise<void> {
@@ -494,12 +558,29 @@ export class EtcdMember {
 
   private stepRaft(msg: Message): void {
     if (this.removed) return;
+    if (msg.type === 'MsgProp' && this.isDuplicateForward(msg)) return;
     try {
       this.node.step(msg);
     } catch (e) {
       // etcd's transport drops what raft refuses (a response from an unknown peer, a dropped forward).
       if (!(e instanceof RaftError)) throw e;
     }
+  }
+
+  /**
+   * A forwarded proposal arriving a second time (the simulated network may duplicate envelopes;
+   * etcd's peer transport runs over TCP and never does). Raft would append it twice and the
+   * request would apply twice, so a copy of a MsgProp already received is dropped. Every proposal
+   * carries a unique request ID, so two equal MsgProps are always one message; the memory of
+   * recent ones is volatile and bounded, as a duplicate arrives within a network delay.
+   */
+  private isDuplicateForward(msg: Message): boolean {
+    if (msg.entries.length === 0 || msg.entries.some((e) => e.type !== 'EntryNormal' || e.data === '')) return false;
+    const key = `${msg.from}|${msg.entries.map((e) => e.data).join('|')}`;
+    if (this.recentForwards.has(key)) return true;
+    this.recentForwards.add(key);
+    if (this.recentForwards.size > 1024) this.recentForwards.delete(this.recentForwards.values().next().value!);
+    return false;
   }
 
   private reply(to: string, reqId: number, result: ClientResult): void {
