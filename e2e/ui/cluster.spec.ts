@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openPlayground, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, openPlayground, shot } from './driver.ts';
 
 test('the cluster view shows every member with its role, term and log, driven by the runtime', async ({ page }) => {
   await openPlayground(page, 'members=5&seed=42');

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openPlayground, shot, typeCommand } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, openPlayground, shot, typeCommand } from './driver.ts';
 
 test('console: put, get, a watch that shows a later put, a failing txn, history and completion', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=16');

@@ -2,7 +2,7 @@
  * A page driver for the playground's UI specs: open the built page with a scenario, reach the
  * runtime's scripting API, and save screenshots where the report expects them.
  */
-import { expect, type Page } from '@playwright/test';
+import { expect as baseExpect, type Page } from '@playwright/test';
 import type { PlaygroundApi } from '../../src/runtime/playgroundApi.ts';
 
 declare global {
@@ -12,6 +12,9 @@ declare global {
 }
 
 export const SHOTS = 'test-results/screenshots';
+
+/** The UI follows the runtime within frames, but CI machines are busy: allow for slow frames. */
+export const expect = baseExpect.configure({ timeout: 20_000 });
 
 /** Opens the page with `query` (e.g. "members=5&seed=42") and waits for a leader. */
 export async function openPlayground(page: Page, query = 'members=5&seed=42'): Promise<void> {

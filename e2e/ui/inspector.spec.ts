@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { leaderName, openPlayground, selectMember, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, leaderName, openPlayground, selectMember, shot } from './driver.ts';
 
 test('inspector tabs: Raft progress and log, Storage WAL, MVCC keys, Leases, Watchers', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=14');

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { leaderName, memberNames, openPlayground, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, leaderName, memberNames, openPlayground, shot } from './driver.ts';
 
 test('keyboard only: select, pause, step, speed, crash, restart, isolate, heal, cycle a link, console', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=17');

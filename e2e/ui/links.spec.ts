@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { memberNames, openPlayground, pause, pointOnLink, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, memberNames, openPlayground, pause, pointOnLink, shot } from './driver.ts';
 
 test('clicking a link cycles it: healthy, cut one way, cut both ways, healthy', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=5');

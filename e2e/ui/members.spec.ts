@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { leaderName, memberNames, openPlayground, selectMember, shot } from './driver.ts';
+import { test, type Page } from '@playwright/test';
+import { expect, leaderName, memberNames, openPlayground, selectMember, shot } from './driver.ts';
 
 const info = (page: Page, name: string) => page.evaluate((n) => window.etcdPlayground!.members().find((m) => m.name === n), name);
 

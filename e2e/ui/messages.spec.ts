@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openPlayground, pause, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, openPlayground, pause, shot } from './driver.ts';
 
 test('a message in flight can be inspected and dropped with the mouse', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=12');

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { dragMemberTo, leaderName, memberCentre, memberNames, openPlayground, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, dragMemberTo, leaderName, memberCentre, memberNames, openPlayground, shot } from './driver.ts';
 
 test('dragging the leader to open water partitions it away; the majority elects a leader; dragging it back heals', async ({ page }) => {
   await openPlayground(page, 'members=5&seed=42');

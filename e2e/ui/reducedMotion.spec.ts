@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openPlayground, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, openPlayground, shot } from './driver.ts';
 
 test('with prefers-reduced-motion nothing flies: messages show as still link highlights', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openPlayground, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, openPlayground, shot } from './driver.ts';
 
 test('pause stops virtual time, step advances it one event, the slider sets the speed', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=13');

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { openPlayground, shot } from './driver.ts';
+import { test } from '@playwright/test';
+import { expect, openPlayground, shot } from './driver.ts';
 
 test('start a workload, see answers counted and charted, stop it', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=15');

@@ -69,9 +69,11 @@ export function ClusterView() {
   const [drag, setDrag] = useState<{ name: string; x: number; y: number } | null>(null);
   const viewRef = useRef<SVGGElement>(null);
   const [boxRef, size] = useSize<HTMLDivElement>({ w: 900, h: 480 });
-  // Members keep their pixel size; below a minimum the whole drawing scales down instead.
-  const VIEW_W = Math.max(size.w, 640);
-  const VIEW_H = Math.max(size.h, 400);
+  // The drawing grows with big screens (and more in projector mode) and shrinks below a minimum.
+  const projector = usePlayground((s) => s.projector);
+  const scale = Math.max(1, Math.min(size.w / 900, size.h / 500, 1.7)) * (projector ? 1.2 : 1);
+  const VIEW_W = Math.max(size.w / scale, 640);
+  const VIEW_H = Math.max(size.h / scale, 400);
   const positionsRef = useRef<Map<string, Point>>(new Map());
 
   const visible = useMemo(() => members.filter((m) => m.role !== 'removed'), [members]);

@@ -11,7 +11,7 @@ import type { WorkloadOptions } from '../state/workload.ts';
 import { usePlayground, useStoreApi, useTicker } from './hooks.ts';
 
 const CW = 340;
-const CH = 110;
+const CH = 92;
 const PAD = { l: 38, r: 8, t: 10, b: 20 };
 
 function Chart({ buckets, series, unit, title }: { buckets: StatsBucket[]; series: { key: keyof StatsBucket; color: string; label: string; dash?: string }[]; unit: string; title: string }) {
@@ -62,7 +62,9 @@ export function WorkloadPanel() {
   const [o, setO] = useState<WorkloadOptions>(wl.options);
   useTicker(500, wl.running || wl.samples.length > 0);
   const now = store.getState().api?.now() ?? 0;
-  const buckets = bucketize(wl.samples, Math.max(wl.startedAtMs, now - 30_000), now, 1000);
+  // Whole seconds only: the second in progress would read as a dip.
+  const to = Math.floor(now / 1000) * 1000;
+  const buckets = bucketize(wl.samples, Math.max(Math.ceil(wl.startedAtMs / 1000) * 1000, to - 30_000), to, 1000);
   const total = wl.samples.length;
   const errors = wl.samples.filter((x) => !x.ok).length;
   return (
