@@ -111,7 +111,8 @@ export async function startPlaygroundSide(opts: StartPlaygroundSideOptions = {})
  */
 export function playgroundSnapshotStatus(blob: string): SnapshotStatus {
   const img = decodeAppImage(blob);
-  let revision = 0;
+  // A compaction may have dropped the newest revision's tombstone; the mark still counts.
+  let revision = img.kv.meta.finishedCompactRev ?? 0;
   for (const [rev] of img.kv.keys) revision = Math.max(revision, rev[0]);
   return {
     hash: CRC32.bstr(blob) >>> 0,
