@@ -3,13 +3,13 @@
  * Raft's invariants after every step, same applied entries everywhere, ordered watches, and equal
  * KV hashes on every member once healed.
  *
- * CLUSTER_SIM_SEEDS=N runs seeds 1..N (default 200); CLUSTER_SIM_SEED=S replays one seed.
+ * CLUSTER_SIM_SEEDS=N runs seeds 1..N (default 100); CLUSTER_SIM_SEED=S replays one seed.
  */
 import { describe, expect, it } from 'vitest';
 import { runClusterSimulation, type ClusterSimStats } from './clusterSimulation.ts';
 
 const single = process.env.CLUSTER_SIM_SEED !== undefined ? Number(process.env.CLUSTER_SIM_SEED) : undefined;
-const seedCount = Number(process.env.CLUSTER_SIM_SEEDS ?? 200);
+const seedCount = Number(process.env.CLUSTER_SIM_SEEDS ?? 100);
 
 describe('etcd cluster simulation under faults', () => {
   const seeds = single !== undefined ? [single] : Array.from({ length: seedCount }, (_, i) => i + 1);
