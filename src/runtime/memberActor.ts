@@ -5,7 +5,13 @@
  * storage again and the member recovers from it by itself.
  */
 import type { Actor, ActorBatch, ActorOutput, OutgoingMessage } from '../sim/scheduler.ts';
-import type { MemberStorage, StorageFactory } from '../storage/types.ts';
+import {
+  StorageAbortedError,
+  StorageClosedError,
+  StorageQuotaError,
+  type MemberStorage,
+  type StorageFactory,
+} from '../storage/types.ts';
 import { EtcdMember, type MemberStartOptions } from '../server/member.ts';
 import type { MemberInput } from '../server/protocol.ts';
 import type { Id64 } from '../server/api.ts';
@@ -27,6 +33,12 @@ export class MemberActor implements Actor<WirePayload, never> {
   member: EtcdMember | null = null;
   private storage: MemberStorage | null = null;
   private starting: Promise<void> | null = null;
+  /**
+   * Why the member is not running although its actor is up: its start (recovery) failed, or a
+   * storage write failed (quota, abort) and the member stopped rather than run on state it could
+   * not persist (etcd exits when it cannot write its WAL). Cleared by the next start.
+   */
+  error: Error | null = null;
 
   constructor(private readonly opts: MemberActorOptions) {
     this.id = opts.name;
@@ -37,19 +49,38 @@ export class MemberActor implements Actor<WirePayload, never> {
   }
 
   async start(nowMs: number): Promise<void> {
+    this.error = null;
+    try {
+      await this.startMember(nowMs);
+    } catch (e) {
+      this.error = e instanceof Error ? e : new Error(String(e));
+      throw this.error;
+    }
+  }
+
+  private async startMember(nowMs: number): Promise<void> {
     const incarnation = this.incarnation;
     const storage = await this.opts.storageFactory.open({ clusterId: this.opts.clusterKey, memberName: this.opts.name });
     // Crashed again while recovering: this process is gone too, and must not come back as a zombie.
     if (incarnation !== this.incarnation) return closeAsCrash(storage, this.opts.storageFactory);
     this.storage = storage;
-    const member = await EtcdMember.start(this.opts.startOptions(storage, nowMs));
+    let member: EtcdMember;
+    try {
+      member = await EtcdMember.start(this.opts.startOptions(storage, nowMs));
+    } catch (e) {
+      // A member that cannot recover stays down and releases its storage for inspection or repair.
+      this.storage = null;
+      if (incarnation === this.incarnation) closeAsCrash(storage, this.opts.storageFactory);
+      throw e;
+    }
     if (incarnation !== this.incarnation) return closeAsCrash(storage, this.opts.storageFactory);
     this.member = member;
   }
 
   async handle(batch: ActorBatch<WirePayload, never>): Promise<ActorOutput<WirePayload>> {
     if (this.starting) {
-      await this.starting;
+      // A failed start leaves the member down (see `error`); the world goes on.
+      await this.starting.catch(() => undefined);
       this.starting = null;
     }
     const m = this.member;
@@ -60,7 +91,20 @@ export class MemberActor implements Actor<WirePayload, never> {
       if (p.kind === 'reply' || p.kind === 'watchResponse') continue;
       inputs.push(p);
     }
-    const res = await m.step({ nowMs: batch.nowMs, inputs, ticks: batch.ticks });
+    let res: Awaited<ReturnType<EtcdMember['step']>>;
+    try {
+      res = await m.step({ nowMs: batch.nowMs, inputs, ticks: batch.ticks });
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e;
+      // The write was rolled back, so this step's messages (which may acknowledge it) are never
+      // sent and the member stops; a restart recovers from what is stored.
+      this.error = e;
+      this.member = null;
+      const s = this.storage;
+      this.storage = null;
+      if (s) closeAsCrash(s, this.opts.storageFactory);
+      return { messages: [], events: [{ kind: 'custom', detail: `stopped: ${e.message}` }] };
+    }
     const messages: OutgoingMessage<WirePayload>[] = [];
     for (const o of res.outputs) {
       let to: string | undefined;
@@ -87,14 +131,18 @@ export class MemberActor implements Actor<WirePayload, never> {
 
   /** Starts recovery now; the next batch waits for it to finish (the world stays synchronous). */
   restart(nowMs: number): void {
-    this.starting = this.start(nowMs);
+    const s = this.start(nowMs);
+    // The failure is kept in `error` and reported by ready(); nobody else awaits it.
+    s.catch(() => undefined);
+    this.starting = s;
   }
 
-  /** Resolves once a restart's recovery finished. */
+  /** Resolves once a restart's recovery finished; rejects with the start error if it failed. */
   async ready(): Promise<void> {
     if (this.starting) {
-      await this.starting;
+      const s = this.starting;
       this.starting = null;
+      await s;
     }
   }
 
@@ -108,6 +156,10 @@ export class MemberActor implements Actor<WirePayload, never> {
     this.storage = null;
     if (s) await s.close();
   }
+}
+
+function isStorageFailure(e: unknown): e is Error {
+  return e instanceof StorageQuotaError || e instanceof StorageAbortedError || e instanceof StorageClosedError;
 }
 
 /**
