@@ -217,6 +217,8 @@ export class EtcdMember {
   /** Backend size estimate: bytes ever allocated (until defragment) and bytes holding live revisions. */
   private dbSizeBytes = 0;
   private dbInUseBytes = 0;
+  /** Storage work started by a request (defragment) that this step must finish before returning. */
+  private background: Promise<void>[] = [];
   private published = false;
   /** Forwarded proposals received lately (see isDuplicateForward). */
   private readonly recentForwards = new Set<string>();
@@ -289,6 +291,11 @@ export class EtcdMember {
   private async recover(o: MemberStartOptions): Promise<void> {
     this.randInt = o.randInt;
     this.applyObserver = o.applyObserver;
+    if (this.storage.wiped) {
+      // Its data is gone but the cluster still counts it as a member with a log: starting empty
+      // would let it vote and acknowledge as if it had the entries it once acknowledged.
+      throw new MemberDataLostError(this.name);
+    }
     let snap = await this.storage.snapshotter.load();
     let wal = await this.storage.wal.readAll(snap ? { index: snap.metadata.index, term: snap.metadata.term } : undefined);
     let hasData = snap !== undefined || wal.entries.length > 0 || wal.hardState.term > 0;
@@ -436,6 +443,7 @@ export class EtcdMember {
     this.pumpReads();
     await this.runReadyLoop();
     await this.flushBackend();
+    while (this.background.length > 0) await Promise.all(this.background.splice(0));
     this.serveReads();
     const out = { outputs: this.outputs, events: this.events };
     this.outputs = [];
@@ -694,8 +702,17 @@ export class EtcdMember {
       case 'alarm':
         return this.propose(from, reqId, request.op, { alarm: request.req });
       case 'defragment':
-        this.dbSizeBytes = this.dbInUseBytes;
-        return this.ok(from, reqId, { header: this.header() });
+        // Answered once the stored backend is rewritten; step() waits for it before returning.
+        this.background.push(
+          this.storage.backend.defragment().then(
+            () => {
+              this.dbSizeBytes = this.dbInUseBytes;
+              this.ok(from, reqId, { header: this.header() });
+            },
+            (e: unknown) => this.fail(from, reqId, { code: 'Internal', message: `etcdserver: defragment failed: ${e instanceof Error ? e.message : String(e)}` }),
+          ),
+        );
+        return;
       case 'moveLeader':
         return this.moveLeader(from, reqId, request.req.targetID, deadlineMs);
       case 'snapshot':
@@ -1140,13 +1157,14 @@ export class EtcdMember {
     return {
       header: this.header(),
       version: SERVER_VERSION,
-      dbSize: this.dbSizeBytes,
+      // What the stored backend holds (etcd reports its bolt file); the estimate only drives the quota.
+      dbSize: this.storage.backend.size().dbSize,
       leader: st.softState.lead,
       raftIndex: st.hardState.commit,
       raftTerm: st.hardState.term,
       raftAppliedIndex: this.appliedIndex,
       errors,
-      dbSizeInUse: this.dbInUseBytes,
+      dbSizeInUse: this.storage.backend.size().dbSizeInUse,
       isLearner: this.isLearner(),
     };
   }
@@ -1412,6 +1430,17 @@ export class EtcdMember {
 }
 
 // ---- helpers ----
+
+/** A member whose storage was wiped after it had joined: it must be removed and added again. */
+export class MemberDataLostError extends Error {
+  override readonly name = 'MemberDataLostError';
+  constructor(readonly memberName: string) {
+    super(
+      `member ${memberName}: its data was lost (the storage is empty but it was a member of the cluster); ` +
+        `it cannot rejoin with an empty log: replace the member (etcdctl member remove, then member add and start it as a new member)`,
+    );
+  }
+}
 
 function isValidPeerUrl(u: string): boolean {
   return /^(https?|unix|unixs):\/\/[^\s/]+(:\d+)?\/?$/.test(u);
