@@ -67,38 +67,37 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${base}/?members=${members}&seed=1`);
-    await page.waitForFunction(() => !!(window as any).etcdPlayground?.leader(), null, { timeout: 120_000 });
-    await page.evaluate(() => (window as any).etcdPlayground.setSpeed(1));
+    await page.waitForSelector('.app[data-status="ready"]', { timeout: 120_000 });
+    await page.waitForFunction('!!window.etcdPlayground.leader()', null, { timeout: 120_000 });
+    await page.evaluate('window.etcdPlayground.setSpeed(1)');
     await page.getByRole('tab', { name: 'Workload' }).click();
     await page.getByTestId('wl-rate').fill(String(rate));
     await page.getByTestId('wl-toggle').click();
-    // Collect frame deltas and long tasks in the page, then read them at the end.
-    await page.evaluate((warmMs) => {
-      const w = window as any;
-      w.__bench = { frames: [] as number[], longTasks: [] as number[], start: performance.now() };
+    // Collect frame deltas and long tasks in the page, then read them at the end. (A string, so
+    // the page gets plain code, not code rewritten by the TypeScript loader.)
+    await page.evaluate(`(() => {
+      const warmMs = ${warmupSeconds * 1000};
+      const b = { frames: [], longTasks: [], start: performance.now() };
+      window.__bench = b;
       let last = performance.now();
-      const tick = (t: number): void => {
-        if (t - w.__bench.start > warmMs) w.__bench.frames.push(t - last);
+      const tick = (t) => {
+        if (t - b.start > warmMs) b.frames.push(t - last);
         last = t;
         requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (e.startTime - w.__bench.start > warmMs) w.__bench.longTasks.push(e.duration);
+        for (const e of list.getEntries()) if (e.startTime - b.start > warmMs) b.longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
-    }, warmupSeconds * 1000);
+    })()`);
     await page.waitForTimeout((seconds + warmupSeconds) * 1000);
-    const r = await page.evaluate(() => {
-      const w = window as any;
-      const api = w.etcdPlayground;
-      return {
-        frames: w.__bench.frames as number[],
-        longTasks: w.__bench.longTasks as number[],
-        flights: api.inFlight().length as number,
-        nowMs: api.now() as number,
-        ops: Number(document.querySelector('[data-testid="wl-summary"]')?.getAttribute('data-ops') ?? 0),
-      };
-    });
+    const r = (await page.evaluate(`({
+      frames: window.__bench.frames,
+      longTasks: window.__bench.longTasks,
+      flights: window.etcdPlayground.inFlight().length,
+      nowMs: window.etcdPlayground.now(),
+      ops: Number(document.querySelector('[data-testid="wl-summary"]')?.getAttribute('data-ops') ?? 0),
+    })`)) as { frames: number[]; longTasks: number[]; flights: number; nowMs: number; ops: number };
     const sorted = [...r.frames].sort((a, b) => a - b);
     const median = quantile(sorted, 0.5);
     const p95 = quantile(sorted, 0.95);

@@ -4,7 +4,7 @@
  * in flight on top. Dragging a member to another island, or to open water, partitions the
  * network; dragging it back heals. Clicking a link cycles healthy -> cut one way -> cut both.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClientActorView } from '../state/store.ts';
 import { linkPairState } from '../state/store.ts';
@@ -18,7 +18,9 @@ import { FlightCard } from './FlightCard.tsx';
 /** How long (virtual ms) a client stays drawn after its last message. */
 const CLIENT_LINGER_MS = 8_000;
 
-function Link({ a, b, pa, pb, state, onCycle }: { a: string; b: string; pa: Point; pb: Point; state: ReturnType<typeof linkPairState>; onCycle(): void }) {
+const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: string; b: string; ax: number; ay: number; bx: number; by: number; state: ReturnType<typeof linkPairState>; onCycle(a: string, b: string): void }) {
+  const pa = { x: ax, y: ay };
+  const pb = { x: bx, y: by };
   const p = towards(pa, pb, NODE_R + 8);
   const q = towards(pb, pa, NODE_R + 8);
   const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
@@ -34,12 +36,12 @@ function Link({ a, b, pa, pb, state, onCycle }: { a: string; b: string; pa: Poin
       role="button"
       tabIndex={0}
       aria-label={`link ${a}–${b}: ${desc}. Activate to ${next}.`}
-      onClick={onCycle}
+      onClick={() => onCycle(a, b)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           e.stopPropagation();
-          onCycle();
+          onCycle(a, b);
         }
       }}
     >
@@ -54,7 +56,7 @@ function Link({ a, b, pa, pb, state, onCycle }: { a: string; b: string; pa: Poin
       )}
     </g>
   );
-}
+});
 
 export function ClusterView() {
   const store = useStoreApi();
@@ -131,6 +133,7 @@ export function ClusterView() {
   );
   const onSelect = useCallback((name: string) => store.getState().select(store.getState().selectedMember === name ? '' : name), [store]);
   const container = useCallback(() => viewRef.current, []);
+  const onCycle = useCallback((a: string, b: string) => store.getState().cycleLink(a, b), [store]);
 
   const dragTarget = drag ? islandAt(drag, layout.islands) : -2;
   const partitioned = layout.islands.length > 1;
@@ -177,7 +180,7 @@ export function ClusterView() {
             const st = linkPairState(links, a, b, oneWay);
             // Between islands the outline already says "no link": draw only links someone restored.
             if (partitioned && !drag && st === 'cut-both' && islandIndex.get(a) !== islandIndex.get(b)) return null;
-            return <Link key={`${a}|${b}`} a={a} b={b} pa={pa} pb={pb} state={st} onCycle={() => store.getState().cycleLink(a, b)} />;
+            return <Link key={`${a}|${b}`} a={a} b={b} ax={pa.x} ay={pa.y} bx={pb.x} by={pb.y} state={st} onCycle={onCycle} />;
           })}
           {clientSpots.map(({ c, at, ep }) => {
             const e = towards(ep, at, NODE_R + 8);

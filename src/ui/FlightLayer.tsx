@@ -47,9 +47,17 @@ function makeGlyph(f: FlightView, onPick: (f: FlightView) => void): SVGGElement 
   text.setAttribute('class', 'flight-label');
   text.setAttribute('fill', glyph.response ? color : '#ffffff');
   text.textContent = glyph.label;
-  const title = document.createElementNS(SVG, 'title');
-  title.textContent = `#${f.id} ${f.type} ${f.from} → ${f.to}\n${f.text}\nsent ${f.sentAtMs} ms, arrives ${f.deliverAtMs} ms${f.held ? ' (held)' : ''}\nclick to inspect or drop`;
-  g.append(title, hit, path, text);
+  g.append(hit, path, text);
+  // The tooltip is made on first hover: most messages are never hovered.
+  g.addEventListener(
+    'pointerenter',
+    () => {
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = `#${f.id} ${f.type} ${f.from} → ${f.to}\n${f.text}\nsent ${f.sentAtMs} ms, arrives ${f.deliverAtMs} ms${f.held ? ' (held)' : ''}\nclick to inspect or drop`;
+      g.prepend(title);
+    },
+    { once: true },
+  );
   g.addEventListener('click', (e) => {
     e.stopPropagation();
     onPick(f);
