@@ -198,14 +198,14 @@ export class PlaygroundClient implements EtcdClient {
     });
   }
 
-  private deliver(_from: string, payload: WirePayload): void {
+  private deliver(from: string, payload: WirePayload): void {
     if (payload.kind === 'reply') {
       const p = this.pending.get(payload.reqId);
       if (!p) return;
       this.pending.delete(payload.reqId);
       this.settle(p, payload.result);
     } else if (payload.kind === 'watchResponse') {
-      this.onWatchResponse(payload.streamId, payload.resp);
+      this.onWatchResponse(from, payload.streamId, payload.resp);
     }
   }
 
@@ -279,9 +279,10 @@ export class PlaygroundClient implements EtcdClient {
     };
   }
 
-  private onWatchResponse(streamId: number, resp: WatchResponse): void {
+  private onWatchResponse(from: string, streamId: number, resp: WatchResponse): void {
     const s = this.streams.get(streamId);
-    if (!s) return;
+    // After a resume, what the old member's connection still carried belongs to a closed stream.
+    if (!s || from !== s.member) return;
     if (resp.created && s.watchId === null) s.watchId = resp.watch_id;
     const evs = resp.events;
     if (evs.length > 0) s.lastRevision = evs[evs.length - 1]!.kv.mod_revision;
