@@ -172,9 +172,11 @@ function isLockedError(e: unknown): boolean {
 export class WorkerMemberActor extends MemberHostActor {
   private worker: Worker | null = null;
   private api: Comlink.Remote<MemberWorkerApi> | null = null;
-  /** Resolves (with null) when the current worker is killed, so a step in flight ends. */
-  private killed: Promise<null> = new Promise(() => undefined);
-  private onKill: (() => void) | null = null;
+  /**
+   * Calls waiting on the current worker; a kill ends them with null. (One entry per call, removed
+   * when it settles: racing every call against one long-lived promise would pile up reactions.)
+   */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     opts: MemberActorOptions,
@@ -192,12 +194,11 @@ export class WorkerMemberActor extends MemberHostActor {
     for (let attempt = 0; ; attempt++) {
       this.spawn();
       try {
-        this.info = await Promise.race([
+        const info = await this.untilKilled(
           this.api!.start({ member, storageClusterId: this.storageClusterId, durability: this.settings.durability, rng: prngState(this.rng) }),
-          this.killed.then(() => {
-            throw new Error(`member ${this.id} was killed while starting`);
-          }),
-        ]);
+        );
+        if (info === null) throw new Error(`member ${this.id} was killed while starting`);
+        this.info = info;
         return;
       } catch (e) {
         this.terminate();
@@ -213,8 +214,23 @@ export class WorkerMemberActor extends MemberHostActor {
     workerCounter.started++;
     this.worker = w;
     this.api = Comlink.wrap<MemberWorkerApi>(w);
-    this.killed = new Promise<null>((resolve) => {
-      this.onKill = () => resolve(null);
+  }
+
+  /** `p`, or null if the worker is killed first. */
+  private untilKilled<T>(p: Promise<T>): Promise<T | null> {
+    return new Promise<T | null>((resolve, reject) => {
+      const cancel = () => resolve(null);
+      this.waiting.add(cancel);
+      p.then(
+        (v) => {
+          this.waiting.delete(cancel);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.waiting.delete(cancel);
+          reject(e);
+        },
+      );
     });
   }
 
@@ -226,14 +242,15 @@ export class WorkerMemberActor extends MemberHostActor {
     w.terminate();
     workerCounter.live--;
     workerCounter.terminated++;
-    this.onKill?.();
-    this.onKill = null;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const cancel of waiting) cancel();
   }
 
   protected async stepMember(input: StepInput): Promise<StepReply | null> {
     const api = this.api;
     if (!api) return null;
-    const reply = await Promise.race([api.step(input), this.killed]);
+    const reply = await this.untilKilled(api.step(input));
     if (reply === null) return null;
     // Mirror the worker's draws, so a restarted worker continues the same stream.
     for (let i = 0; i < reply.draws; i++) this.rng.nextUint32();
@@ -255,7 +272,7 @@ export class WorkerMemberActor extends MemberHostActor {
 
   async stop(): Promise<void> {
     const api = this.api;
-    if (api) await Promise.race([api.close().catch(() => undefined), this.killed]);
+    if (api) await this.untilKilled(api.close().catch(() => undefined));
     this.terminate();
   }
 }
