@@ -54,6 +54,24 @@ export class MemoryDisk implements EngineProvider {
 
   constructor(private readonly options: MemoryDiskOptions = {}) {}
 
+  /** Changes the quota (undefined: none), as a user freeing space or granting more would. */
+  setQuotaBytes(quotaBytes: number | undefined): void {
+    this.options.quotaBytes = quotaBytes;
+  }
+
+  /** Bytes stored on the whole disk, counted as the quota counts them. */
+  usedBytes(): number {
+    let total = 0;
+    for (const db of this.dbs.values()) {
+      for (const t of db.stores.values()) {
+        t.forEachPair((k, v) => {
+          total += JSON.stringify(k).length + JSON.stringify(v).length;
+        });
+      }
+    }
+    return total;
+  }
+
   async open(name: string, stores: readonly string[], durability: Durability): Promise<Engine> {
     return this.connect(name, stores, durability);
   }
