@@ -14,7 +14,7 @@ export interface TermBand {
   endMs: number;
 }
 
-export type MarkerKind = 'election' | 'leader' | 'crash' | 'restart' | 'partition' | 'heal' | 'wipe' | 'member' | 'drop';
+export type MarkerKind = 'election' | 'leader' | 'crash' | 'restart' | 'partition' | 'heal' | 'link' | 'wipe' | 'member' | 'drop';
 
 export interface Marker {
   id: number;
@@ -78,7 +78,7 @@ export function markersFromEvents(events: readonly PlaygroundEvent[]): Marker[] 
         out.push({ id: markerSeq++, atMs: e.atMs, kind: 'heal', member: '', text: 'network healed' });
         break;
       case 'fault':
-        out.push({ id: markerSeq++, atMs: e.atMs, kind: 'partition', member: e.actor, text: `${e.actor}${e.peer ? `→${e.peer}` : ''} ${e.detail}`.trim() });
+        out.push({ id: markerSeq++, atMs: e.atMs, kind: 'link', member: '', text: `link ${e.actor}${e.peer ? `→${e.peer}` : ''} ${e.detail}`.trim() });
         break;
       default:
         break;

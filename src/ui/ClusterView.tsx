@@ -17,6 +17,7 @@ import { FlightCard } from './FlightCard.tsx';
 
 /** How long (virtual ms) a client stays drawn after its last message. */
 const CLIENT_LINGER_MS = 8_000;
+const MAX_CLIENTS_PER_MEMBER = 3;
 
 const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: string; b: string; ax: number; ay: number; bx: number; by: number; state: ReturnType<typeof linkPairState>; onCycle(a: string, b: string): void }) {
   const pa = { x: ax, y: ay };
@@ -99,8 +100,10 @@ export function ClusterView() {
   const clientSpots = useMemo(() => {
     const out: { c: ClientActorView; at: Point; ep: Point }[] = [];
     const slots = new Map<string, number>();
-    for (const c of clients) {
-      if (nowMs * 1000 - c.lastSeenMs > CLIENT_LINGER_MS) continue;
+    // The most recent few per member: each etcdctl command is a client of its own.
+    const recent = clients.filter((c) => nowMs * 1000 - c.lastSeenMs <= CLIENT_LINGER_MS).sort((a, b) => b.lastSeenMs - a.lastSeenMs);
+    for (const c of recent) {
+      if ((slots.get(c.endpoint) ?? 0) >= MAX_CLIENTS_PER_MEMBER) continue;
       const ep = layout.positions.get(c.endpoint);
       if (!ep) continue;
       const island = layout.islands.find((i) => i.members.includes(c.endpoint))!;

@@ -56,16 +56,23 @@ function Kv({ k, v }: { k: string; v: React.ReactNode }) {
   );
 }
 
+/** Member IDs as names people read ("m2"), with the ID kept in a tooltip. */
+function useIdName(): (id: string) => string {
+  const members = usePlayground((s) => s.members);
+  return (id: string) => members.find((x) => x.id === id)?.name ?? id;
+}
+
 function RaftTab({ d, m }: { d: MemberDetails; m: MemberInfo }) {
   const r = d.raft;
+  const nameOf = useIdName();
   const progress = r.progress ? Object.entries(r.progress) : [];
   const entries = d.log.entries.slice(-300);
   return (
     <div>
       <dl className="kv">
         <Kv k="term" v={r.term} />
-        <Kv k="voted for" v={r.vote === '0' ? '—' : r.vote} />
-        <Kv k="leader" v={r.lead === '0' ? 'none known' : r.lead} />
+        <Kv k="voted for" v={r.vote === '0' ? '—' : <span title={r.vote}>{nameOf(r.vote)}</span>} />
+        <Kv k="leader" v={r.lead === '0' ? 'none known' : <span title={r.lead}>{nameOf(r.lead)}</span>} />
         <Kv k="commit / applied" v={`${r.commit} / ${r.applied}`} />
         <Kv k="election timer" v={m.role === 'leader' ? 'leader (sends heartbeats)' : `${r.electionElapsedTicks} of ${r.electionTimeoutTicks} ticks`} />
       </dl>
@@ -85,8 +92,8 @@ function RaftTab({ d, m }: { d: MemberDetails; m: MemberInfo }) {
             <tbody>
               {progress.map(([id, p]) => (
                 <tr key={id}>
-                  <td>
-                    {id}
+                  <td title={id}>
+                    {nameOf(id)}
                     {p.isLearner ? ' (learner)' : ''}
                   </td>
                   <td>{p.match}</td>
@@ -129,11 +136,12 @@ function RaftTab({ d, m }: { d: MemberDetails; m: MemberInfo }) {
 
 function StorageTab({ d }: { d: MemberDetails }) {
   const s = d.storage;
+  const nameOf = useIdName();
   const hs = [...s.walRecords].reverse().find((w) => w.hardState)?.hardState;
   return (
     <div>
       <dl className="kv">
-        <Kv k="HardState" v={hs ? `term ${hs.term}, vote ${hs.vote}, commit ${hs.commit}` : '—'} />
+        <Kv k="HardState" v={hs ? `term ${hs.term}, vote ${hs.vote === '0' ? 'none' : nameOf(hs.vote)}, commit ${hs.commit}` : '—'} />
         <Kv k="consistent index" v={s.consistentIndex} />
         <Kv k="backend size" v={`${formatBytes(s.dbSize)} (in use ${formatBytes(s.dbSizeInUse)})`} />
       </dl>

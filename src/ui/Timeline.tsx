@@ -20,7 +20,7 @@ const LANE_H = 26;
 const lanes: { label: string; kinds: MarkerKind[] }[] = [
   { label: 'elections', kinds: ['election', 'leader'] },
   { label: 'members', kinds: ['crash', 'restart', 'wipe', 'member'] },
-  { label: 'network', kinds: ['partition', 'heal', 'drop'] },
+  { label: 'network', kinds: ['partition', 'heal', 'link', 'drop'] },
 ];
 const laneOf = (k: MarkerKind): number => lanes.findIndex((l) => l.kinds.includes(k));
 const H = BAND_Y + BAND_H + lanes.length * LANE_H + 6;
@@ -32,6 +32,7 @@ const markerShape: Record<MarkerKind, { d: string; color: string; label: string 
   restart: { d: 'M-5,5L0,-6L5,5Z', color: '#15803d', label: 'restart' },
   partition: { d: 'M-2,-7V7M2,-7V7', color: '#dc2626', label: 'partition' },
   heal: { d: 'M-6,0H6M0,-6V6', color: '#15803d', label: 'heal' },
+  link: { d: 'M-6,2Q-3,-4 0,0T6,-2', color: '#c2410c', label: 'link settings' },
   wipe: { d: 'M-6,-6H6V6H-6Z', color: '#7f1d1d', label: 'wipe' },
   member: { d: 'M-6,0A6,6 0 1 0 6,0A6,6 0 1 0 -6,0', color: '#7c3aed', label: 'membership' },
   drop: { d: 'M-4,-4L4,4M4,-4L-4,4', color: '#dc2626', label: 'drop' },
@@ -72,7 +73,7 @@ export function Timeline() {
           ))}
         </div>
         <span className="hover-detail" aria-live="off">
-          {hover ? `${formatVirtualTime(hover.atMs)} · ${hover.text}` : 'terms as bands (leader named); markers: ★ leader ◆ election ✕ crash ▲ restart ‖ partition + heal ● membership'}
+          {hover ? `${formatVirtualTime(hover.atMs)} · ${hover.text}` : 'terms as bands (leader named); markers: ★ leader ◆ election ✕ crash ▲ restart ‖ partition + heal ~ link ● membership'}
         </span>
       </header>
       <div ref={boxRef} className="timeline-box">
@@ -138,7 +139,7 @@ export function Timeline() {
               onClick={() => store.getState().selectMarker(m.id)}
             >
               <rect x={-8} y={-9} width={16} height={18} fill="transparent" />
-              <path d={shape.d} fill={m.kind === 'crash' || m.kind === 'heal' || m.kind === 'partition' || m.kind === 'drop' ? 'none' : shape.color} stroke={shape.color} strokeWidth={2} />
+              <path d={shape.d} fill={m.kind === 'crash' || m.kind === 'heal' || m.kind === 'partition' || m.kind === 'drop' || m.kind === 'link' ? 'none' : shape.color} stroke={shape.color} strokeWidth={2} />
               <title>{`${formatVirtualTime(m.atMs)} · ${m.text}`}</title>
             </g>
           );

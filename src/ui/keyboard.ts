@@ -9,7 +9,7 @@ export const shortcuts: [string, string][] = [
   ['Space', 'play / pause'],
   ['.', 'step to the next event'],
   ['[  ]', 'slower / faster (] past 1× = as fast as possible)'],
-  ['1–9', 'select member n1–n9 (again to deselect)'],
+  ['1–9', 'select the 1st–9th member (again to deselect)'],
   ['c / r', 'crash / restart the selected member'],
   ['w', 'wipe its disk'],
   ['e', 'make it campaign (start an election)'],
