@@ -92,10 +92,14 @@ export class MemberActor implements Actor<WirePayload, never> {
       inputs.push(p);
     }
     let res: Awaited<ReturnType<EtcdMember['step']>>;
+    const incarnation = this.incarnation;
     try {
       res = await m.step({ nowMs: batch.nowMs, inputs, ticks: batch.ticks });
     } catch (e) {
       if (!isStorageFailure(e)) throw e;
+      // The step of a process that crashed meanwhile: its storage was closed under it, and the
+      // member now running (if any) is a later incarnation that this must not touch.
+      if (incarnation !== this.incarnation) return { messages: [] };
       // The write was rolled back, so this step's messages (which may acknowledge it) are never
       // sent and the member stops; a restart recovers from what is stored.
       this.error = e;
