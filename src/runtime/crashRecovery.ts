@@ -10,8 +10,10 @@
  *
  * Mid-transaction crashes: on the memory disk the armed member's (k+1)-th write is issued and
  * the disk crashes at once, deciding that write ('land' or 'drop'); on IndexedDB the (k+1)-th
- * write transaction is aborted before it commits (the worker died; it does not land). Either way
- * the step's outputs are never sent: the process that would have sent them is gone.
+ * write transaction is aborted before it commits ('drop') or left to commit ('land') while the
+ * process is taken as dead from then on (its connection is closed at the crash, so it starts no
+ * further transaction). Either way the step's outputs are never sent: the process that would
+ * have sent them is gone.
  */
 import { MemoryDisk } from '../storage/memory/memoryDisk.ts';
 import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
@@ -157,7 +159,7 @@ export interface CrashRunOptions {
   seed: number;
   crashes: number;
   /** 'memory' (MemoryDisk, land and drop) or a factory builder for IndexedDB (drop = abort). */
-  storage: 'memory' | { factory: (onWrite: (dbName: string) => boolean) => StorageFactory };
+  storage: 'memory' | { factory: (onWrite: (dbName: string) => 'land' | 'drop' | undefined) => StorageFactory };
 }
 
 export interface CrashRunResult {
@@ -183,8 +185,9 @@ export async function runCrashRecovery(o: CrashRunOptions): Promise<CrashRunResu
     disk.switch = sw;
     factory = createMemoryStorageFactory(disk);
   } else {
-    // The IndexedDB factory asks before each write transaction whether the member dies now.
-    factory = o.storage.factory((dbName) => sw.onWrite(dbMember(dbName)) !== undefined);
+    // The IndexedDB factory asks, as each write transaction starts, whether the member dies now
+    // and whether that transaction still commits ('land') or is aborted ('drop').
+    factory = o.storage.factory((dbName) => sw.onWrite(dbMember(dbName)));
   }
   const actorFactory: MemberActorFactory = (opts) => {
     disk?.watch(storageName(opts.clusterKey, opts.name), opts.name);
@@ -237,7 +240,7 @@ export async function runCrashRecovery(o: CrashRunOptions): Promise<CrashRunResu
         c.partition([[alone], names.filter((x) => x !== alone)]);
       } else c.heal();
       const victim = names[rng.int(names.length)]!;
-      const modes: CrashMode[] = disk ? ['between', 'land', 'drop'] : ['between', 'drop'];
+      const modes: CrashMode[] = ['between', 'land', 'drop'];
       let mode = modes[rng.int(modes.length)]!;
       if (mode === 'between') {
         await c.runFor(rng.int(400));
