@@ -10,14 +10,20 @@ test('with prefers-reduced-motion nothing flies: messages show as still link hig
   // (A horizontal highlight has a zero-height box, so count them rather than ask if visible.)
   await expect(page.locator('.link-highlight')).not.toHaveCount(0, { timeout: 30_000 });
   await expect(page.locator('.flights .vanish:not(.still)')).toHaveCount(0);
-  // A highlight's glyph sits at the middle of its link, wherever the message actually is.
+  // Freeze the clock so the set of messages holds still, then check every highlight: its glyph
+  // sits at the middle of its link, wherever the message actually is.
+  await page.evaluate(() => window.etcdPlayground!.pause());
+  await expect(page.locator('.link-highlight')).not.toHaveCount(0, { timeout: 30_000 });
   const atMiddle = await page.evaluate(() => {
-    const g = document.querySelector<SVGGElement>('.flights [data-flight-id]')!;
-    const line = document.querySelector<SVGLineElement>('.link-highlight')!;
-    const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform')!)!;
-    const mx = (line.x1.baseVal.value + line.x2.baseVal.value) / 2;
-    const my = (line.y1.baseVal.value + line.y2.baseVal.value) / 2;
-    return Math.abs(Number(m[1]) - mx) < 1.5 && Math.abs(Number(m[2]) - my) < 1.5;
+    const lines = [...document.querySelectorAll<SVGLineElement>('.link-highlight')];
+    return lines.length > 0 && lines.every((line) => {
+      const g = line.nextElementSibling!;
+      const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform') ?? '');
+      if (!m) return false;
+      const mx = (line.x1.baseVal.value + line.x2.baseVal.value) / 2;
+      const my = (line.y1.baseVal.value + line.y2.baseVal.value) / 2;
+      return Math.abs(Number(m[1]) - mx) < 1.5 && Math.abs(Number(m[2]) - my) < 1.5;
+    });
   });
   expect(atMiddle).toBe(true);
   await shot(page, 'reduced-motion', true);
