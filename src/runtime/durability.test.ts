@@ -1,4 +1,8 @@
+// idb recognises requests and transactions through the global IDB classes, so those must exist.
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { IDBFactory, IDBKeyRange, IDBObjectStore as FDBObjectStore } from 'fake-indexeddb';
+import { createIndexedDbStorageFactory } from '../storage/indexeddb/idbStorageFactory.ts';
 import { MEMBER_STORES } from '../storage/engine.ts';
 import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
 import { MemoryDisk } from '../storage/memory/memoryDisk.ts';
@@ -153,6 +157,48 @@ describe('durability: storage quota', () => {
         expect(got?.value, `${n} ${a.key}`).toBe(a.value);
         expect(got?.mod_revision, `${n} ${a.key}`).toBe(a.rev);
       }
+    }
+    await c.close();
+  });
+});
+
+describe('durability: storage quota on IndexedDB', () => {
+  it('the browser refusing a write (QuotaExceededError) stops the members with StorageQuotaError; once it accepts again they recover', async () => {
+    const factory = createIndexedDbStorageFactory({ indexedDB: new IDBFactory(), keyRange: IDBKeyRange, locks: null });
+    const c = await InProcessCluster.create({ size: 3, seed: SEED, storageFactory: factory });
+    await c.waitForLeader();
+    await c.runFor(1000);
+    const cl = c.client({ name: 'w', commandTimeoutMs: 2000 });
+    const first = await cl.put({ key: 'before', value: '1' });
+    const realPut = FDBObjectStore.prototype.put;
+    let refused = 0;
+    FDBObjectStore.prototype.put = function () {
+      refused++;
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    } as typeof realPut;
+    try {
+      const err = await rejection(cl.put({ key: 'refused', value: '2' }));
+      expect(err.message).toMatch(/context deadline exceeded|timed out|stopped|no leader|leader changed/);
+    } finally {
+      FDBObjectStore.prototype.put = realPut;
+    }
+    expect(refused).toBeGreaterThan(0);
+    const stopped = c.memberNames().filter((n) => (c.actor(n) as MemberActor).error instanceof StorageQuotaError);
+    expect(stopped.length).toBeGreaterThan(0);
+    expect((c.actor(stopped[0]!) as MemberActor).error!.message).toContain('storage quota exceeded');
+    for (const n of stopped) {
+      await c.crash(n);
+      await c.restart(n);
+    }
+    await c.waitForLeader();
+    await c.runFor(1000);
+    await cl.put({ key: 'after', value: '3' });
+    const names = c.memberNames();
+    await c.runUntil(() => names.every((n) => c.actor(n)!.member) && sameHashes(c, names), 30_000);
+    for (const n of names) {
+      const got = c.member(n).kvStore().range('before', undefined, {}).kvs[0];
+      expect(got?.mod_revision, n).toBe(first.header.revision);
+      expect(c.member(n).kvStore().range('after', undefined, {}).kvs[0]?.value, n).toBe('3');
     }
     await c.close();
   });
