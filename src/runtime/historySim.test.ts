@@ -4,7 +4,8 @@
  * seeds a learner added, promoted and removed): every history must be linearizable and every
  * watch stream must keep etcd's guarantees against the committed log read from a member.
  *
- * HISTORY_SEEDS=N runs seeds 1..N (default 1000); HISTORY_SEED=S replays one seed.
+ * HISTORY_SEEDS=N runs seeds 1..N (default 1000); HISTORY_SEED=S replays one seed;
+ * HISTORY_KEEP_GOING=1 runs them all and lists every failing seed.
  * A failing seed's history is written to test-results/histories/seed-S.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { HistorySimFailure, addHistorySimStats, emptyHistorySimStats, runHistory
 
 const single = process.env.HISTORY_SEED !== undefined ? Number(process.env.HISTORY_SEED) : undefined;
 const seedCount = Number(process.env.HISTORY_SEEDS ?? 1000);
+/** HISTORY_KEEP_GOING=1: run every seed and list all that fail (default: stop at the first). */
+const keepGoing = process.env.HISTORY_KEEP_GOING === '1';
 
 function saveHistory(e: HistorySimFailure): string | null {
   if (!e.history) return null;
@@ -29,28 +32,38 @@ describe('client histories of the etcd cluster under faults', () => {
   const seeds = single !== undefined ? [single] : Array.from({ length: seedCount }, (_, i) => i + 1);
   it(`are linearizable and keep the watch guarantees over ${seeds.length} seed(s)`, async () => {
     const total = emptyHistorySimStats();
+    const failedSeeds: number[] = [];
+    const learnersBehind: number[] = [];
     for (const seed of seeds) {
       try {
         const run = await runHistorySimulation({ seed }, { now: () => performance.now(), timeoutMs: 20_000 });
         addHistorySimStats(total, run.stats);
+        if (run.stats.learnersBehind > 0) learnersBehind.push(seed);
       } catch (e) {
         if (e instanceof HistorySimFailure) {
           const file = saveHistory(e);
           console.error(`${e.message}${file ? `\nhistory: ${file}` : ''}`);
         }
-        throw e;
+        if (!keepGoing) throw e;
+        failedSeeds.push(seed);
       }
     }
+    if (failedSeeds.length > 0) throw new Error(`${failedSeeds.length} seed(s) failed: ${failedSeeds.join(', ')}`);
     console.log(
       `history simulation: ${total.runs} seeds, ${total.operations} ops recorded (${total.ok} ok, ${total.failed} failed, ${total.indeterminate} indeterminate, ` +
         `${total.serializableReads} serializable reads left out), ${total.crashes} crashes, ${total.restarts} restarts, ${total.partitions} partitions, ` +
-        `${total.cuts} cuts, ${total.linkFaultWindows} link-fault windows, ${total.membershipChanges} membership changes, ` +
+        `${total.cuts} cuts, ${total.linkFaultWindows} link-fault windows, ${total.membershipChanges} membership changes (${total.learnersBehind} learners left behind), ` +
         `${total.watchers} watch streams (${total.watchResumes} resumed after their member failed), ${total.watchEventsChecked} watch events checked`,
     );
+    if (learnersBehind.length > 0) {
+      console.warn(`a learner never caught up with the leader in seed(s) ${learnersBehind.join(', ')} (liveness; replay with HISTORY_SEED=n)`);
+    }
     // Passing proves little unless the runs really carried traffic and faults.
-    expect(total.ok).toBeGreaterThan(seeds.length * 10);
-    expect(total.watchEventsChecked).toBeGreaterThan(seeds.length * 10);
+    expect(total.ok).toBeGreaterThan(0);
+    expect(total.watchEventsChecked).toBeGreaterThan(0);
     if (seeds.length >= 50) {
+      expect(total.ok).toBeGreaterThan(seeds.length * 10);
+      expect(total.watchEventsChecked).toBeGreaterThan(seeds.length * 10);
       expect(total.indeterminate).toBeGreaterThan(0);
       expect(total.crashes).toBeGreaterThan(seeds.length / 2);
       expect(total.partitions).toBeGreaterThan(seeds.length / 2);

