@@ -12,8 +12,10 @@ test('with prefers-reduced-motion nothing flies: messages show as still link hig
   await expect(page.locator('.flights .vanish:not(.still)')).toHaveCount(0);
   // Freeze the clock so the set of messages holds still, then check every highlight: its glyph
   // sits at the middle of its link, wherever the message actually is.
+  await page.waitForFunction(() => window.etcdPlayground!.inFlight().filter((f) => f.deliverAtMs - f.sentAtMs >= 300).length >= 2, null, { timeout: 30_000 });
   await page.evaluate(() => window.etcdPlayground!.pause());
-  await expect(page.locator('.link-highlight')).not.toHaveCount(0, { timeout: 30_000 });
+  expect(await page.evaluate(() => window.etcdPlayground!.inFlight().length)).toBeGreaterThan(0);
+  await expect(page.locator('.link-highlight')).not.toHaveCount(0);
   const atMiddle = await page.evaluate(() => {
     const lines = [...document.querySelectorAll<SVGLineElement>('.link-highlight')];
     return lines.length > 0 && lines.every((line) => {
