@@ -278,8 +278,8 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
 
     // Converge: every live member applied everything; then give watchers time to catch up.
     // The voters in the leader's view (a removal may have applied without its answer) must all
-    // catch up. A learner that does not is counted (learnersBehind), not failed: it changes no
-    // answer and no watch stream, and the history check is what this run is for.
+    // catch up. A learner is checked after the settling time below: one still behind is counted
+    // (learnersBehind) and the test fails on it.
     const live = (): string[] => {
       const l = c.leader();
       const ids = l ? new Set(c.member(l).membershipView().list().filter((x) => !x.isLearner).map((x) => x.ID)) : null;

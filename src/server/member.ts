@@ -458,10 +458,14 @@ export class EtcdMember {
       await this.persist(rd);
       // Only after the storage transaction committed: messages may acknowledge what it stored.
       for (const msg of rd.messages) {
-        this.outputs.push({ kind: 'raft', to: msg.to, msg });
+        if (msg.type !== 'MsgSnap') {
+          this.outputs.push({ kind: 'raft', to: msg.to, msg });
+          continue;
+        }
+        this.outputs.push({ kind: 'raft', to: msg.to, msg: this.mergedSnapshot(msg) });
         // The network gives no delivery receipts: report a snapshot as sent, so the leader goes
         // back to probing; if it was lost, the probe is rejected and a new snapshot follows.
-        if (msg.type === 'MsgSnap') this.node.reportSnapshot(msg.to, 'finish');
+        this.node.reportSnapshot(msg.to, 'finish');
       }
       if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raft_state);
       if (rd.snapshot && rd.snapshot.metadata.index > this.appliedIndex) this.applySnapshot(rd.snapshot);
@@ -474,6 +478,26 @@ export class EtcdMember {
       this.pumpReads();
       this.serveReads();
     }
+  }
+
+  /**
+   * Replaces the stored raft snapshot in an outgoing MsgSnap with one of the state machine as it
+   * is now: the applied index and its term, the current ConfState and the image at exactly that
+   * index. The stored snapshot may predate a member's addition; that member would refuse it (it
+   * is not in its ConfState), answer index 0 and be sent the same snapshot forever. Raft on the
+   * leader reads only the metadata: every entry after the applied index is still in its log
+   * (compaction keeps entries above the applied index), so it can go on from there.
+   * Called before this Ready's committed entries are applied, so image() is the applied state.
+   */
+  private mergedSnapshot(msg: Message): Message {
+    const stored = msg.snapshot;
+    if (!stored || this.appliedIndex <= stored.metadata.index) return msg;
+    const conf_state = { voters: [...this.confState.voters], learners: [...this.confState.learners] };
+    const snapshot: Snapshot = {
+      data: encodeAppImage(this.image()),
+      metadata: { index: this.appliedIndex, term: this.appliedTerm, conf_state },
+    };
+    return { ...msg, snapshot };
   }
 
   private async persist(rd: Ready): Promise<void> {
