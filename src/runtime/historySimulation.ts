@@ -174,7 +174,6 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
   const originals = c.memberNames();
   /** Members taken out of the cluster for good: never restarted. */
   const stopped = new Set<string>();
-  const clientActors: string[] = [];
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => c.at(c.nowMs + ms, resolve));
 
   try {
@@ -196,14 +195,12 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     for (let i = 0; i < clientCount; i++) {
       const name = `c${i + 1}`;
       const pc = c.client({ name, endpoints: rng.shuffle(originals), commandTimeoutMs: 1200 });
-      clientActors.push(name);
       clients.push(new HistoryClient(name, pc, recorder, c));
     }
 
     // ---- watchers ----
     // A: the client's own failover (the stream resumes inside the client after a crash).
     const wa = c.client({ name: 'watch-a', endpoints: rng.shuffle(originals), commandTimeoutMs: 1200 });
-    clientActors.push('watch-a');
     const watchReqA: WatchCreateRequest = { ...PREFIX, start_revision: 1, ...(rng.chance(0.5) ? { prev_kv: true } : {}) };
     new HistoryClient('watch-a', wa, recorder, c).watch(watchReqA);
     stats.watchers++;
@@ -212,7 +209,6 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     const pinned = new Map<string, HistoryClient>();
     for (const m of originals) {
       const pc = c.client({ name: `watch-b-${m}`, endpoints: [m], commandTimeoutMs: 1200 });
-      clientActors.push(`watch-b-${m}`);
       pinned.set(m, new HistoryClient(`watch-b`, pc, recorder, c));
     }
     const watchReqB: WatchCreateRequest = { ...PREFIX, start_revision: 1, ...(rng.chance(0.3) ? { filters: ['NODELETE' as const] } : {}) };
@@ -235,8 +231,6 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
       stats.watchResumes++;
     };
 
-    losslessClientLinks(c, clientActors, originals);
-
     // ---- workload ----
     const perClient = Math.max(1, Math.ceil(totalOps / clientCount));
     const thinkMs = Math.max(5, Math.floor(faultMs / perClient));
@@ -244,7 +238,6 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
 
     // ---- membership (some seeds): add a learner, launch it, promote it, remove it ----
     const admin = membership ? c.client({ name: 'admin', endpoints: rng.shuffle(originals), commandTimeoutMs: 1200 }) : null;
-    if (admin) clientActors.push('admin');
     const mship = new MembershipDriver(c, admin, rng.fork('membership'), stopped, stats);
     const membershipStartMs = start + 200 + rng.int(600);
 
@@ -337,22 +330,6 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
   }
 }
 
-/**
- * A client's connection to a member is TCP: a message is late or the connection breaks, it is
- * never silently lost. The cluster's client links drop envelopes under loss (and across
- * partitions), which would make a watch stream skip events with no break the client could see,
- * so here they are lossless; crashes break connections, and requests time out.
- */
-function losslessClientLinks(c: InProcessCluster, clientActors: readonly string[], members: readonly string[]): void {
-  const tcp = { reorder: false, duplicateRate: 0, lossRate: 0 };
-  for (const cl of clientActors) {
-    for (const m of members) {
-      c.world.network.setLinkFaults(cl, m, tcp);
-      c.world.network.setLinkFaults(m, cl, tcp);
-    }
-  }
-}
-
 async function applyFault(
   c: InProcessCluster,
   f: PlannedFault,
@@ -362,7 +339,7 @@ async function applyFault(
   const a = f.action;
   switch (a.kind) {
     case 'partition':
-      // Clients stay outside the groups (they reach every member): see losslessClientLinks.
+      // Fault plans name members only: clients stay outside the groups and reach every member.
       c.partition(a.groups);
       stats.partitions++;
       return;

@@ -82,6 +82,9 @@ export interface MemberView {
   member: EtcdMember | null;
 }
 
+/** TCP's retransmission timeout for a lost segment on a client connection (Linux's minimum RTO). */
+export const CLIENT_RETRANSMIT_MS = 200;
+
 export class InProcessCluster implements ClientHost {
   readonly world: World<WirePayload, ClientCommand>;
   readonly settings: MemberSettings;
@@ -223,10 +226,11 @@ export class InProcessCluster implements ClientHost {
 
   /**
    * A client talks to a member over one TCP connection (gRPC): in order and without duplicates,
-   * whatever the link faults say about reordering and duplication. Loss and latency still apply.
+   * whatever the link faults say about reordering and duplication. Loss only delays: a lost
+   * segment is retransmitted, and what was sent after it waits behind it. Latency still applies.
    */
   private clientLink(client: string, member: string): void {
-    const tcp = { reorder: false, duplicateRate: 0 };
+    const tcp = { reorder: false, duplicateRate: 0, retransmitMs: CLIENT_RETRANSMIT_MS };
     this.world.network.setLinkFaults(client, member, tcp);
     this.world.network.setLinkFaults(member, client, tcp);
   }

@@ -63,6 +63,17 @@ describe('Network', () => {
     expect(net.counts).toEqual({ sent: delivered.length, delivered: delivered.length, dropped: lost });
   });
 
+  it('with retransmitMs, loss delays a message instead of dropping it, and a FIFO link keeps the rest behind it', () => {
+    const { net, log } = make({ latencyMs: 5, jitterMs: 0, lossRate: 0.3, retransmitMs: 200 });
+    for (let i = 0; i < 200; i++) net.send('a', 'b', String(i), i);
+    const delivered = drain(net);
+    expect(log.some((l) => l.includes('dropped'))).toBe(false);
+    expect(delivered.map(([, p]) => Number(p))).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    // Some message waited for a retransmission: one at least 200 ms after it was sent.
+    expect(delivered.some(([t, p]) => t - Number(p) >= 205)).toBe(true);
+    expect(() => net.setFaults({ retransmitMs: 0 })).toThrow(/retransmitMs/);
+  });
+
   it('a one-way cut drops only that direction; heal restores it', () => {
     const { net, log } = make();
     net.cut('a', 'b');

@@ -40,6 +40,11 @@ export interface LinkFaults {
   duplicateRate: number;
   /** When false the link delivers in send order (delays are stretched to keep FIFO). */
   reorder: boolean;
+  /**
+   * When set, a lost message is not dropped but arrives this much later, as TCP's retransmission
+   * would deliver it; on a FIFO link the messages after it wait behind it. Unset: loss drops.
+   */
+  retransmitMs?: number;
 }
 
 export const DEFAULT_LINK_FAULTS: Readonly<LinkFaults> = {
@@ -84,6 +89,9 @@ function validateFaults(f: Partial<LinkFaults>): void {
   }
   if (f.jitterMs !== undefined && !(Number.isFinite(f.jitterMs) && f.jitterMs >= 0)) {
     throw new Error(`network: jitterMs must be a finite number >= 0, got ${f.jitterMs}`);
+  }
+  if (f.retransmitMs !== undefined && !(Number.isFinite(f.retransmitMs) && f.retransmitMs >= 1)) {
+    throw new Error(`network: retransmitMs must be a finite number >= 1, got ${f.retransmitMs}`);
   }
 }
 
@@ -267,14 +275,16 @@ export class Network<P> {
     const dupDraw = rng.float();
     const delay1 = f.latencyMs + rng.float() * f.jitterMs;
     const delay2 = f.latencyMs + rng.float() * f.jitterMs;
-    const first = this.launch(from, to, payload, nowMs, delay1, false);
+    const lost = lossDraw < f.lossRate;
+    const retransmitted = lost && f.retransmitMs !== undefined;
+    const first = this.launch(from, to, payload, nowMs, retransmitted ? delay1 + f.retransmitMs! : delay1, false);
     const block = this.blockReason(from, to);
     if (block !== undefined) {
       this.counts.dropped++;
       this.observer?.('dropped', first, block);
       return 0;
     }
-    if (lossDraw < f.lossRate) {
+    if (lost && !retransmitted) {
       this.counts.dropped++;
       this.observer?.('dropped', first, 'loss');
       return 0;
