@@ -181,6 +181,57 @@ describe('Playground on the in-process host', () => {
     expect(bad.exitCode).not.toBe(0);
   });
 
+  it('etcdctl snapshot save, status and restore: the file stays in the console and the restored cluster serves its keys', async () => {
+    const pg = await started({ settings: { seed: 15 } });
+    await until(pg, () => pg.leader() !== undefined);
+    pg.resume();
+    pg.setSpeed('max');
+    for (const [k, v] of [['a', '1'], ['b', '2'], ['a', '3']]) expect((await pg.etcdctl(`etcdctl put ${k} ${v}`)).exitCode).toBe(0);
+    const revision = (JSON.parse((await pg.etcdctl('etcdctl get a -w json')).stdout) as { header: { revision: number } }).header.revision;
+    expect(await pg.etcdctl('etcdctl --endpoints m1:2379 snapshot save backup.db')).toEqual({ stdout: 'Snapshot saved at backup.db\n', stderr: '', exitCode: 0 });
+    const saved = pg.snapshotFiles();
+    expect(saved.map((f) => f.path)).toEqual(['backup.db']);
+    // Writes after the save are not in the file.
+    expect((await pg.etcdctl('etcdctl put c later')).exitCode).toBe(0);
+
+    const json = await pg.etcdctl('etcdctl snapshot status backup.db -w json');
+    expect(json.exitCode).toBe(0);
+    const st = JSON.parse(json.stdout) as { hash: number; revision: number; totalKey: number; totalSize: number };
+    expect(st.revision).toBe(revision);
+    expect(st.totalKey).toBe(3);
+    expect(st.totalSize).toBe(saved[0]!.blob.length);
+    const table = await pg.etcdctl('etcdctl snapshot status backup.db -w table');
+    expect(table.exitCode).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[1]).toMatch(/^\|\s+HASH\s+\|\s+REVISION\s+\|\s+TOTAL KEYS\s+\|\s+TOTAL SIZE\s+\|$/);
+    expect(lines[3]).toMatch(new RegExp(`^\\|\\s+${st.hash.toString(16)}\\s+\\|\\s+${revision}\\s+\\|\\s+3\\s+\\|\\s+[0-9.]+ [kM]?B\\s+\\|$`));
+    expect((await pg.etcdctl('etcdctl snapshot status missing.db')).stderr).toMatch(/no such file or directory/);
+
+    const restored = await pg.etcdctl('etcdctl snapshot restore backup.db --initial-cluster a=http://a:2380,b=http://b:2380');
+    expect(restored).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(pg.members().map((m) => m.name)).toEqual(['m1', 'm2']);
+    await until(pg, () => pg.leader() !== undefined);
+    expect((await pg.etcdctl('etcdctl get a')).stdout).toBe('a\n3\n');
+    expect((await pg.etcdctl('etcdctl get b')).stdout).toBe('b\n2\n');
+    expect((await pg.etcdctl('etcdctl get c')).stdout).toBe('');
+    // The file outlives the cluster it came from.
+    expect(pg.snapshotFiles().map((f) => f.path)).toEqual(['backup.db']);
+  });
+
+  it('etcdctl snapshot restore to more members than the playground allows fails and keeps the cluster', async () => {
+    const pg = await started({ settings: { seed: 16 } });
+    await until(pg, () => pg.leader() !== undefined);
+    pg.resume();
+    pg.setSpeed('max');
+    expect((await pg.etcdctl('etcdctl put keep me')).exitCode).toBe(0);
+    expect((await pg.etcdctl('etcdctl --endpoints m1:2379 snapshot save s.db')).exitCode).toBe(0);
+    const r = await pg.etcdctl('etcdctl snapshot restore s.db --initial-cluster ' + Array.from({ length: 10 }, (_, i) => `n${i}=http://n${i}:2380`).join(','));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/members/);
+    expect(pg.members()).toHaveLength(3);
+    expect((await pg.etcdctl('etcdctl get keep')).stdout).toBe('keep\nme\n');
+  });
+
   it('memberDetails shows the log, WAL records and the key space', async () => {
     const pg = await started({ settings: { seed: 11 } });
     await until(pg, () => pg.leader() !== undefined);

@@ -30,6 +30,7 @@ import type {
   TimeState,
 } from './playgroundApi.ts';
 import type { PlaygroundClient as ClusterClient } from './playgroundClient.ts';
+import { checkSnapshotBlob, restoredMemberCount, snapshotStatusOf } from './snapshotFile.ts';
 import { defaultWallClock, TimeController, validateSpeed, type WallClock } from './timeController.ts';
 import { localActorFactory, type MemberHostSettings, type PlaygroundMemberActor } from './workerHost.ts';
 
@@ -149,7 +150,10 @@ export class Playground implements PlaygroundApi {
   private readonly storageFactory: StorageFactory;
   private readonly wall: WallClock;
   private hiddenPaused = false;
+  /** The console's snapshot files by path; they outlive resets, as files outlive a cluster. */
   private readonly files = new Map<string, string>();
+  /** The image the next boot's members start from (`etcdctl snapshot restore`), once. */
+  private restoreBlob: string | undefined;
   private nextMemberNumber = 1;
 
   constructor(private readonly opts: PlaygroundOptions = {}) {
@@ -185,6 +189,8 @@ export class Playground implements PlaygroundApi {
 
   private async boot(paused: boolean, speed: Speed): Promise<void> {
     const s = this.current;
+    const restoreSnapshot = this.restoreBlob;
+    this.restoreBlob = undefined;
     const clusterKey = `etcd-cluster-${String(s.seed)}`;
     // A fresh cluster: data an earlier page left under the same name is removed first.
     const sid = this.storageIdOf(clusterKey);
@@ -214,6 +220,8 @@ export class Playground implements PlaygroundApi {
       // playground keeps its own ring of payload-free events, fed below.
       trace: { capacity: 0 },
       memberActorFactory,
+      // A string, so it reaches worker-hosted members as plain data in their start options.
+      ...(restoreSnapshot !== undefined ? { restoreSnapshot } : {}),
     });
     this.nextMemberNumber = s.members + 1;
     this.cluster.world.afterStep(() => this.afterStep());
@@ -654,11 +662,36 @@ export class Playground implements PlaygroundApi {
         ...(opts.onStream ? { onStream: opts.onStream } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         files: this.files,
+        snapshotStatus: snapshotStatusOf,
+        snapshotRestore: (req) => this.restoreFromSnapshot(req.blob, restoredMemberCount(req.initialCluster)),
         nowMs: () => this.wall.nowMs(),
       });
     } finally {
       for (const c of made) c.close();
     }
+  }
+
+  /** Snapshot files `etcdctl snapshot save` wrote in this page, by path (to offer for download). */
+  snapshotFiles(): { path: string; blob: string }[] {
+    return [...this.files].map(([path, blob]) => ({ path, blob }));
+  }
+
+  /**
+   * `etcdctl snapshot restore`: where etcdctl writes a new data dir, the playground replaces its
+   * cluster with a new one of `members` members whose data is the image. The blob and the size
+   * are checked before the running cluster is stopped, so bad input changes nothing. etcdctl
+   * 3.4 reports a restore only in log lines, so nothing is printed.
+   */
+  private async restoreFromSnapshot(blob: string, members: number): Promise<string> {
+    checkSnapshotBlob(blob);
+    validateClusterSettings({ ...this.current, members });
+    this.restoreBlob = blob;
+    try {
+      await this.reset({ members });
+    } finally {
+      this.restoreBlob = undefined;
+    }
+    return '';
   }
 
   // ---- lifecycle ----

@@ -228,6 +228,8 @@ export interface PlaygroundApi {
 
   client(opts?: { endpoints?: string[] }): PlaygroundClient;
   etcdctl(commandLine: string, opts?: { endpoints?: string[]; stdin?: string; onStream?: (chunk: { stdout?: string; stderr?: string }) => void; signal?: AbortSignal }): Promise<EtcdctlResult>;
+  /** Snapshot files the console's `etcdctl snapshot save` wrote, by path (offered for download). */
+  snapshotFiles?(): { path: string; blob: string }[];
 
   /** Every event from now on, batched; returns an unsubscribe function. */
   subscribe(listener: (events: PlaygroundEvent[]) => void): () => void;

@@ -9,15 +9,14 @@
  * keeps the cluster's virtual time moving at least as fast as the wall clock. Requests still
  * complete as fast as possible in between (the cluster steps automatically while a client waits).
  */
-import CRC32 from 'crc-32';
 import type { EtcdClient } from '../../client/client.ts';
 import type { SnapshotRestoreRequest } from '../../client/etcdctl/context.ts';
 import type { SnapshotStatus } from '../../client/etcdctl/printers.ts';
 import type { CompatTarget } from '../../client/testing/etcdctlCompat.ts';
-import { decodeAppImage } from '../../server/appState.ts';
 import type { MemberSettings } from '../../server/settings.ts';
 import { createMemoryStorageFactory } from '../../storage/memory/memoryStorageFactory.ts';
 import { InProcessCluster } from '../inProcessCluster.ts';
+import { checkSnapshotBlob, restoredMemberCount, snapshotStatusOf } from '../snapshotFile.ts';
 
 export interface PlaygroundCompatSide {
   cluster: InProcessCluster;
@@ -104,23 +103,8 @@ export async function startPlaygroundSide(opts: StartPlaygroundSideOptions = {})
   };
 }
 
-/**
- * `snapshot status` for a playground snapshot: the hash is a CRC-32 of the whole blob (etcd
- * hashes its database file), the revision is the store's current revision, and the key count
- * is the number of key revisions the image holds (etcd counts bolt entries likewise).
- */
-export function playgroundSnapshotStatus(blob: string): SnapshotStatus {
-  const img = decodeAppImage(blob);
-  // A compaction may have dropped the newest revision's tombstone; the mark still counts.
-  let revision = img.kv.meta.finishedCompactRev ?? 0;
-  for (const [rev] of img.kv.keys) revision = Math.max(revision, rev[0]);
-  return {
-    hash: CRC32.bstr(blob) >>> 0,
-    revision,
-    totalKey: img.kv.keys.length,
-    totalSize: blob.length,
-  };
-}
+/** `snapshot status` for a playground snapshot (see snapshotFile.ts). */
+export const playgroundSnapshotStatus: (blob: string) => SnapshotStatus = snapshotStatusOf;
 
 /**
  * `snapshot restore` in the playground: a new cluster starts from the blob, one member per
@@ -129,8 +113,8 @@ export function playgroundSnapshotStatus(blob: string): SnapshotStatus {
  */
 export function playgroundSnapshotRestore(onRestored: (c: InProcessCluster) => void): (req: SnapshotRestoreRequest) => Promise<string> {
   return async (req) => {
-    decodeAppImage(req.blob);
-    const size = req.initialCluster === '' ? 1 : req.initialCluster.split(',').length;
+    checkSnapshotBlob(req.blob);
+    const size = restoredMemberCount(req.initialCluster);
     const c = await InProcessCluster.create({
       size,
       storageFactory: createMemoryStorageFactory(),
