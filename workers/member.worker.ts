@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { createIndexedDbStorageFactory } from '../src/storage/indexeddb/idbStorageFactory.ts';
-import { HostedMember, prngFromState } from '../src/runtime/workerHostMember.ts';
+import { HostedMember, prngFromState, wireError } from '../src/runtime/workerHostMember.ts';
 import type { MemberWorkerApi, StepInput, WorkerStartOptions } from '../src/runtime/workerHostProtocol.ts';
 
 let hosted: HostedMember | null = null;
@@ -21,18 +21,27 @@ const api: MemberWorkerApi = {
   async start(o: WorkerStartOptions) {
     if (hosted) throw new Error('member worker: already started');
     const rng = prngFromState(o.rng);
-    hosted = await HostedMember.open(factory, { clusterId: o.storageClusterId, memberName: o.member.name, durability: o.durability }, (storage, countDraw) => ({
-      ...o.member,
-      storage,
-      randInt: (n: number) => {
-        countDraw();
-        return rng.int(n);
-      },
-    }));
-    return hosted.summary();
+    try {
+      hosted = await HostedMember.open(factory, { clusterId: o.storageClusterId, memberName: o.member.name, durability: o.durability }, (storage, countDraw) => ({
+        ...o.member,
+        storage,
+        randInt: (n: number) => {
+          countDraw();
+          return rng.int(n);
+        },
+      }));
+    } catch (e) {
+      // Plain data across the boundary: the page keeps the member down with this reason.
+      return { error: wireError(e) };
+    }
+    return { summary: hosted.summary() };
   },
-  step(input: StepInput) {
-    return running().step(input);
+  async step(input: StepInput) {
+    const h = running();
+    const reply = await h.step(input);
+    // A storage failure stopped the member: this worker hosts nothing any more.
+    if (reply.stopped && hosted === h) hosted = null;
+    return reply;
   },
   summary() {
     return hosted ? hosted.summary() : null;

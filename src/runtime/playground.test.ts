@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Playground } from './playground.ts';
 import type { PlaygroundEvent } from './playgroundApi.ts';
+import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
+import { StorageQuotaError, type MemberStorage, type StorageFactory } from '../storage/types.ts';
 
 const open: Playground[] = [];
 afterEach(async () => {
@@ -20,6 +22,29 @@ async function until(pg: Playground, pred: () => boolean, maxMs = 20_000): Promi
     if (pg.now() > limit) throw new Error('condition not reached');
     await pg.runFor(100);
   }
+}
+
+/**
+ * Memory storage where one member's writes can be made to fail as a full browser quota fails
+ * them (the write is rejected and nothing lands); everything else is the plain memory disk.
+ */
+function quotaFactory(victim: string): { factory: StorageFactory; full: { on: boolean } } {
+  const base = createMemoryStorageFactory();
+  const full = { on: false };
+  const factory = Object.assign(Object.create(base) as typeof base, {
+    async open(o: Parameters<StorageFactory['open']>[0]): Promise<MemberStorage> {
+      const s = await base.open(o);
+      if (o.memberName !== victim) return s;
+      return new Proxy(s, {
+        get(target, prop) {
+          if (prop === 'saveReady' && full.on) return () => Promise.reject(new StorageQuotaError(target.name));
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    },
+  });
+  return { factory, full };
 }
 
 /** Runs the clock until the operation has an outcome. */
@@ -63,7 +88,12 @@ describe('Playground on the in-process host', () => {
     await pg.restart(follower);
     expect(pg.members().find((m) => m.name === follower)!.alive).toBe(true);
     await pg.wipe(follower);
-    await expect(pg.restart(follower)).rejects.toThrow(/wiped/);
+    // The member itself refuses to start on an empty disk it once had: the reason reaches the user.
+    await expect(pg.restart(follower)).rejects.toThrow(/data was lost.*replace the member/);
+    const down = pg.members().find((m) => m.name === follower)!;
+    expect(down).toMatchObject({ alive: false, role: 'crashed' });
+    expect(down.error).toMatch(/replace the member/);
+    expect(pg.aliveMembers()).not.toContain(follower);
     pg.resume();
     pg.setSpeed('max');
     const fresh = await pg.replaceMember(follower);
@@ -73,6 +103,34 @@ describe('Playground on the in-process host', () => {
     await until(pg, () => pg.members().find((m) => m.name === 'm4')!.appliedIndex >= (pg.leader()?.commitIndex ?? Infinity));
     const got = await settle(pg, pg.client({ endpoints: ['m4'] }).range({ key: 'a', serializable: true }));
     expect(got.kvs[0]?.value).toBe('1');
+  });
+
+  it('a storage quota failure stops that member with its error; the cluster keeps serving; restart recovers it', async () => {
+    const { factory, full } = quotaFactory('m2');
+    const pg = await started({ settings: { seed: 15 }, storageFactory: factory });
+    await until(pg, () => pg.leader() !== undefined);
+    await settle(pg, pg.client().put({ key: 'before', value: '1' }));
+    full.on = true;
+    // Every member writes on every put (entries, then the commit index), so the next put reaches m2's storage.
+    await settle(pg, pg.client({ endpoints: pg.aliveMembers().filter((n) => n !== 'm2') }).put({ key: 'during', value: '2' }));
+    await until(pg, () => pg.members().find((m) => m.name === 'm2')!.error !== undefined);
+    const m2 = pg.members().find((m) => m.name === 'm2')!;
+    expect(m2).toMatchObject({ alive: false, role: 'crashed' });
+    expect(m2.error).toMatch(/storage quota exceeded for .*m2: the write was rolled back/);
+    expect(pg.aliveMembers()).toEqual(['m1', 'm3']);
+    await expect(pg.memberDetails('m2')).rejects.toThrow(/down: storage quota exceeded/);
+    expect(pg.trace().some((e) => e.actor === 'm2' && /stopped: storage quota exceeded/.test(e.detail))).toBe(true);
+    // The other two are a quorum and go on serving.
+    const after = await settle(pg, pg.client({ endpoints: ['m1', 'm3'] }).put({ key: 'after', value: '3' }));
+    expect(after.header.revision).toBeGreaterThan(1);
+    // Space freed: a restart recovers from what was stored and catches up.
+    full.on = false;
+    await pg.restart('m2');
+    expect(pg.members().find((m) => m.name === 'm2')).toMatchObject({ alive: true });
+    expect(pg.members().find((m) => m.name === 'm2')!.error).toBeUndefined();
+    await until(pg, () => pg.members().find((m) => m.name === 'm2')!.appliedIndex >= (pg.leader()?.commitIndex ?? Infinity));
+    const got = await settle(pg, pg.client({ endpoints: ['m2'] }).range({ key: 'after', serializable: true }));
+    expect(got.kvs[0]?.value).toBe('3');
   });
 
   it('campaign makes a member run an election now; transferLeader moves leadership', async () => {

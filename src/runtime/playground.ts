@@ -136,7 +136,6 @@ export class Playground implements PlaygroundApi {
   private current: ClusterSettings;
   private readonly actors = new Map<string, PlaygroundMemberActor>();
   private readonly removed = new Set<string>();
-  private readonly wiped = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
   private pending: PlaygroundEvent[] = [];
@@ -208,7 +207,6 @@ export class Playground implements PlaygroundApi {
     };
     this.actors.clear();
     this.removed.clear();
-    this.wiped.clear();
     this.lastSeen.clear();
     this.cluster = await InProcessCluster.create({
       size: s.members,
@@ -337,9 +335,18 @@ export class Playground implements PlaygroundApi {
     for (const [name, a] of this.actors) {
       if (this.removed.has(name)) continue;
       const info = a.info;
-      const alive = this.cluster.world.isUp(name);
+      // A member that stopped by itself (failed start, storage failure) is down although the world has it up.
+      const alive = this.cluster.world.isUp(name) && !a.error;
       if (!info) continue;
-      out.push({ ...info, recentEntries: info.recentEntries.slice(), alarms: info.alarms.slice(), name, alive, role: alive ? info.role : 'crashed' });
+      out.push({
+        ...info,
+        recentEntries: info.recentEntries.slice(),
+        alarms: info.alarms.slice(),
+        name,
+        alive,
+        role: alive ? info.role : 'crashed',
+        ...(a.error ? { error: a.error.message } : {}),
+      });
     }
     return out;
   }
@@ -352,13 +359,18 @@ export class Playground implements PlaygroundApi {
 
   memberDetails(name: string): Promise<MemberDetails> {
     const a = this.actor(name);
-    if (!this.cluster.world.isUp(name)) return Promise.reject(new Error(`member ${name} is down`));
+    if (!this.isRunning(name)) return Promise.reject(new Error(`member ${name} is down${a.error ? `: ${a.error.message}` : ''}`));
     return this.exclusive(() => a.details());
   }
 
   /** Names of member workers/actors that are running (one per member that is up). */
   aliveMembers(): string[] {
-    return this.memberNames().filter((n) => this.cluster.world.isUp(n));
+    return this.memberNames().filter((n) => this.isRunning(n));
+  }
+
+  /** Up in the world and not stopped by its own failure. */
+  private isRunning(name: string): boolean {
+    return this.cluster.world.isUp(name) && !this.actors.get(name)?.error;
   }
 
   /** A client for cluster operations, closed when `run` is done. */
@@ -434,7 +446,7 @@ export class Playground implements PlaygroundApi {
 
   async campaign(name: string): Promise<void> {
     this.actor(name);
-    if (!this.cluster.world.isUp(name)) throw new Error(`member ${name} is down`);
+    if (!this.isRunning(name)) throw new Error(`member ${name} is down`);
     await this.exclusive(async () => this.cluster.world.command(this.cluster.world.nowMs, name, CAMPAIGN));
   }
 
@@ -464,10 +476,15 @@ export class Playground implements PlaygroundApi {
     return busy;
   }
 
+  /** Rejects with the member's start error (e.g. lost data: replace the member) if it cannot recover. */
   restart(name: string): Promise<void> {
-    this.actor(name);
-    if (this.wiped.has(name)) return Promise.reject(new Error(`member ${name} lost its data (wiped): replace it instead`));
-    return this.exclusive(() => this.cluster.restart(name));
+    const a = this.actor(name);
+    return this.exclusive(async () => {
+      // A member that stopped by itself is still up in the world: take it down first, as its
+      // process has exited, so the restart really starts it again.
+      if (a.error && this.cluster.world.isUp(name)) await this.cluster.crash(name);
+      await this.cluster.restart(name);
+    });
   }
 
   async wipe(name: string): Promise<void> {
@@ -475,7 +492,6 @@ export class Playground implements PlaygroundApi {
     await this.exclusive(async () => {
       if (this.cluster.world.isUp(name)) await this.cluster.crash(name);
       await a.wipe();
-      this.wiped.add(name);
     });
   }
 

@@ -60,6 +60,11 @@ export interface MemberInfo {
   dbSize: number;
   dbSizeInUse: number;
   alarms: string[];
+  /**
+   * Why the member is down, when it stopped by itself: its start failed (e.g. a corrupted WAL
+   * record, or its data was lost) or a storage write failed (quota, aborted transaction).
+   */
+  error?: string;
 }
 
 export interface EntrySummary {

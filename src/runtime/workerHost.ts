@@ -22,8 +22,8 @@ import type { HostedMemberActor, MemberActorFactory } from './inProcessCluster.t
 import type { MemberActorOptions } from './memberActor.ts';
 import { payloadOfOutput, type WirePayload } from './memberWire.ts';
 import type { MemberDetails } from './playgroundApi.ts';
-import { HostedMember, prngFromState, prngState } from './workerHostMember.ts';
-import type { MemberSummaryWire, MemberWorkerApi, StepInput, StepReply } from './workerHostProtocol.ts';
+import { errorFromWire, HostedMember, prngFromState, prngState } from './workerHostMember.ts';
+import type { MemberSummaryWire, MemberWorkerApi, StartReply, StepInput, StepReply } from './workerHostProtocol.ts';
 
 export interface PlaygroundMemberActor extends HostedMemberActor {
   /** The summary after the member's last step (kept across a crash: the last thing it showed). */
@@ -37,6 +37,12 @@ export interface PlaygroundMemberActor extends HostedMemberActor {
   killNow(): void;
   /** Whether a step is running (a kill now lands while its write may be in flight). */
   readonly busy: boolean;
+  /**
+   * Why the member is down although the world has it up: its start (recovery) failed, e.g. a
+   * corrupted WAL record or lost data, or a storage write failed (quota, abort) and the member
+   * stopped rather than run on what it could not persist. Cleared by the next start.
+   */
+  readonly error: Error | null;
 }
 
 export interface MemberHostSettings {
@@ -51,6 +57,9 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
   readonly member = null;
   info: MemberSummaryWire | null = null;
   busy = false;
+  error: Error | null = null;
+  /** Bumped by every start and crash: a step's reply only counts for the incarnation it ran in. */
+  protected incarnation = 0;
   protected readonly storageClusterId: string;
 
   constructor(
@@ -66,7 +75,19 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
     return this.opts.id;
   }
 
-  abstract start(nowMs: number): Promise<void>;
+  /** Starts (recovers) the member; on failure it stays down with `error` set, and this rejects with it. */
+  async start(nowMs: number): Promise<void> {
+    this.error = null;
+    this.incarnation++;
+    try {
+      await this.startMember(nowMs);
+    } catch (e) {
+      this.error = e instanceof Error ? e : new Error(String(e));
+      throw this.error;
+    }
+  }
+
+  protected abstract startMember(nowMs: number): Promise<void>;
   abstract stop(): Promise<void>;
   abstract crash(): Promise<void>;
   abstract killNow(): void;
@@ -91,14 +112,21 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
     // The only command a member actor is ever sent is "campaign now".
     const campaign = batch.commands.length > 0;
     this.busy = true;
+    const incarnation = this.incarnation;
     let reply: StepReply | null;
     try {
       reply = await this.stepMember({ nowMs: batch.nowMs, inputs, ticks: batch.ticks, campaign });
     } finally {
       this.busy = false;
     }
-    if (!reply) return { messages: [] };
+    // A reply from an incarnation that crashed meanwhile must not touch the member now running.
+    if (!reply || incarnation !== this.incarnation) return { messages: [] };
     this.info = reply.summary;
+    if (reply.stopped) {
+      // Nothing of this step is sent: it may acknowledge a write that was rolled back.
+      this.error = errorFromWire(reply.stopped);
+      return { messages: [], events: reply.events };
+    }
     const messages: OutgoingMessage<WirePayload>[] = [];
     for (const o of reply.outputs) {
       const to = o.kind === 'raft' || o.kind === 'peerRequest' || o.kind === 'peerReply' ? this.opts.actorOfMember(o.to) : o.to;
@@ -113,8 +141,9 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
 export class LocalMemberActor extends MemberHostActor {
   private hosted: HostedMember | null = null;
 
-  async start(nowMs: number): Promise<void> {
-    this.hosted = await HostedMember.open(
+  protected async startMember(nowMs: number): Promise<void> {
+    const incarnation = this.incarnation;
+    const hosted = await HostedMember.open(
       this.settings.storageFactory,
       { clusterId: this.storageClusterId, memberName: this.opts.name, durability: this.settings.durability },
       (storage, countDraw) => {
@@ -122,13 +151,19 @@ export class LocalMemberActor extends MemberHostActor {
         return { ...so, randInt: (n: number) => (countDraw(), so.randInt(n)) };
       },
     );
-    this.info = this.hosted.summary();
+    // Crashed again while recovering: this process is gone too, and must not come back as a zombie.
+    if (incarnation !== this.incarnation) return hosted.stopAsCrash();
+    this.hosted = hosted;
+    this.info = hosted.summary();
   }
 
   protected async stepMember(input: StepInput): Promise<StepReply | null> {
     const h = this.hosted;
     if (!h) return null;
-    return h.step(input);
+    const reply = await h.step(input);
+    // A stopped member's storage is already released; this host runs it no more.
+    if (reply.stopped && this.hosted === h) this.hosted = null;
+    return reply;
   }
 
   async details(): Promise<MemberDetails> {
@@ -139,6 +174,7 @@ export class LocalMemberActor extends MemberHostActor {
   async crash(): Promise<void> {
     const h = this.hosted;
     this.hosted = null;
+    this.incarnation++;
     if (!h) return;
     const s = h.memberStorage;
     // The memory disk can drop a database's connections as a crash does; other storage just closes.
@@ -187,18 +223,20 @@ export class WorkerMemberActor extends MemberHostActor {
     super(opts, rng, settings);
   }
 
-  async start(nowMs: number): Promise<void> {
+  protected async startMember(nowMs: number): Promise<void> {
+    const incarnation = this.incarnation;
     const so = this.opts.startOptions(null as never, nowMs);
     const { storage: _s, randInt: _r, logger: _l, ...member } = so;
     // A terminated worker's lock on its database is released by the browser shortly after.
     for (let attempt = 0; ; attempt++) {
       this.spawn();
       try {
-        const info = await this.untilKilled(
-          this.api!.start({ member, storageClusterId: this.storageClusterId, durability: this.settings.durability, rng: prngState(this.rng) }),
-        );
-        if (info === null) throw new Error(`member ${this.id} was killed while starting`);
-        this.info = info;
+        const starting = this.api!.start({ member, storageClusterId: this.storageClusterId, durability: this.settings.durability, rng: prngState(this.rng) }) as Promise<StartReply>;
+        const reply = await this.untilKilled(starting);
+        if (reply === null || incarnation !== this.incarnation) throw new Error(`member ${this.id} was killed while starting`);
+        // The worker reports a failed start as plain data; the member stays down with it.
+        if ('error' in reply) throw errorFromWire(reply.error);
+        this.info = reply.summary;
         return;
       } catch (e) {
         this.terminate();
@@ -254,6 +292,8 @@ export class WorkerMemberActor extends MemberHostActor {
     if (reply === null) return null;
     // Mirror the worker's draws, so a restarted worker continues the same stream.
     for (let i = 0; i < reply.draws; i++) this.rng.nextUint32();
+    // A stopped member's worker exits, releasing its database as a process exit would.
+    if (reply.stopped && this.api === api) this.terminate();
     return reply;
   }
 
@@ -263,10 +303,12 @@ export class WorkerMemberActor extends MemberHostActor {
   }
 
   async crash(): Promise<void> {
+    this.incarnation++;
     this.terminate();
   }
 
   killNow(): void {
+    this.incarnation++;
     this.terminate();
   }
 

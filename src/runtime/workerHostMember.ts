@@ -10,9 +10,16 @@ import { decodeRaftRequest, raftRequestKind } from '../server/raftRequest.ts';
 import { decodeConfChange } from '../raft/confChange.ts';
 import type { Entry } from '../raft/types.ts';
 import { Prng } from '../sim/prng.ts';
-import type { MemberStorage, ReadyPersist, StorageFactory } from '../storage/types.ts';
+import {
+  StorageAbortedError,
+  StorageClosedError,
+  StorageQuotaError,
+  type MemberStorage,
+  type ReadyPersist,
+  type StorageFactory,
+} from '../storage/types.ts';
 import type { EntrySummary, MemberDetails, RoleName } from './playgroundApi.ts';
-import type { MemberSummaryWire, PrngState, StepInput, StepReply } from './workerHostProtocol.ts';
+import type { MemberSummaryWire, PrngState, StepInput, StepReply, WireError } from './workerHostProtocol.ts';
 
 /** Entries kept for the summary's log strip. */
 const RECENT_ENTRIES = 8;
@@ -30,6 +37,24 @@ export function prngState(p: Prng): PrngState {
 
 export function prngFromState(s: PrngState): Prng {
   return Object.assign(Object.create(Prng.prototype) as Prng, { ...s });
+}
+
+/** A failure as plain data, so it can cross the worker boundary. */
+export function wireError(e: unknown): WireError {
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}
+
+/** Rebuilds a readable Error from its plain data (keeps the name, e.g. StorageQuotaError). */
+export function errorFromWire(w: WireError): Error {
+  const e = new Error(w.message);
+  e.name = w.name;
+  return e;
+}
+
+/** A storage write that failed and rolled back: the member must stop rather than run on. */
+export function isStorageFailure(e: unknown): e is Error {
+  return e instanceof StorageQuotaError || e instanceof StorageAbortedError || e instanceof StorageClosedError;
 }
 
 function short(s: string, n = 24): string {
@@ -146,6 +171,9 @@ export class HostedMember {
   private recent: EntrySummary[] = [];
   private snapshotIndex = 0;
   private draws = 0;
+  private factory: StorageFactory | null = null;
+  /** The last summary while running, kept so a stopped member still shows what it last was. */
+  private lastSummary: MemberSummaryWire | null = null;
 
   /**
    * Opens the storage and starts the member, which recovers from whatever the storage holds.
@@ -158,6 +186,7 @@ export class HostedMember {
     options: (storage: MemberStorage, countDraw: () => void) => MemberStartOptions,
   ): Promise<HostedMember> {
     const h = new HostedMember();
+    h.factory = factory;
     const storage = await factory.open(open);
     h.storage = storage;
     try {
@@ -217,8 +246,38 @@ export class HostedMember {
       if (st.softState.raft_state !== 'StateLeader') ticks += Math.max(1, st.randomizedElectionTimeout - st.electionElapsed);
     }
     const before = this.draws;
-    const res = await m.step({ nowMs: input.nowMs, inputs, ticks });
+    const last = this.lastSummary ?? this.summary();
+    let res: Awaited<ReturnType<EtcdMember['step']>>;
+    try {
+      res = await m.step({ nowMs: input.nowMs, inputs, ticks });
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e;
+      // The write was rolled back, so this step's outputs (which may acknowledge it) are dropped
+      // and the member stops, as etcd exits when it cannot write its WAL; a restart recovers
+      // from what is stored.
+      this.stopAsCrash();
+      return { outputs: [], events: [{ kind: 'custom', detail: `stopped: ${e.message}` }], summary: last, draws: this.draws - before, stopped: wireError(e) };
+    }
     return { outputs: res.outputs, events: res.events, summary: this.summary(), draws: this.draws - before };
+  }
+
+  /** Whether the member is running (false once a storage failure stopped it). */
+  get running(): boolean {
+    return this.member !== null;
+  }
+
+  /**
+   * Drops the member and releases its storage as a crash would: the memory disk drops the
+   * database's connections (in-flight writes lost); other storage is closed in the background.
+   */
+  stopAsCrash(): void {
+    const s = this.storage;
+    this.member = null;
+    this.storage = null;
+    if (!s) return;
+    const disk = (this.factory as { disk?: { crash(name: string, o: { inFlight: 'land' | 'drop' }): void } } | null)?.disk;
+    if (disk) disk.crash(s.name, { inFlight: 'drop' });
+    else void s.close().catch(() => undefined);
   }
 
   summary(): MemberSummaryWire {
@@ -226,7 +285,7 @@ export class HostedMember {
     const s = m.summary();
     const st = m.raftStatus();
     const status = m.status();
-    return {
+    return (this.lastSummary = {
       id: s.id,
       role: roleOf(s.role, s.isLearner, s.removed),
       isLearner: s.isLearner,
@@ -244,7 +303,7 @@ export class HostedMember {
       dbSize: status.dbSize,
       dbSizeInUse: status.dbSizeInUse,
       alarms: s.alarms.map((a) => a.alarm),
-    };
+    });
   }
 
   async details(): Promise<MemberDetails> {

@@ -39,17 +39,35 @@ export interface StepInput {
   campaign: boolean;
 }
 
+/**
+ * An error as plain data: class instances do not survive the worker boundary, so a failure
+ * travels as its name (e.g. StorageQuotaError, MemberDataLostError) and readable message.
+ */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+/** A start's outcome: the member's first summary, or why it could not start (it stays down). */
+export type StartReply = { summary: MemberSummaryWire } | { error: WireError };
+
 export interface StepReply {
   outputs: MemberOutput[];
   events: ActorTraceEvent[];
   summary: MemberSummaryWire;
   /** Draws taken from the member's seeded stream during the step (the page mirrors them). */
   draws: number;
+  /**
+   * Set when a storage write failed (quota, aborted or closed transaction): the member stopped,
+   * its storage is released, and `outputs` is empty, since they might acknowledge what was
+   * never persisted.
+   */
+  stopped?: WireError;
 }
 
 /** The API `workers/member.worker.ts` exposes with comlink. */
 export interface MemberWorkerApi {
-  start(options: WorkerStartOptions): Promise<MemberSummaryWire>;
+  start(options: WorkerStartOptions): Promise<StartReply>;
   step(input: StepInput): Promise<StepReply>;
   summary(): MemberSummaryWire | null;
   details(): Promise<MemberDetails>;
