@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlaygroundStore, linkKey, linkPairState, splitGroups } from './store.ts';
+import { createPlaygroundStore, linkKey, linkPairState, snapshotSavePath, splitGroups } from './store.ts';
 import { member } from './testMembers.ts';
 import type { LinkState, PlaygroundApi } from './types.ts';
 
@@ -83,5 +83,15 @@ describe('network actions', () => {
   it('splits a minority off without the leader', () => {
     expect(splitGroups(['n1', 'n2', 'n3', 'n4', 'n5'], 'n5', 2)).toEqual([['n1', 'n2', 'n5'], ['n3', 'n4']]);
     expect(splitGroups(['n1', 'n2', 'n3'], '', 1)).toEqual([['n1', 'n2'], ['n3']]);
+  });
+});
+
+describe('console snapshot files', () => {
+  it('finds the file argument of snapshot save wherever the flags stand', () => {
+    expect(snapshotSavePath('snapshot save backup.db')).toBe('backup.db');
+    expect(snapshotSavePath('--endpoints m1:2379 snapshot save "my.db" -w json')).toBe('my.db');
+    expect(snapshotSavePath('snapshot status backup.db')).toBeUndefined();
+    expect(snapshotSavePath('snapshot save')).toBeUndefined();
+    expect(snapshotSavePath('get foo')).toBeUndefined();
   });
 });

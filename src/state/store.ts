@@ -40,6 +40,8 @@ export interface ConsoleEntry {
   chunks: { stream: 'stdout' | 'stderr'; text: string }[];
   exitCode: number | null;
   running: boolean;
+  /** A file the command wrote (`snapshot save <path>`), offered for download. Bytes as a byte string. */
+  file?: { path: string; blob: string };
 }
 
 export interface Notice {
@@ -495,6 +497,10 @@ export function createPlaygroundStore(): PlaygroundStore {
                 ];
             return { ...e, stdout: streamed ? e.stdout : res.stdout, stderr: streamed ? e.stderr : res.stderr, chunks, exitCode: res.exitCode, running: false };
           });
+          // etcdctl writes the snapshot to a file; in the page that file is offered for download.
+          const savedPath = res.exitCode === 0 ? snapshotSavePath(command) : undefined;
+          const saved = savedPath !== undefined ? api().snapshotFiles?.().find((f) => f.path === savedPath) : undefined;
+          if (saved) update((e) => ({ ...e, file: { path: saved.path, blob: saved.blob } }));
         } catch (err) {
           const text = `Error: ${err instanceof Error ? err.message : String(err)}\n`;
           update((e) => ({ ...e, stderr: e.stderr + text, chunks: [...e.chunks, { stream: 'stderr', text }], exitCode: 1, running: false }));
@@ -585,4 +591,13 @@ export function createPlaygroundStore(): PlaygroundStore {
       },
     };
   });
+}
+
+/** The file argument of `snapshot save <path>` (flags may stand anywhere), or undefined. */
+export function snapshotSavePath(command: string): string | undefined {
+  // A flag's value ("--endpoints m1:2379") is not dashed, so look for the command words themselves.
+  const words = command.trim().split(/\s+/).filter((w) => !w.startsWith('-'));
+  const at = words.findIndex((w, i) => w === 'snapshot' && words[i + 1] === 'save');
+  const path = at >= 0 ? words[at + 2] : undefined;
+  return path?.replace(/^(['"])(.*)\1$/, '$2');
 }

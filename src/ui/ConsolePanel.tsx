@@ -36,8 +36,27 @@ function Entry({ e }: { e: ConsoleEntry }) {
           {c.text}
         </pre>
       ))}
+      {e.file && <SnapshotDownload file={e.file} />}
     </div>
   );
+}
+
+/** A link that saves the snapshot etcdctl wrote, as the real etcdctl leaves a file on disk. */
+function SnapshotDownload({ file }: { file: { path: string; blob: string } }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    const bytes = new Uint8Array(file.blob.length);
+    for (let i = 0; i < file.blob.length; i++) bytes[i] = file.blob.charCodeAt(i) & 0xff;
+    const u = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [file]);
+  const name = file.path.split('/').pop() || 'snapshot.db';
+  return url ? (
+    <a className="download" href={url} download={name} data-testid="console-download">
+      ⬇ Download {name} ({file.blob.length} bytes)
+    </a>
+  ) : null;
 }
 
 export function ConsolePanel() {
