@@ -16,7 +16,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, quantile, waitForHttp } from './benchSupport.ts';
 import { GatewayClient } from '../src/client/gateway/gatewayClient.ts';
 import { realEtcdAvailable, startRealEtcd } from '../src/client/testing/realEtcd.ts';
 import type {} from '../src/runtime/bootstrap.ts';
@@ -35,33 +35,8 @@ interface Figures {
   p99Ms: number;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
-async function waitForHttp(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`bench: ${url} did not come up`);
-}
 
 /** Forces a GC in the page and returns its used JS heap in MB. */
 async function heapMb(page: Page): Promise<number> {
@@ -180,7 +155,7 @@ async function main(): Promise<void> {
   const server: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const base = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${base}/runtime.html`, 60_000);
+    await waitForHttp(`${base}/runtime.html`, 60_000, 'bench');
     for (const n of memberCounts) await benchPlayground(base, n);
     await benchRealEtcd();
   } finally {

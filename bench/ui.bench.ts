@@ -13,41 +13,15 @@
 import { chromium } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, quantile, waitForHttp } from './benchSupport.ts';
 
 const seconds = Number(process.env.UI_BENCH_SECONDS ?? 60);
 const warmupSeconds = Number(process.env.UI_BENCH_WARMUP ?? 5);
 const rate = Number(process.env.UI_BENCH_RATE ?? 50);
 const members = Number(process.env.UI_BENCH_MEMBERS ?? 7);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
-async function waitForHttp(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`bench:ui: ${url} did not come up`);
-}
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 async function main(): Promise<void> {
   let server: ChildProcess | null = null;
@@ -61,7 +35,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
     base = `http://127.0.0.1:${port}`;
-    await waitForHttp(base, 60_000);
+    await waitForHttp(base, 60_000, 'bench:ui');
   }
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
