@@ -48,8 +48,21 @@ export async function shot(page: Page, name: string, big = false): Promise<void>
 
 /** The centre of a member's node on screen. */
 export async function memberCentre(page: Page, name: string): Promise<{ x: number; y: number }> {
-  const box = (await page.locator(`[data-member="${name}"] .node-body`).first().boundingBox())!;
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  // After a viewport change or an island re-layout the node is re-placed (and may be briefly
+  // detached), so aim only once it is visible and has stopped moving, as a hand would.
+  const node = page.locator(`[data-member="${name}"] .node-body`).first();
+  let last: { x: number; y: number } | null = null;
+  for (let i = 0; i < 100; i++) {
+    await node.waitFor({ state: 'visible' });
+    const box = await node.boundingBox();
+    if (box) {
+      const c = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      if (last && Math.abs(last.x - c.x) < 0.5 && Math.abs(last.y - c.y) < 0.5) return c;
+      last = c;
+    }
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`member ${name}: its node never settled on screen`);
 }
 
 /** Drags a member with the mouse to a point on screen, in small steps as a hand would. */
