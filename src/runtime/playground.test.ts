@@ -326,3 +326,73 @@ describe('Playground on the in-process host', () => {
     expect(pg.members()).toHaveLength(5);
   });
 });
+
+describe('heartbeat ticks and link directions', () => {
+  /** Gaps between a settled leader's successive heartbeats to each follower, in virtual ms, and whether each arrived. */
+  async function leaderHeartbeats(heartbeatTicks: number): Promise<{ gaps: number[]; sent: number; delivered: number }> {
+    const pg = await started({ settings: { seed: 21, heartbeatTicks } });
+    await until(pg, () => pg.leader() !== undefined);
+    const leader = pg.leader()!;
+    // Past the election's own traffic: only heartbeats go out from an idle leader now.
+    await pg.runFor(3000);
+    expect(pg.leader()).toMatchObject({ name: leader.name, term: leader.term });
+    const trace = pg.trace();
+    // The last heartbeats may still be on the wire; the window ends before them.
+    const from = pg.now() - 2400;
+    const to = pg.now() - 400;
+    const gaps: number[] = [];
+    let sent = 0;
+    let delivered = 0;
+    for (const f of pg.members().filter((m) => m.name !== leader.name)) {
+      const beats = trace.filter((e) => e.kind === 'send' && e.actor === leader.name && e.peer === f.name && /^MsgHeartbeat /.test(e.detail) && e.atMs >= from && e.atMs <= to);
+      expect(beats.length).toBeGreaterThan(3);
+      for (let i = 1; i < beats.length; i++) gaps.push(beats[i]!.atMs - beats[i - 1]!.atMs);
+      sent += beats.length;
+      delivered += beats.filter((b) => trace.some((e) => e.kind === 'deliver' && e.envelopeId === b.envelopeId && e.actor === f.name)).length;
+    }
+    return { gaps, sent, delivered };
+  }
+
+  it('a cluster with heartbeatTicks = 3 elects a leader whose heartbeats go out and arrive every 3 ticks (300 ms)', async () => {
+    const three = await leaderHeartbeats(3);
+    expect(new Set(three.gaps)).toEqual(new Set([300]));
+    expect(three.delivered).toBe(three.sent);
+    // The same cluster with the default beats every tick, so the setting is what changed the spacing.
+    const one = await leaderHeartbeats(1);
+    expect(new Set(one.gaps)).toEqual(new Set([100]));
+  });
+
+  it('accepts heartbeatTicks in [1, electionTicks - 1] and refuses others with a clear error', async () => {
+    expect(() => Playground.inProcess({ settings: { heartbeatTicks: 10 } })).toThrow('settings.heartbeatTicks must be a whole number in [1, electionTicks - 1] = [1, 9], got 10');
+    expect(() => Playground.inProcess({ settings: { heartbeatTicks: 0 } })).toThrow(/settings.heartbeatTicks/);
+    expect(() => Playground.inProcess({ settings: { heartbeatTicks: 2.5 } })).toThrow(/settings.heartbeatTicks/);
+    expect(() => Playground.inProcess({ settings: { electionTicks: 4, heartbeatTicks: 4 } })).toThrow(/\[1, 3\], got 4/);
+    const pg = await started({ settings: { seed: 3, electionTicks: 20, heartbeatTicks: 19 } });
+    expect(pg.settings().heartbeatTicks).toBe(19);
+    // Bad input on reset changes nothing.
+    await expect(pg.reset({ heartbeatTicks: 20 })).rejects.toThrow(/heartbeatTicks/);
+    expect(pg.settings().heartbeatTicks).toBe(19);
+    await pg.reset({ electionTicks: 10, heartbeatTicks: 2 });
+    expect(pg.settings()).toMatchObject({ electionTicks: 10, heartbeatTicks: 2 });
+  });
+
+  it('linkDetail says which way a one-way cut blocks, from either end', async () => {
+    const pg = await started({ settings: { seed: 4 } });
+    expect(pg.linkDetail('m1', 'm2')).toEqual({ from: 'm1', to: 'm2', state: 'healthy', cut: 'none', blockedFromTo: false, blockedToFrom: false });
+    pg.cut('m1', 'm2', { oneWay: true });
+    expect(pg.linkDetail('m1', 'm2')).toEqual({ from: 'm1', to: 'm2', state: 'cut-one-way', cut: 'm1→m2', blockedFromTo: true, blockedToFrom: false });
+    expect(pg.linkDetail('m2', 'm1')).toEqual({ from: 'm2', to: 'm1', state: 'cut-one-way', cut: 'm1→m2', blockedFromTo: false, blockedToFrom: true });
+    pg.restore('m1', 'm2');
+    pg.cut('m2', 'm1', { oneWay: true });
+    expect(pg.linkDetail('m1', 'm2').cut).toBe('m2→m1');
+    expect(pg.linkState('m1', 'm2')).toBe('cut-one-way');
+    pg.cut('m1', 'm2', { oneWay: true });
+    expect(pg.linkDetail('m1', 'm2')).toMatchObject({ state: 'cut-both', cut: 'both', blockedFromTo: true, blockedToFrom: true });
+    pg.heal();
+    pg.partition([['m1'], ['m2', 'm3']]);
+    expect(pg.linkDetail('m3', 'm1').cut).toBe('both');
+    expect(pg.linkDetail('m2', 'm3').cut).toBe('none');
+    expect(() => pg.linkDetail('m1', 'm9')).toThrow(/no member named "m9"/);
+    expect(() => pg.linkDetail('m1', 'm1')).toThrow(/two different members/);
+  });
+});

@@ -19,6 +19,7 @@ import type {
   ClusterSettings,
   EtcdctlResult,
   FlightView,
+  LinkDetail,
   LinkSettings,
   LinkState,
   MemberDetails,
@@ -59,7 +60,11 @@ export function validateClusterSettings(s: ClusterSettings): void {
   int('seed', 0, 2 ** 31 - 1);
   int('tickMs', 1, 10_000);
   int('electionTicks', 2, 1000);
-  int('heartbeatTicks', 1, 1);
+  // Raft's own rule (a leader must beat before followers time out). etcd 3.4 also refuses an
+  // election timeout under 5 heartbeat intervals; the playground allows it, to show what follows.
+  if (typeof s.heartbeatTicks !== 'number' || !Number.isInteger(s.heartbeatTicks) || s.heartbeatTicks < 1 || s.heartbeatTicks >= s.electionTicks) {
+    throw new Error(`settings.heartbeatTicks must be a whole number in [1, electionTicks - 1] = [1, ${s.electionTicks - 1}], got ${String(s.heartbeatTicks)}`);
+  }
   int('snapshotCount', 1, 10_000_000);
   int('snapshotCatchUpEntries', 1, 10_000_000);
   int('quotaBackendBytes', 1024, 8 * 1024 ** 3);
@@ -75,6 +80,7 @@ function memberSettingsOf(s: ClusterSettings): Partial<MemberSettings> {
   return {
     heartbeatMs: s.tickMs,
     electionTicks: s.electionTicks,
+    heartbeatTicks: s.heartbeatTicks,
     preVote: s.preVote,
     checkQuorum: s.checkQuorum,
     snapshotCount: s.snapshotCount,
@@ -540,6 +546,17 @@ export class Playground implements PlaygroundApi {
     if (ab && ba) return 'healthy';
     if (!ab && !ba) return 'cut-both';
     return 'cut-one-way';
+  }
+
+  linkDetail(from: string, to: string): LinkDetail {
+    this.checkMember(from);
+    this.checkMember(to);
+    if (from === to) throw new Error('linkDetail: name two different members');
+    const n = this.cluster.world.network;
+    const blockedFromTo = !n.canReach(from, to);
+    const blockedToFrom = !n.canReach(to, from);
+    const cut: LinkDetail['cut'] = blockedFromTo ? (blockedToFrom ? 'both' : `${from}→${to}`) : blockedToFrom ? `${to}→${from}` : 'none';
+    return { from, to, state: this.linkState(from, to), cut, blockedFromTo, blockedToFrom };
   }
 
   setLink(opts: LinkSettings & { from?: string; to?: string }): void {

@@ -80,6 +80,7 @@ export interface ClusterSettings {
   /** 100 ms by default (etcd's heartbeat-interval). */
   tickMs: number;
   electionTicks: number;
+  /** Ticks between the leader's heartbeats, in [1, electionTicks - 1]; 1 by default, as in etcd. */
   heartbeatTicks: number;
   preVote: boolean;
   checkQuorum: boolean;
@@ -101,6 +102,23 @@ export interface LinkSettings {
 }
 
 export type LinkState = 'healthy' | 'cut-one-way' | 'cut-both';
+
+/**
+ * Which way a link between two members is blocked (by a cut or a partition), as `linkDetail`
+ * reports it. Invariants: `state` equals linkState(from, to); `cut` is 'none' exactly when neither
+ * direction is blocked, 'both' when both are, and otherwise names the one blocked direction with
+ * the members' names, e.g. 'm1→m2' when m1's messages to m2 are dropped but m2 still reaches m1.
+ */
+export interface LinkDetail {
+  from: string;
+  to: string;
+  state: LinkState;
+  cut: 'none' | 'both' | `${string}→${string}`;
+  /** Messages from `from` to `to` are dropped. */
+  blockedFromTo: boolean;
+  /** Messages from `to` to `from` are dropped. */
+  blockedToFrom: boolean;
+}
 
 /** A message in flight, for drawing: its position is a pure function of (sentAtMs, deliverAtMs, now). */
 export interface FlightView {
@@ -218,6 +236,8 @@ export interface PlaygroundApi {
   cut(from: string, to: string, opts?: { oneWay?: boolean }): void;
   restore(from: string, to: string): void;
   linkState(from: string, to: string): LinkState;
+  /** linkState plus which direction is blocked (a one-way cut's direction). */
+  linkDetail(from: string, to: string): LinkDetail;
   setLink(opts: LinkSettings & { from?: string; to?: string }): void;
   inFlight(): FlightView[];
   dropMessage(envelopeId: number): boolean;

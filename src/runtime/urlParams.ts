@@ -18,7 +18,8 @@ const FIELDS: Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: nu
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
   tickMs: { kind: 'int', min: 1, max: 10_000 },
   electionTicks: { kind: 'int', min: 2, max: 1000 },
-  heartbeatTicks: { kind: 'int', min: 1, max: 1 },
+  // Below electionTicks too: checked with the other settings when the cluster starts.
+  heartbeatTicks: { kind: 'int', min: 1, max: 999 },
   preVote: { kind: 'bool' },
   checkQuorum: { kind: 'bool' },
   snapshotCount: { kind: 'int', min: 1, max: 10_000_000 },

@@ -273,7 +273,7 @@ export class EtcdMember {
     return {
       id: this.id,
       electionTick: s.electionTicks,
-      heartbeatTick: 1,
+      heartbeatTick: s.heartbeatTicks ?? 1,
       storage: this.raftStorage,
       applied,
       maxSizePerMsg: s.maxSizePerMsg,

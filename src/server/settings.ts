@@ -7,6 +7,11 @@ export interface MemberSettings {
   heartbeatMs: number;
   /** Election timeout in ticks (etcd's --election-timeout / --heartbeat-interval). */
   electionTicks: number;
+  /**
+   * Ticks between a leader's heartbeats (raft's HeartbeatTick), 1 when absent as in etcd, whose
+   * tick is its heartbeat interval. Raft needs it below electionTicks.
+   */
+  heartbeatTicks?: number;
   /** Applied entries between raft snapshots (etcd's --snapshot-count). */
   snapshotCount: number;
   /** Entries kept in the raft log behind a snapshot, for slow followers (etcd's SnapshotCatchUpEntries). */
@@ -64,6 +69,9 @@ export function validateSettings(s: MemberSettings): void {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`settings.${k} must be a positive number, got ${String(v)}`);
   }
   if (!Number.isInteger(s.electionTicks) || s.electionTicks < 2) throw new Error(`settings.electionTicks must be an integer >= 2, got ${s.electionTicks}`);
+  if (s.heartbeatTicks !== undefined && (!Number.isInteger(s.heartbeatTicks) || s.heartbeatTicks < 1 || s.heartbeatTicks >= s.electionTicks)) {
+    throw new Error(`settings.heartbeatTicks must be a whole number in [1, electionTicks - 1] = [1, ${s.electionTicks - 1}], got ${String(s.heartbeatTicks)}`);
+  }
   if (s.snapshotCatchUpEntries < 0) throw new Error('settings.snapshotCatchUpEntries must be >= 0');
   if (s.quotaBackendBytes < 0) throw new Error('settings.quotaBackendBytes must be >= 0');
   if (s.unsafeReads !== undefined && s.unsafeReads !== 'none' && s.unsafeReads !== 'skipReadIndex') {

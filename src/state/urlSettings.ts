@@ -11,7 +11,7 @@ const fields: Field[] = [
   { key: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1 },
   { key: 'tickMs', kind: 'int', min: 1, max: 10_000 },
   { key: 'electionTicks', kind: 'int', min: 2, max: 1000 },
-  { key: 'heartbeatTicks', kind: 'int', min: 1, max: 1 },
+  { key: 'heartbeatTicks', kind: 'int', min: 1, max: 999 },
   { key: 'preVote', kind: 'bool' },
   { key: 'checkQuorum', kind: 'bool' },
   { key: 'snapshotCount', kind: 'int', min: 1, max: 10_000_000 },
