@@ -24,6 +24,10 @@ export interface ClientHost {
   unregisterClient(name: string): void;
   /** Resolves a client URL or name to a member actor name. */
   resolveEndpoint(endpoint: string): string | undefined;
+  /** Whether the network would carry an envelope from `from` to `to` now (no cut or partition between them). */
+  reachable(from: string, to: string): boolean;
+  /** Puts a client's own event (a connection lost, a watch resumed) in the world's trace. */
+  note(clientActor: string, peer: string, detail: string): void;
 }
 
 export interface ClientHooks {
@@ -31,6 +35,12 @@ export interface ClientHooks {
   deliver(from: string, payload: WirePayload): void;
   /** A member crashed or stopped: its connections are gone. */
   memberDown(member: string): void;
+  /**
+   * The network dropped an envelope between this client and `member` (a cut, a partition, an
+   * operator's drop). TCP would retransmit it, but the simulated network does not, so nothing
+   * sent after it on that connection can count as delivered: the connection is stalled.
+   */
+  linkLost(member: string): void;
   /** The world failed (a member threw): every waiting request fails with this error. */
   fatal(err: Error): void;
   /** Unary requests still waiting for an answer (an auto-running host steps while any wait). */

@@ -204,10 +204,19 @@ export class InProcessCluster implements ClientHost {
     this.world.at(atMs, '', run);
   }
 
+  reachable(from: string, to: string): boolean {
+    return this.world.network.canReach(from, to);
+  }
+
+  note(clientActor: string, peer: string, detail: string): void {
+    this.world.trace.record(this.world.nowMs, 'custom', clientActor, peer, 0, detail);
+  }
+
   registerClient(name: string, hooks: ClientHooks): void {
     if (this.world.hasActor(name)) throw new Error(`actor ${name} already exists`);
     const a = new ClientActor(name, hooks);
     this.clients.set(name, a);
+    this.watchClientDrops();
     this.world.addActor(a, { ticks: false });
     for (const m of this.actors.keys()) this.clientLink(name, m);
   }
@@ -233,6 +242,28 @@ export class InProcessCluster implements ClientHost {
     const tcp = { reorder: false, duplicateRate: 0, retransmitMs: CLIENT_RETRANSMIT_MS };
     this.world.network.setLinkFaults(client, member, tcp);
     this.world.network.setLinkFaults(member, client, tcp);
+  }
+
+  private dropWatch: (() => void) | null = null;
+
+  /**
+   * Tells a client when the network drops an envelope on one of its links (the world reports
+   * drops in its trace). Loss on a client link only delays (see clientLink); a cut, a partition
+   * or an operator's drop loses the envelope, which TCP would retransmit and the simulated
+   * network does not, so the client treats that connection as stalled until its keep-alive
+   * breaks it. Drops to a crashed member are left out: the crash itself ends the connection.
+   */
+  private watchClientDrops(): void {
+    if (this.dropWatch) return;
+    this.dropWatch = this.world.trace.subscribe((e) => {
+      if (e.kind !== 'drop' || e.detail === 'down') return;
+      const sender = this.clients.get(e.actor);
+      if (sender) {
+        sender.hooks.linkLost(e.peer);
+        return;
+      }
+      this.clients.get(e.peer)?.hooks.linkLost(e.actor);
+    });
   }
 
   kick(): void {
