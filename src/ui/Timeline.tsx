@@ -2,8 +2,14 @@
  * Virtual time along the bottom: terms and their leaders as bands, and markers for elections,
  * new leaders, partitions, heals, crashes and restarts. d3 computes the scale and ticks; React
  * draws. Hover a marker for its detail; click it to select what it marks.
+ *
+ * By keyboard the marker area is one tab stop (a listbox): arrow keys, Home and End move an active
+ * marker, which shows the hover detail and a focus ring and is announced through
+ * aria-activedescendant; Enter or Space selects what it marks, as a click does. Focus stays on
+ * the listbox itself because markers come and go while the clock runs, and a focused marker that
+ * scrolled out of the window would drop focus to the page.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import { scaleLinear } from 'd3-scale';
 import type { Marker, MarkerKind } from '../state/timeline.ts';
 import { usePlayground, useStoreApi, useWidth } from './hooks.ts';
@@ -38,6 +44,19 @@ const markerShape: Record<MarkerKind, { d: string; color: string; label: string 
   drop: { d: 'M-4,-4L4,4M4,-4L-4,4', color: '#dc2626', label: 'drop' },
 };
 
+/** The element id of a marker, for aria-activedescendant. */
+const markerDomId = (id: number): string => `timeline-marker-${id}`;
+
+/** Keys that move the active marker, as an index step or an end. */
+const moves: Record<string, number | 'first' | 'last'> = {
+  ArrowLeft: -1,
+  ArrowUp: -1,
+  ArrowRight: 1,
+  ArrowDown: 1,
+  Home: 'first',
+  End: 'last',
+};
+
 const windows = [
   { label: '10 s', ms: 10_000 },
   { label: '30 s', ms: 30_000 },
@@ -52,6 +71,9 @@ export function Timeline() {
   const selectedMarker = usePlayground((s) => s.selectedMarker);
   const [windowMs, setWindowMs] = useState(30_000);
   const [hover, setHover] = useState<Marker | null>(null);
+  /** The marker the keyboard is on (0: none yet), and whether the marker list has focus. */
+  const [activeId, setActiveId] = useState(0);
+  const [focused, setFocused] = useState(false);
   const [boxRef, W] = useWidth<HTMLDivElement>(1000);
   const end = bands.length ? bands[bands.length - 1]!.endMs : 0;
   const first = bands.length ? bands[0]!.startMs : 0;
@@ -59,6 +81,26 @@ export function Timeline() {
   const x = useMemo(() => scaleLinear().domain([start, Math.max(end, start + 1000)]).range([GUTTER, W - 10]), [start, end, W]);
   const ticks = x.ticks(Math.max(2, Math.floor(W / 110)));
   const shown = markers.filter((m) => m.atMs >= start);
+  // Keyboard order is time order (ties by arrival), whatever the drawing's stacking.
+  const order = shown.slice().sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+  // The active marker, or where the keyboard lands first: the selected marker if shown, else the latest.
+  const active = order.find((m) => m.id === activeId) ?? order.find((m) => m.id === selectedMarker) ?? order[order.length - 1];
+  const detail = hover ?? (focused ? active : undefined);
+  const onKeyDown = (e: KeyboardEvent<SVGGElement>): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey || !active) return;
+    const move = moves[e.key];
+    if (move !== undefined) {
+      const i = order.indexOf(active);
+      const next = move === 'first' ? order[0]! : move === 'last' ? order[order.length - 1]! : order[Math.min(order.length - 1, Math.max(0, i + move))]!;
+      setActiveId(next.id);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      setActiveId(active.id);
+      store.getState().selectMarker(active.id);
+    } else return;
+    // These keys belong to the list here: no page scroll, and Space must not also play/pause.
+    e.preventDefault();
+    e.stopPropagation();
+  };
   // Stack markers that fall on the same pixel so each stays clickable.
   const stack = new Map<number, number>();
   return (
@@ -72,8 +114,8 @@ export function Timeline() {
             </button>
           ))}
         </div>
-        <span className="hover-detail" aria-live="off">
-          {hover ? `${formatVirtualTime(hover.atMs)} · ${hover.text}` : 'terms as bands (leader named); markers: ★ leader ◆ election ✕ crash ▲ restart ‖ partition + heal ~ link ● membership'}
+        <span className="hover-detail" aria-live="off" data-testid="timeline-detail">
+          {detail ? `${formatVirtualTime(detail.atMs)} · ${detail.text}` : 'terms as bands (leader named); markers: ★ leader ◆ election ✕ crash ▲ restart ‖ partition + heal ~ link ● membership'}
         </span>
       </header>
       <div ref={boxRef} className="timeline-box">
@@ -118,6 +160,19 @@ export function Timeline() {
             </text>
           </g>
         ))}
+        <g
+          className="marker-list"
+          role="listbox"
+          tabIndex={0}
+          aria-label="timeline markers: arrow keys, Home and End move between them; Enter selects what one marks"
+          aria-activedescendant={focused && active ? markerDomId(active.id) : undefined}
+          data-testid="timeline-markers"
+          onKeyDown={onKeyDown}
+          onFocus={() => setFocused(true)}
+          onBlur={() => setFocused(false)}
+        >
+        {/* The list's own area, so its focus outline frames the marker lanes. */}
+        <rect x={GUTTER - 10} y={BAND_Y + BAND_H} width={Math.max(0, W - GUTTER)} height={lanes.length * LANE_H + 4} fill="transparent" />
         {shown.map((m) => {
           const px = Math.round(x(m.atMs));
           const lane = Math.max(0, laneOf(m.kind));
@@ -129,21 +184,29 @@ export function Timeline() {
             <g
               key={m.id}
               transform={`translate(${px + (level % 3) * 7},${BAND_Y + BAND_H + lane * LANE_H + LANE_H / 2 + 3})`}
-              className={`marker marker-${m.kind}${selectedMarker === m.id ? ' selected' : ''}`}
+              id={markerDomId(m.id)}
+              className={`marker marker-${m.kind}${selectedMarker === m.id ? ' selected' : ''}${focused && active === m ? ' active' : ''}`}
               data-marker-kind={m.kind}
-              role="button"
-              tabIndex={-1}
+              data-marker-id={m.id}
+              role="option"
+              aria-selected={selectedMarker === m.id}
               aria-label={`${formatVirtualTime(m.atMs)}: ${m.text}`}
               onMouseEnter={() => setHover(m)}
               onMouseLeave={() => setHover(null)}
-              onClick={() => store.getState().selectMarker(m.id)}
+              onClick={() => {
+                setActiveId(m.id);
+                store.getState().selectMarker(m.id);
+              }}
             >
               <rect x={-8} y={-9} width={16} height={18} fill="transparent" />
+              {/* The keyboard's focus ring: a shape and a thick outline, not colour alone. */}
+              {focused && active === m && <rect x={-10} y={-11} width={20} height={22} rx={4} fill="none" stroke="#f59e0b" strokeWidth={3} className="marker-ring" />}
               <path d={shape.d} fill={m.kind === 'crash' || m.kind === 'heal' || m.kind === 'partition' || m.kind === 'drop' || m.kind === 'link' ? 'none' : shape.color} stroke={shape.color} strokeWidth={2} />
               <title>{`${formatVirtualTime(m.atMs)} · ${m.text}`}</title>
             </g>
           );
         })}
+        </g>
       </svg>
       </div>
     </section>

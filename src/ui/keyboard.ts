@@ -17,6 +17,8 @@ export const shortcuts: [string, string][] = [
   ['p / x / y', 'promote / remove / replace it'],
   ['a / l', 'add a member / a learner'],
   ['i / h', 'isolate the leader / heal the network'],
+  ['Shift+Enter', 'on a link: cycle it starting with the other one-way cut'],
+  ['← → Home End', 'in the timeline: move between markers (Enter / Space selects)'],
   ['m', 'pick the next message in flight'],
   ['d', 'drop the picked message'],
   ['/', 'go to the console'],
@@ -31,7 +33,9 @@ function typing(t: EventTarget | null): boolean {
 }
 
 function onControl(t: EventTarget | null): boolean {
-  return t instanceof Element && (t instanceof HTMLButtonElement || t.getAttribute('role') === 'button' || t.getAttribute('role') === 'tab');
+  const role = t instanceof Element ? t.getAttribute('role') : null;
+  // A listbox (the timeline's markers) takes Space to select, as a button does.
+  return t instanceof Element && (t instanceof HTMLButtonElement || role === 'button' || role === 'tab' || role === 'listbox' || role === 'option');
 }
 
 export function handleKey(e: KeyboardEvent, store: PlaygroundStore, ui: { toggleHelp(): void; closeHelp(): boolean; focusConsole(): void }): boolean {
