@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectStore, updateClients, type FrameScheduler } from './bridge.ts';
-import { createPlaygroundStore } from './store.ts';
+import { createPlaygroundStore, linkPairState } from './store.ts';
 import { member } from './testMembers.ts';
 import type { MemberInfo, PlaygroundApi, PlaygroundEvent } from './types.ts';
 
@@ -130,5 +130,32 @@ describe('updateClients', () => {
     const clients = [{ name: 'c', endpoint: 'n1', lastSeenMs: 0 }];
     expect(updateClients(clients, [ev('send', 'n1', 'n2')], new Set(['n1', 'n2']))).toBe(clients);
     expect(updateClients(clients, [ev('send', 'c', 'n2')], new Set(['n1', 'n2']))[0]!.endpoint).toBe('n2');
+  });
+});
+
+describe('connectStore and one-way cuts', () => {
+  it("shows the direction the runtime reports for a one-way cut, whoever made it, and sees it turn around", () => {
+    const { w, api } = source();
+    // The runtime's detail: a one-way cut is reported on both ordered pairs, with its direction.
+    const blocked = (a: string, b: string) => w.cut.has(`${a}>${b}`);
+    Object.assign(api, {
+      linkState: (a: string, b: string) => (blocked(a, b) && blocked(b, a) ? 'cut-both' : blocked(a, b) || blocked(b, a) ? 'cut-one-way' : 'healthy'),
+      linkDetail(a: string, b: string) {
+        return { from: a, to: b, state: api.linkState(a, b), cut: 'none', blockedFromTo: blocked(a, b), blockedToFrom: blocked(b, a) };
+      },
+    });
+    const store = createPlaygroundStore();
+    const frames = manualFrames();
+    connectStore(store, api, frames);
+    w.cut.add('n2>n1');
+    frames.run();
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('cut-ba');
+    w.cut.delete('n2>n1');
+    w.cut.add('n1>n2');
+    frames.run();
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('cut-ab');
+    w.cut.add('n2>n1');
+    frames.run();
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('cut-both');
   });
 });

@@ -121,20 +121,32 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     }
     if (feed !== s.feed) patch.feed = feed.length > 300 ? feed.slice(feed.length - 300) : feed;
 
-    // Link states for every ordered pair: n(n-1) cheap reads.
+    // Link states for every ordered pair: n(n-1) cheap reads. The signature holds each
+    // direction's reachability, so a one-way cut that turns around is seen too.
     let linkSig = '';
     const links: Record<string, LinkState> = {};
+    const oneWay: Record<string, true> = {};
+    const detailed = typeof api.linkDetail === 'function';
     for (const a of members) {
       for (const b of members) {
         if (a.name === b.name) continue;
-        const st = api.linkState(a.name, b.name);
-        links[linkKey(a.name, b.name)] = st;
-        linkSig += st[0];
+        if (detailed) {
+          const d = api.linkDetail(a.name, b.name);
+          links[linkKey(a.name, b.name)] = d.state;
+          if (d.blockedFromTo && !d.blockedToFrom) oneWay[linkKey(a.name, b.name)] = true;
+          linkSig += d.blockedFromTo ? '1' : '0';
+        } else {
+          const st = api.linkState(a.name, b.name);
+          links[linkKey(a.name, b.name)] = st;
+          linkSig += st[0];
+        }
       }
     }
     if (linkSig !== lastLinkSig) {
       lastLinkSig = linkSig;
       patch.links = links;
+      // The runtime knows which way each one-way cut goes, whoever made it (a script, the UI).
+      if (detailed) patch.oneWay = oneWay;
     }
 
     // Term bands: a new band at once on change, otherwise stretched a few times a second.

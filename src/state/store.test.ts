@@ -95,3 +95,29 @@ describe('console snapshot files', () => {
     expect(snapshotSavePath('get foo')).toBeUndefined();
   });
 });
+
+describe('setting a link to a state', () => {
+  it('cuts either direction one way, both ways, or heals, from any state', () => {
+    const { api, calls } = linkTable(true);
+    const store = createPlaygroundStore();
+    store.getState().attach(api);
+    const pair = () => linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay);
+    store.getState().setLinkCut('n2', 'n1', 'one-way');
+    expect(pair()).toBe('cut-ba');
+    store.getState().setLinkCut('n1', 'n2', 'one-way');
+    expect(pair()).toBe('cut-ab');
+    store.getState().setLinkCut('n1', 'n2', 'both');
+    expect(pair()).toBe('cut-both');
+    store.getState().setLinkCut('n1', 'n2', 'none');
+    expect(pair()).toBe('healthy');
+    expect(calls).toEqual(['restore n2 n1', 'cut n2 n1 oneWay', 'restore n1 n2', 'cut n1 n2 oneWay', 'restore n1 n2', 'cut n1 n2', 'restore n1 n2']);
+  });
+  it('refuses a link from a member to itself and changes nothing', () => {
+    const { api, calls } = linkTable();
+    const store = createPlaygroundStore();
+    store.getState().attach(api);
+    store.getState().setLinkCut('n1', 'n1', 'both');
+    expect(calls).toEqual([]);
+    expect(store.getState().notices.at(-1)!.level).toBe('error');
+  });
+});

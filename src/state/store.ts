@@ -89,7 +89,7 @@ export interface PlaygroundState {
   links: Record<string, LinkState>;
   globalLink: LinkSettings;
   perLink: Record<string, LinkSettings>;
-  /** One-way cuts the UI made, keyed "from>to" (which way a one-way cut goes). */
+  /** One-way cuts in the network, keyed "from>to" (which way a one-way cut goes). */
   oneWay: Record<string, true>;
 
   // time slice
@@ -151,6 +151,8 @@ export interface PlaygroundActions {
   isolateLeader(): void;
   split(minority: number): void;
   cycleLink(a: string, b: string): void;
+  /** Sets one link to a state: healthy ('none'), cut from→to only ('one-way'), or cut both ways. */
+  setLinkCut(from: string, to: string, cut: 'none' | 'one-way' | 'both'): void;
   setLinkSettings(opts: LinkSettings & { from?: string; to?: string }): void;
   dropFlight(id: number): boolean;
 
@@ -383,6 +385,24 @@ export function createPlaygroundStore(): PlaygroundStore {
           get().narrate(
             after === 'healthy' ? `link ${a}–${b} healthy` : after === 'cut-both' ? `link ${a}–${b} cut both ways` : `link ${a}→${b} cut one way`,
           );
+        } catch (e) {
+          get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      setLinkCut(from, to, cut) {
+        try {
+          const p = api();
+          // Checked before anything changes: bad names leave the link as it was.
+          p.linkState(from, to);
+          if (from === to) throw new Error('a member has no link to itself');
+          p.restore(from, to);
+          if (cut !== 'none') p.cut(from, to, { oneWay: cut === 'one-way' });
+          const oneWay = { ...get().oneWay };
+          delete oneWay[linkKey(from, to)];
+          delete oneWay[linkKey(to, from)];
+          if (cut === 'one-way') oneWay[linkKey(from, to)] = true;
+          set({ links: { ...get().links, [linkKey(from, to)]: p.linkState(from, to), [linkKey(to, from)]: p.linkState(to, from) }, oneWay });
+          get().narrate(cut === 'none' ? `link ${from}–${to} healthy` : cut === 'both' ? `link ${from}–${to} cut both ways` : `link ${from}→${to} cut one way`);
         } catch (e) {
           get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
         }
