@@ -102,6 +102,25 @@ describe('watch delivery', () => {
     expect(late.r.got.flatMap((g) => g.events.map((e) => e.prev_kv?.value))).toEqual([undefined, '2']);
   });
 
+  it('prev_kv: a PUT that creates the key has none, even after the same txn deleted an older generation', () => {
+    const { kv, ws } = setup();
+    kv.put('q', 'z'); // 2
+    const live = watch(ws, 'q', '', 0, { prevKV: true });
+    const tw = kv.write();
+    tw.deleteRange('q', '');
+    tw.put('q', 'x');
+    tw.end(); // 3: DELETE q, then PUT q creating a new generation
+    const replay = watch(ws, 'q', '', 2, { prevKV: true });
+    ws.syncWatchers();
+    for (const r of [live.r, replay.r]) {
+      const evs = r.got.flatMap((g) => g.events).filter((e) => e.kv.mod_revision === 3);
+      expect(evs.map((e) => [e.type, e.prev_kv?.value])).toEqual([
+        ['DELETE', 'z'],
+        ['PUT', undefined],
+      ]);
+    }
+  });
+
   it('cancel stops delivery wherever the watcher is', () => {
     const { kv, ws } = setup();
     const synced = watch(ws, 'a', '', 0);
@@ -275,5 +294,70 @@ describe('watch backpressure and restore', () => {
     expect(ws.counts().unsynced).toBe(1);
     ws.syncWatchers();
     expect(r.events()).toEqual(['PUT a@2', 'PUT a@3', 'PUT a@4']);
+  });
+});
+
+describe('hosts that sync at once, swap stores, and inspect watchers', () => {
+  it('syncAll catches a watcher up through every batch at once; step would need one call per batch', () => {
+    const { kv, ws } = setup({ maxRevsPerBatch: 2 });
+    for (let i = 0; i < 7; i++) kv.put('a', String(i)); // revisions 2..8
+    const { r, w } = watch(ws, 'a', '', 2);
+    expect(ws.syncAll()).toBe(0);
+    expect(ws.isSynced(w)).toBe(true);
+    expect(r.revs()).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(r.got.map((g) => g.events.length)).toEqual([2, 2, 2, 1]);
+    expect(r.got.every((g) => g.revision === 8)).toBe(true);
+  });
+
+  it('syncAll stops, rather than spinning, when a compacted watcher cannot take its notice', () => {
+    const { kv, ws } = setup();
+    for (let i = 0; i < 4; i++) kv.put('a', String(i)); // 2..5
+    kv.compact(4);
+    const { r, w } = watch(ws, 'a', '', 2);
+    r.full = true;
+    expect(ws.syncAll()).toBe(1);
+    expect(w.compacted).toBe(false);
+    r.full = false;
+    expect(ws.syncAll()).toBe(0);
+    expect(w.compacted).toBe(true);
+    expect(r.got).toEqual([{ watchId: 7, events: [], revision: 0, compactRevision: 4 }]);
+  });
+
+  it('replaceStore moves watchers to a new store: caught up from its history, no longer fed by the old one', () => {
+    const { kv, ws } = setup();
+    const { r, w } = watch(ws, 'a', '', 0);
+    kv.put('a', '1'); // 2
+    const next = new KvStore({ backend: new MemoryBackend() });
+    next.put('a', '1');
+    next.put('a', '2');
+    next.put('b', '1'); // 4
+    ws.replaceStore(next);
+    expect(ws.kv).toBe(next);
+    expect(ws.isSynced(w)).toBe(false);
+    kv.put('a', 'old store'); // not watched any more
+    expect(ws.syncAll()).toBe(0);
+    expect(r.events()).toEqual(['PUT a@2', 'PUT a@3']);
+    next.put('a', '3'); // 5
+    expect(r.events().at(-1)).toBe('PUT a@5');
+    expect(r.got.at(-1)!.events[0]!.kv.value).toBe('3');
+    expect(() => ws.replaceStore(next)).toThrow(/already/);
+  });
+
+  it('nextRevision: a synced watcher has passed every revision written, a lagging one is at its minRev', () => {
+    const { kv, ws } = setup();
+    const synced = watch(ws, 'a', '', 0);
+    kv.put('b', '1'); // 2: not the watcher's key
+    kv.put('b', '2'); // 3
+    expect(ws.nextRevision(synced.w)).toBe(4);
+    const future = watch(ws, 'a', '', 10);
+    expect(ws.nextRevision(future.w)).toBe(10);
+    const behind = watch(ws, 'b', '', 2);
+    expect(ws.nextRevision(behind.w)).toBe(2);
+    expect(ws.watchers()).toEqual([synced.w, future.w, behind.w]);
+    ws.syncAll();
+    expect(ws.nextRevision(behind.w)).toBe(4);
+    ws.cancel(synced.w);
+    expect(ws.nextRevision(synced.w)).toBeUndefined();
+    expect(ws.watchers()).toEqual([future.w, behind.w]);
   });
 });

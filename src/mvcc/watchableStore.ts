@@ -22,7 +22,7 @@ export interface WatchParams {
   /** 0 = from the next revision written. */
   startRev?: number;
   filters?: readonly WatchFilter[];
-  /** Attach each event's previous version (read at mod_revision - 1, if not compacted). */
+  /** Attach each event's previous version (read at mod_revision - 1, if not compacted; none for a creating PUT). */
   prevKV?: boolean;
   sink: WatchSink;
 }
@@ -52,20 +52,25 @@ interface EventBatch {
  * synced watcher is known to be complete up to).
  */
 export class WatchableStore {
+  private store: KvStore;
+  private unobserve: () => void;
   private synced = new WatcherGroup();
   private readonly unsynced = new WatcherGroup();
   private victims: Array<Map<Watcher, EventBatch>> = [];
   private readonly maxRevsPerBatch: number;
   private readonly maxWatchersPerSync: number;
 
-  constructor(
-    readonly kv: KvStore,
-    options: WatchableStoreOptions = {},
-  ) {
+  constructor(kv: KvStore, options: WatchableStoreOptions = {}) {
     this.maxRevsPerBatch = options.maxRevsPerBatch ?? 1000;
     this.maxWatchersPerSync = options.maxWatchersPerSync ?? 512;
     if (!(this.maxRevsPerBatch >= 1) || !(this.maxWatchersPerSync >= 1)) throw new Error('watch batch limits must be >= 1');
-    kv.addWriteObserver((rev, events) => this.notify(rev, events));
+    this.store = kv;
+    this.unobserve = kv.addWriteObserver((rev, events) => this.notify(rev, events));
+  }
+
+  /** The store watched now (a host that rebuilds its state machine swaps it with `replaceStore`). */
+  get kv(): KvStore {
+    return this.store;
   }
 
   /**
@@ -188,6 +193,47 @@ export class WatchableStore {
     return moved;
   }
 
+  /**
+   * Runs `syncWatchers` until no watcher is left behind, or until a round changes nothing (a
+   * receiver that refuses its compaction notice). A host that wants every watcher synced at once
+   * (no background loop between a create and its history) calls this instead of waiting for
+   * `step`. Returns how many remain unsynced.
+   */
+  syncAll(): number {
+    let left = this.unsynced.size;
+    while (left > 0) {
+      const before = this.unsyncedMark();
+      left = this.syncWatchers();
+      if (this.unsyncedMark() === before) break;
+    }
+    return left;
+  }
+
+  /** Changes whenever a sync round moves or advances an unsynced watcher. */
+  private unsyncedMark(): string {
+    let sum = 0;
+    for (const w of this.unsynced.watchers()) sum += w.minRev;
+    return `${this.unsynced.size}/${sum}`;
+  }
+
+  /**
+   * The first revision the watcher has neither been sent nor passed over: a synced watcher has
+   * seen the store up to its current revision even if no write matched it; a lagging one is at
+   * its `minRev`. A canceled or compacted watcher has none (undefined).
+   */
+  nextRevision(w: Watcher): number | undefined {
+    if (w.canceled || w.compacted) return undefined;
+    if (this.synced.has(w)) return Math.max(w.minRev, this.kv.rev() + 1);
+    return w.minRev;
+  }
+
+  /** Every live watcher, synced first, then unsynced, then victims (inspectors). */
+  watchers(): Watcher[] {
+    const out = [...this.synced.watchers(), ...this.unsynced.watchers()];
+    for (const b of this.victims) out.push(...b.keys());
+    return out;
+  }
+
   /** One round of etcd's background loops: victims first, then unsynced watchers. */
   step(): void {
     this.syncVictims();
@@ -200,6 +246,24 @@ export class WatchableStore {
    */
   restore(backend: Backend): void {
     this.kv.restore(backend);
+    this.unsyncAfterRestore();
+  }
+
+  /**
+   * Moves every watcher onto another KvStore (a host that rebuilds its whole state machine from
+   * a snapshot makes a new store rather than restoring the old one). As with `restore`, synced
+   * watchers go back to unsynced to be caught up from the new store's history; the old store
+   * no longer notifies this one.
+   */
+  replaceStore(kv: KvStore): void {
+    if (kv === this.store) throw new Error('replaceStore: that store is already the one watched');
+    this.unobserve();
+    this.store = kv;
+    this.unobserve = kv.addWriteObserver((rev, events) => this.notify(rev, events));
+    this.unsyncAfterRestore();
+  }
+
+  private unsyncAfterRestore(): void {
     for (const w of this.synced.watchers()) {
       w.restoring = true;
       this.unsynced.add(w);
@@ -252,7 +316,9 @@ export class WatchableStore {
 
   private withPrev(w: Watcher, e: Event): Event {
     const ev: Event = { type: e.type, kv: { ...e.kv } };
-    if (w.prevKV) {
+    // A PUT that created the key has no previous version, as in etcd, even when the same txn
+    // deleted an older generation of it first (reading at mod_revision - 1 would find that one).
+    if (w.prevKV && !isCreate(e)) {
       const prev = this.prevVersion(e.kv.key, e.kv.mod_revision - 1);
       if (prev !== undefined) ev.prev_kv = prev;
     }
@@ -268,6 +334,10 @@ export class WatchableStore {
       throw e;
     }
   }
+}
+
+function isCreate(e: Event): boolean {
+  return e.type === 'PUT' && e.kv.create_revision === e.kv.mod_revision;
 }
 
 function addToBatch(eb: EventBatch, ev: Event, maxRevs: number): void {

@@ -383,8 +383,7 @@ export class HostedMember {
       },
       mvcc: { revision: rev, compactRevision: kv.compactRev(), keys },
       leases: leases.map((l) => ({ id: l.ID, grantedTTL: l.TTL, remainingMs: Math.max(0, l.RemainingTTL) * 1000, keys: byLease.get(l.ID) ?? [] })),
-      // The watch server keeps its watchers to itself; the inspector shows none yet.
-      watchers: [],
+      watchers: m.watchers().map((w) => ({ watchId: w.watchId, client: w.client, key: w.key, rangeEnd: w.rangeEnd, nextRevision: w.nextRevision })),
     };
   }
 

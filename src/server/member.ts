@@ -18,6 +18,7 @@ import { RawNode, MemoryStorage, RaftError, ErrProposalDropped, decodeConfChange
 import type { ConfChange, Entry, Message, NodeId, Ready, Snapshot, Status } from '../raft/types.ts';
 import { KvStore } from '../mvcc/kvStore.ts';
 import { MemoryBackend } from '../mvcc/memoryBackend.ts';
+import { WatchableStore } from '../mvcc/watchableStore.ts';
 import { Lessor, LeaseError, MemoryLeaseBackend, leaseIdGenerator, type LeaseBackend, type LeaseIdGenerator } from '../lease/index.ts';
 import type { BackendBatch, MemberStorage } from '../storage/types.ts';
 import { PersistingKvBackend, PersistingLeaseBackend, loadStoredState, writeAlarms, writeMembership } from './backendSync.ts';
@@ -50,7 +51,7 @@ import { Wait } from './wait.ts';
 import { decodeAppImage, encodeAppImage, type AppImage } from './appState.ts';
 import { KvApplier } from './kvApplier.ts';
 import { isTxnReadOnly } from './applyKv.ts';
-import { WatchServer } from './watchServer.ts';
+import { WatchServer, type WatcherView } from './watchServer.ts';
 import { E } from './memberErrors.ts';
 
 export const SERVER_VERSION = '3.4.23';
@@ -187,6 +188,8 @@ export class EtcdMember {
   private membership: Membership;
   private alarms: AlarmMember[] = [];
   private readonly kvApplier: KvApplier;
+  /** Watches over the current KvStore; the same one across snapshot restores (it moves its watchers). */
+  private readonly watchable: WatchableStore;
   private readonly watches: WatchServer;
   private readonly wait = new Wait<Waiter>();
   private reqIds: IdGenerator;
@@ -250,8 +253,9 @@ export class EtcdMember {
     this.lessor = undefined as unknown as Lessor;
     this.resetStateMachine(new MemoryBackend(), []);
     this.kvApplier = new KvApplier(() => this.kv, () => this.lessor);
+    this.watchable = new WatchableStore(this.kv);
     this.watches = new WatchServer({
-      kv: () => this.kv,
+      store: this.watchable,
       header: (rev) => this.header(rev),
       emit: (o) => this.outputs.push(o),
     });
@@ -381,7 +385,8 @@ export class EtcdMember {
         detach: (lease, key) => lessor.detach(lease, [key]),
       },
     });
-    this.kv.addWriteObserver((rev, events) => this.onKvWrite(rev, events));
+    // Watchers follow the state machine onto its new store (none exist yet when the constructor gets here).
+    this.watchable?.replaceStore(this.kv);
     // Keys restored from the backend carry their lease; re-attach them (etcd's lessor recover).
     const keyLeases: { key: string; lease: string }[] = [];
     for (const kv of this.kv.range('\0', '\0', {}).kvs) if (kv.lease !== '0') keyLeases.push({ key: kv.key, lease: kv.lease });
@@ -574,7 +579,7 @@ export class EtcdMember {
           this.watches.refuse(inp.from, inp.streamId, E.notSupportedForLearner);
           return;
         }
-        this.watches.onRequest(inp.from, inp.streamId, inp.request, this.kv.rev());
+        this.watches.onRequest(inp.from, inp.streamId, inp.request);
         return;
       case 'watchClose':
         this.watches.closeStream(inp.from, inp.streamId);
@@ -874,7 +879,7 @@ export class EtcdMember {
     }
     if (now >= this.nextProgressNotifyMs) {
       this.nextProgressNotifyMs = now + this.settings.progressNotifyIntervalMs;
-      this.watches.progressNotifyAll(this.kv.rev());
+      this.watches.progressNotifyAll();
     }
     this.maybePublish();
   }
@@ -1242,6 +1247,11 @@ export class EtcdMember {
     return this.kv;
   }
 
+  /** The watchers of every client stream (inspectors, tests). */
+  watchers(): WatcherView[] {
+    return this.watches.watchers();
+  }
+
   membershipView(): Membership {
     return this.membership;
   }
@@ -1444,12 +1454,6 @@ export class EtcdMember {
       this.pendingConfAnswers.delete(w.from);
       sink(result);
     } else this.reply(w.from, w.reqId, result);
-  }
-
-  // ---- watch plumbing ----
-
-  private onKvWrite(rev: number, events: import('../mvcc/types.ts').Event[]): void {
-    this.watches?.onWrite(rev, events);
   }
 }
 

@@ -1,56 +1,56 @@
 /**
- * A member's watch streams (etcd's v3rpc watch server over its watchable store): per client
- * stream, watchers by watch ID; creation with a client- or server-chosen ID, history replay from
- * a start revision, compaction cancel, prev_kv, NOPUT/NODELETE filters, cancel, progress
- * requests and progress notifications.
+ * A member's watch streams: etcd's v3rpc watch server in front of mvcc's WatchableStore. It
+ * owns only what belongs to the client protocol: streams per client, watch IDs (client- or
+ * server-chosen), the request checks (empty range, duplicate ID), turning the store's responses
+ * into WatchResponses, cancel, progress requests and progress notifications. Event matching,
+ * history catch-up, compaction cancel, prev_kv and filters are the store's.
  *
  * Invariants:
- * - a watcher's `nextRev` is the first revision it has not been sent; every event below it was
- *   offered to it exactly once, in revision order;
- * - one response never carries part of a revision: a write txn's events go out together;
- * - watchers are always synced: a new watcher (or every watcher after a snapshot restore) catches
- *   up from the store's history at once, so `onWrite` only ever has to send the newest revision.
+ * - a stream's map holds exactly its watchers that the store still has (a compacted watcher is
+ *   dropped from both when its compaction notice goes out; cancel and stream close drop both);
+ * - every watcher is synced whenever control leaves this class: a new watcher (or every watcher
+ *   after a snapshot restore) is caught up from history at once, so a write only ever has to
+ *   be sent as the newest revision, and a progress notification is never withheld.
  */
-import type { KvStore } from '../mvcc/kvStore.ts';
-import type { Event, KeyValue } from '../mvcc/types.ts';
+import type { WatchableStore } from '../mvcc/watchableStore.ts';
+import type { StoreWatchResponse, Watcher, WatchFilter } from '../mvcc/watcher.ts';
 import type { EtcdErrorBody, ResponseHeader, WatchCreateRequest, WatchRequest, WatchResponse } from './api.ts';
 import type { MemberOutput } from './protocol.ts';
-
-/** etcd's watch batch limit: at most this many revisions per catch-up response. */
-const WATCH_BATCH_MAX_REVS = 1000;
 
 export const ERR_EMPTY_WATCHER_RANGE = 'mvcc: watcher range is empty';
 export const ERR_DUPLICATE_WATCH_ID = 'mvcc: duplicate watch ID provided on the WatchStream';
 
-interface Watcher {
-  id: number;
-  key: string;
-  /** undefined = the single key; '' = every key >= key; else [key, end). */
-  end: string | undefined;
-  nextRev: number;
-  prevKv: boolean;
-  noPut: boolean;
-  noDelete: boolean;
+interface StreamWatch {
+  watcher: Watcher;
   progressNotify: boolean;
 }
 
 interface Stream {
   client: string;
   streamId: number;
-  watchers: Map<number, Watcher>;
+  watches: Map<number, StreamWatch>;
   nextId: number;
 }
 
-export interface WatchServerDeps {
-  kv: () => KvStore;
-  header: (rev: number) => ResponseHeader;
-  emit: (o: MemberOutput) => void;
+/** One watcher as an inspector shows it. `rangeEnd` is as requested: '' = the single key, '\0' = every key from `key`. */
+export interface WatcherView {
+  client: string;
+  streamId: number;
+  watchId: number;
+  key: string;
+  rangeEnd: string;
+  /** The first revision this watcher has not been sent (or passed over). */
+  nextRevision: number;
+  prevKv: boolean;
+  filters: WatchFilter[];
+  progressNotify: boolean;
 }
 
-function matches(w: Watcher, key: string): boolean {
-  if (w.end === undefined) return key === w.key;
-  if (key < w.key) return false;
-  return w.end === '' || key < w.end;
+export interface WatchServerDeps {
+  /** The member's watchable store (it keeps the same one across snapshot restores). */
+  store: WatchableStore;
+  header: (rev: number) => ResponseHeader;
+  emit: (o: MemberOutput) => void;
 }
 
 export class WatchServer {
@@ -59,10 +59,10 @@ export class WatchServer {
   constructor(private readonly deps: WatchServerDeps) {}
 
   private streamOf(client: string, streamId: number): Stream {
-    const k = `${client}\u0000${streamId}`;
+    const k = streamKey(client, streamId);
     let s = this.streams.get(k);
     if (!s) {
-      s = { client, streamId, watchers: new Map(), nextId: 0 };
+      s = { client, streamId, watches: new Map(), nextId: 0 };
       this.streams.set(k, s);
     }
     return s;
@@ -89,20 +89,30 @@ export class WatchServer {
   /** The whole stream is refused (e.g. this member is a learner). */
   refuse(client: string, streamId: number, error: EtcdErrorBody): void {
     const s = this.streamOf(client, streamId);
-    this.send(s, this.response(this.deps.kv().rev(), -1, { created: true, canceled: true, cancel_reason: error.message }));
+    this.send(s, this.response(this.deps.store.kv.rev(), -1, { created: true, canceled: true, cancel_reason: error.message }));
     this.closeStream(client, streamId);
   }
 
+  /** The client's stream is gone: its watchers leave the store. */
   closeStream(client: string, streamId: number): void {
-    this.streams.delete(`${client}\u0000${streamId}`);
+    const k = streamKey(client, streamId);
+    const s = this.streams.get(k);
+    if (!s) return;
+    for (const sw of s.watches.values()) this.deps.store.cancel(sw.watcher);
+    this.streams.delete(k);
   }
 
-  onRequest(client: string, streamId: number, req: WatchRequest, currentRev: number): void {
+  onRequest(client: string, streamId: number, req: WatchRequest): void {
     const s = this.streamOf(client, streamId);
+    const currentRev = this.deps.store.kv.rev();
     if ('create_request' in req) this.create(s, req.create_request, currentRev);
     else if ('cancel_request' in req) {
       const id = req.cancel_request.watch_id;
-      if (s.watchers.delete(id)) this.send(s, this.response(currentRev, id, { canceled: true }));
+      const sw = s.watches.get(id);
+      if (!sw) return;
+      s.watches.delete(id);
+      this.deps.store.cancel(sw.watcher);
+      this.send(s, this.response(currentRev, id, { canceled: true }));
     } else if ('progress_request' in req) {
       // etcd 3.4 answers a progress request with one response not tied to any watcher (watch_id -1).
       this.send(s, this.response(currentRev, -1));
@@ -111,128 +121,83 @@ export class WatchServer {
 
   private create(s: Stream, c: WatchCreateRequest, currentRev: number): void {
     const key = c.key ?? '';
-    let end: string | undefined = c.range_end === undefined || c.range_end === '' ? undefined : c.range_end;
-    if (end === '\0') end = '';
+    const end = c.range_end ?? '';
     let error: string | null = null;
     let id = c.watch_id ?? 0;
-    if (end !== undefined && end !== '' && !(key < end)) error = ERR_EMPTY_WATCHER_RANGE;
-    else if (id !== 0 && s.watchers.has(id)) error = ERR_DUPLICATE_WATCH_ID;
+    // '' is the single key, '\0' every key from `key`; anything else must lie above the key.
+    if (end !== '' && end !== '\0' && !(key < end)) error = ERR_EMPTY_WATCHER_RANGE;
+    else if (id !== 0 && s.watches.has(id)) error = ERR_DUPLICATE_WATCH_ID;
     if (error) {
       this.send(s, this.response(currentRev, -1, { created: true, canceled: true, cancel_reason: error }));
       return;
     }
     if (id === 0) {
-      while (s.watchers.has(s.nextId)) s.nextId++;
+      while (s.watches.has(s.nextId)) s.nextId++;
       id = s.nextId++;
     }
-    const filters = c.filters ?? [];
-    const w: Watcher = {
+    const filters = (c.filters ?? []).filter((f): f is WatchFilter => f === 'NOPUT' || f === 'NODELETE');
+    // The created response goes out before any history: the watcher joins the store after it.
+    this.send(s, this.response(currentRev, id, { created: true }));
+    const watcher = this.deps.store.watch({
       id,
       key,
       end,
-      nextRev: c.start_revision && c.start_revision > 0 ? c.start_revision : currentRev + 1,
-      prevKv: c.prev_kv ?? false,
-      noPut: filters.includes('NOPUT'),
-      noDelete: filters.includes('NODELETE'),
-      progressNotify: c.progress_notify ?? false,
-    };
-    s.watchers.set(id, w);
-    this.send(s, this.response(currentRev, id, { created: true }));
-    this.catchUp(s, w);
+      startRev: c.start_revision !== undefined && c.start_revision > 0 ? c.start_revision : 0,
+      filters,
+      prevKV: c.prev_kv ?? false,
+      sink: (r) => this.deliver(s, r),
+    });
+    s.watches.set(id, { watcher, progressNotify: c.progress_notify ?? false });
+    this.deps.store.syncAll();
   }
 
-  /** Sends history from w.nextRev to the store's current revision (or the compaction cancel). */
-  private catchUp(s: Stream, w: Watcher): void {
-    const kv = this.deps.kv();
-    const current = kv.rev();
-    if (w.nextRev > current) return;
-    const compactRev = kv.compactRev();
-    if (compactRev > 0 && w.nextRev < compactRev) {
-      // etcd's compacted watcher: one response with the compaction revision, then the watcher is gone.
-      s.watchers.delete(w.id);
-      this.send(s, this.response(0, w.id, { canceled: true, compact_revision: compactRev }));
-      return;
+  /** The store's response for one watcher, as the stream's WatchResponse. Always accepted. */
+  private deliver(s: Stream, r: StoreWatchResponse): boolean {
+    if (r.compactRevision !== 0) {
+      // The store dropped the watcher: its start revision was compacted.
+      s.watches.delete(r.watchId);
+      this.send(s, this.response(r.revision, r.watchId, { canceled: true, compact_revision: r.compactRevision }));
+      return true;
     }
-    const records = kv.backendRef().rangeKeys([w.nextRev, 0], [current + 1, 0]);
-    let batch: Event[] = [];
-    let revsInBatch = 0;
-    let lastRev = 0;
-    for (const [rk, v] of records) {
-      if (!matches(w, v.kv.key)) continue;
-      if (rk[0] !== lastRev) {
-        if (revsInBatch >= WATCH_BATCH_MAX_REVS) {
-          this.deliver(s, w, batch, current);
-          batch = [];
-          revsInBatch = 0;
-        }
-        revsInBatch++;
-        lastRev = rk[0];
-      }
-      batch.push(v.tombstone ? deleteEvent(v.kv.key, rk[0]) : { type: 'PUT', kv: v.kv });
-    }
-    if (batch.length > 0) this.deliver(s, w, batch, current);
-    w.nextRev = current + 1;
+    this.send(s, this.response(r.revision, r.watchId, { events: r.events }));
+    return true;
   }
 
-  /** Filters, adds prev_kv, and sends one response if anything is left. */
-  private deliver(s: Stream, w: Watcher, events: Event[], rev: number): void {
-    const kv = this.deps.kv();
-    const out: Event[] = [];
-    for (const ev of events) {
-      if (ev.type === 'PUT' && w.noPut) continue;
-      if (ev.type === 'DELETE' && w.noDelete) continue;
-      if (w.prevKv && !(ev.type === 'PUT' && ev.kv.version === 1)) {
-        const prev = readPrev(kv, ev.kv.key, ev.kv.mod_revision - 1);
-        out.push(prev ? { ...ev, prev_kv: prev } : { ...ev });
-      } else out.push(ev);
-    }
-    if (out.length === 0) return;
-    this.send(s, this.response(rev, w.id, { events: out }));
-  }
-
-  /** One write txn became current: offer its events to every watcher, in stream order. */
-  onWrite(rev: number, events: Event[]): void {
-    for (const s of this.streams.values()) {
-      for (const w of s.watchers.values()) {
-        if (w.nextRev > rev) continue;
-        const mine = events.filter((e) => matches(w, e.kv.key));
-        w.nextRev = rev + 1;
-        if (mine.length > 0) this.deliver(s, w, mine, rev);
-      }
-    }
-  }
-
-  /** The store was replaced by a snapshot: every watcher catches up from the new history. */
+  /** The store was given a snapshot's history: every watcher catches up from it at once. */
   onRestore(): void {
-    for (const s of this.streams.values()) for (const w of [...s.watchers.values()]) this.catchUp(s, w);
+    this.deps.store.syncAll();
   }
 
   /** The periodic progress notification for watchers that asked for it. */
-  progressNotifyAll(rev: number): void {
+  progressNotifyAll(): void {
     for (const s of this.streams.values()) {
-      for (const w of s.watchers.values()) if (w.progressNotify) this.send(s, this.response(rev, w.id));
+      for (const sw of s.watches.values()) if (sw.progressNotify) this.deps.store.progress(sw.watcher);
     }
   }
 
-  /** Number of watchers (inspectors, tests). */
-  watcherCount(): number {
-    let n = 0;
-    for (const s of this.streams.values()) n += s.watchers.size;
-    return n;
+  /** Every watcher of every stream, in stream then watch creation order (inspectors, tests). */
+  watchers(): WatcherView[] {
+    const out: WatcherView[] = [];
+    for (const s of this.streams.values()) {
+      for (const [watchId, sw] of s.watches) {
+        const w = sw.watcher;
+        out.push({
+          client: s.client,
+          streamId: s.streamId,
+          watchId,
+          key: w.key,
+          rangeEnd: w.end ?? '',
+          nextRevision: this.deps.store.nextRevision(w) ?? w.minRev,
+          prevKv: w.prevKV,
+          filters: [...w.filters],
+          progressNotify: sw.progressNotify,
+        });
+      }
+    }
+    return out;
   }
 }
 
-function deleteEvent(key: string, rev: number): Event {
-  return { type: 'DELETE', kv: { key, create_revision: 0, mod_revision: rev, version: 0, value: '', lease: '0' } };
-}
-
-function readPrev(kv: KvStore, key: string, rev: number): KeyValue | undefined {
-  if (rev <= 0) return undefined;
-  try {
-    const r = kv.range(key, undefined, { rev });
-    return r.kvs[0];
-  } catch {
-    // Compacted away: etcd sends the event without its previous value.
-    return undefined;
-  }
+function streamKey(client: string, streamId: number): string {
+  return `${client}\u0000${streamId}`;
 }
