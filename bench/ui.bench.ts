@@ -6,6 +6,10 @@
  *
  *   npm run bench:ui
  *   UI_BENCH_SECONDS=60 UI_BENCH_WARMUP=5 UI_BENCH_RATE=50 UI_BENCH_URL=http://127.0.0.1:4173 npm run bench:ui
+ *   UI_BENCH_PROFILE=/tmp/ui.cpuprofile npm run bench:ui   # also a main-thread CPU profile of the
+ *       measured window (open it in Chromium's DevTools), with the heaviest functions printed; an
+ *       unminified build (`npx vite build --minify false`) gives readable names
+ *   UI_BENCH_LONG_TASKS=1 npm run bench:ui   # lists each long task's length and when it started
  *
  * Without UI_BENCH_URL it builds the page (when dist/ is missing) and starts `vite preview` itself.
  * Targets: median <= 16.7 ms, p95 <= 25 ms, no long tasks. Printed, never asserted.
@@ -19,9 +23,59 @@ const seconds = Number(process.env.UI_BENCH_SECONDS ?? 60);
 const warmupSeconds = Number(process.env.UI_BENCH_WARMUP ?? 5);
 const rate = Number(process.env.UI_BENCH_RATE ?? 50);
 const members = Number(process.env.UI_BENCH_MEMBERS ?? 7);
+const profilePath = process.env.UI_BENCH_PROFILE ?? '';
+const listLongTasks = process.env.UI_BENCH_LONG_TASKS === '1';
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
-
+/** Self and total time per function (recursion counted once), heaviest first. */
+function summarizeProfile(p: CpuProfile, top: number): string {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n: ProfileNode): string => {
+    const f = n.callFrame;
+    const file = f.url.replace(/^.*\//, '');
+    return `${f.functionName || '(anonymous)'} ${file ? `${file}:${f.lineNumber + 1}` : ''}`.trim();
+  };
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  let all = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+    let id: number | undefined = p.samples[i]!;
+    const leaf = byId.get(id)!;
+    all += dt;
+    self.set(keyOf(leaf), (self.get(keyOf(leaf)) ?? 0) + dt);
+    const seen = new Set<string>();
+    while (id !== undefined) {
+      const k = keyOf(byId.get(id)!);
+      if (!seen.has(k)) {
+        seen.add(k);
+        total.set(k, (total.get(k) ?? 0) + dt);
+      }
+      id = parent.get(id);
+    }
+  }
+  const fmt = (m: Map<string, number>): string =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `    ${v.toFixed(0).padStart(7)} ms ${((100 * v) / all).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
+  return `  profile: ${all.toFixed(0)} ms sampled\n  self time:\n${fmt(self)}\n  total time:\n${fmt(total)}`;
+}
 
 async function main(): Promise<void> {
   let server: ChildProcess | null = null;
@@ -51,27 +105,46 @@ async function main(): Promise<void> {
     // the page gets plain code, not code rewritten by the TypeScript loader.)
     await page.evaluate(`(() => {
       const warmMs = ${warmupSeconds * 1000};
-      const b = { frames: [], longTasks: [], start: performance.now() };
+      const b = { frames: [], longTasks: [], longStarts: [], start: performance.now(), virtualAtWarm: -1, wallAtWarm: 0 };
       window.__bench = b;
       let last = performance.now();
       const tick = (t) => {
-        if (t - b.start > warmMs) b.frames.push(t - last);
+        if (t - b.start > warmMs) {
+          if (b.virtualAtWarm < 0) {
+            b.virtualAtWarm = window.etcdPlayground.now();
+            b.wallAtWarm = performance.now();
+          }
+          b.frames.push(t - last);
+        }
         last = t;
         requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (e.startTime - b.start > warmMs) b.longTasks.push(e.duration);
+        for (const e of list.getEntries()) if (e.startTime - b.start > warmMs) {
+          b.longTasks.push(e.duration);
+          b.longStarts.push(e.startTime - b.start);
+        }
       }).observe({ type: 'longtask', buffered: false });
     })()`);
-    await page.waitForTimeout((seconds + warmupSeconds) * 1000);
+    const cdp = profilePath ? await page.context().newCDPSession(page) : null;
+    await page.waitForTimeout(warmupSeconds * 1000);
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
+    await page.waitForTimeout(seconds * 1000);
+    const profile = cdp ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile : null;
     const r = (await page.evaluate(`({
       frames: window.__bench.frames,
       longTasks: window.__bench.longTasks,
+      longStarts: window.__bench.longStarts,
+      virtualPerWall: (window.etcdPlayground.now() - window.__bench.virtualAtWarm) / (performance.now() - window.__bench.wallAtWarm),
       flights: window.etcdPlayground.inFlight().length,
       nowMs: window.etcdPlayground.now(),
       ops: Number(document.querySelector('[data-testid="wl-summary"]')?.getAttribute('data-ops') ?? 0),
-    })`)) as { frames: number[]; longTasks: number[]; flights: number; nowMs: number; ops: number };
+    })`)) as { frames: number[]; longTasks: number[]; longStarts: number[]; virtualPerWall: number; flights: number; nowMs: number; ops: number };
     const sorted = [...r.frames].sort((a, b) => a - b);
     const median = quantile(sorted, 0.5);
     const p95 = quantile(sorted, 0.95);
@@ -80,7 +153,17 @@ async function main(): Promise<void> {
     console.log(`  frames:     ${r.frames.length} (${(r.frames.length / seconds).toFixed(1)} fps)`);
     console.log(`  frame time: median ${median.toFixed(2)} ms (target <= 16.7), p95 ${p95.toFixed(2)} ms (target <= 25)`);
     console.log(`  long tasks: ${r.longTasks.length} (> 50 ms; target 0)${r.longTasks.length ? `, longest ${longest.toFixed(0)} ms` : ''}`);
+    if (listLongTasks) for (let i = 0; i < r.longTasks.length; i++) console.log(`    ${r.longTasks[i]!.toFixed(0)} ms at ${(r.longStarts[i]! / 1000).toFixed(2)} s`);
+    console.log(`  world:      ${r.virtualPerWall.toFixed(2)} virtual s per wall s in the measured window (1.00 = keeping up with real time)`);
     console.log(`  workload:   ${r.ops} operations answered; virtual clock at ${(r.nowMs / 1000).toFixed(1)} s; ${r.flights} messages in flight at the end`);
+    const load = await import('node:os').then((os) => os.loadavg());
+    console.log(`  host load:  ${load.map((x) => x.toFixed(2)).join(' ')} (1, 5, 15 min)`);
+    if (profile && profilePath) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(profilePath, JSON.stringify(profile));
+      console.log(summarizeProfile(profile, Number(process.env.UI_BENCH_PROFILE_TOP ?? 25)));
+      console.log(`  profile written to ${profilePath}`);
+    }
   } finally {
     await browser.close();
     if (server?.pid) {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { TimeController, type Steppable, type WallClock } from './timeController.ts';
 
 /** A fake world with an event every 10 virtual ms, and a wall clock moved by hand. */
-function fixture() {
+function fixture(stepWallMs = 0.001) {
   let now = 0;
   let wall = 0;
+  let steps = 0;
   const frames: (() => void)[] = [];
   const yields: (() => void)[] = [];
   let queue: Promise<unknown> = Promise.resolve();
@@ -15,7 +16,8 @@ function fixture() {
     nextEventMs: () => Math.floor(now / 10) * 10 + 10,
     stepOnce: async () => {
       now = Math.floor(now / 10) * 10 + 10;
-      wall += 0.001;
+      wall += stepWallMs;
+      steps++;
       return true;
     },
     advanceTo: (ms) => {
@@ -49,6 +51,14 @@ function fixture() {
     get now() {
       return now;
     },
+    get wall() {
+      return wall;
+    },
+    get steps() {
+      return steps;
+    },
+    pendingFrames: () => frames.length,
+    pendingYields: () => yields.length,
   };
 }
 
@@ -90,6 +100,53 @@ describe('time controller', () => {
     expect(tc.state().speed).toBe('max');
     expect(() => tc.setSpeed(1000)).toThrow(/speed/);
     tc.stop();
+    await f.yield();
+  });
+
+  it('when the world trails the clock it goes on after a yield, not a frame, each chunk within its budget', async () => {
+    // Every step costs 2 wall ms: a 6 ms chunk holds 3 steps.
+    const f = fixture(2);
+    const tc = new TimeController(f.engine, f.clock, { speed: 1, chunkMs: 6 });
+    tc.start();
+    await f.settle();
+    f.advanceWall(100);
+    await f.frame();
+    expect(f.now).toBe(30);
+    expect(f.pendingYields()).toBe(1);
+    expect(f.pendingFrames()).toBe(0);
+    await f.yield();
+    expect(f.now).toBe(60);
+    // Once caught up with the wall clock it waits for a frame.
+    for (let i = 0; i < 20 && f.pendingYields() > 0; i++) await f.yield();
+    expect(f.pendingFrames()).toBe(1);
+    expect(f.now).toBeLessThanOrEqual(f.wall);
+    expect(f.now).toBeGreaterThan(f.wall - 10);
+    tc.stop();
+    await f.frame();
+  });
+
+  it('slips when it trails by more than maxLagMs instead of racing to catch up', async () => {
+    const f = fixture(2);
+    const tc = new TimeController(f.engine, f.clock, { speed: 1, chunkMs: 6, maxLagMs: 250 });
+    tc.start();
+    await f.settle();
+    // A stall of one wall second: more than the allowance, so that second is not replayed.
+    f.advanceWall(1000);
+    await f.frame();
+    expect(f.now).toBe(0);
+    expect(f.steps).toBe(0);
+    f.advanceWall(20);
+    await f.frame();
+    expect(f.now).toBe(20);
+    // A lag within the allowance is caught up.
+    f.advanceWall(200);
+    for (let i = 0; i < 40 && f.now < 200; i++) {
+      if (f.pendingYields()) await f.yield();
+      else await f.frame();
+    }
+    expect(f.now).toBeGreaterThanOrEqual(200);
+    tc.stop();
+    await f.frame();
     await f.yield();
   });
 });

@@ -71,18 +71,24 @@ export class TimeController {
   private anchorWallMs = 0;
   private anchorVirtualMs = 0;
   private wake: (() => void) | null = null;
-  /** Wall budget of one chunk of steps before the page gets the event loop back. */
+  /**
+   * Wall budget of one chunk of steps before the page gets the event loop back. Small, because
+   * in-process members answer in microtasks, so a chunk is one uninterrupted task of this length.
+   */
   private readonly chunkMs: number;
+  /** How far (wall ms) the world may trail the clock and still catch up; beyond it, it slips. */
+  private readonly maxLagMs: number;
 
   constructor(
     private readonly engine: Steppable,
     private readonly wall: WallClock,
-    opts: { speed?: Speed; paused?: boolean; chunkMs?: number } = {},
+    opts: { speed?: Speed; paused?: boolean; chunkMs?: number; maxLagMs?: number } = {},
   ) {
     this.speed = opts.speed ?? 1;
     validateSpeed(this.speed);
     this.paused = opts.paused ?? false;
-    this.chunkMs = opts.chunkMs ?? 12;
+    this.chunkMs = opts.chunkMs ?? 6;
+    this.maxLagMs = opts.maxLagMs ?? 250;
     this.reanchor();
   }
 
@@ -151,8 +157,10 @@ export class TimeController {
           this.reanchor();
           await this.wall.yieldNow();
         } else {
-          await this.engine.exclusive(async () => this.runToWallTime());
-          await this.wall.nextFrame();
+          const behind = await this.engine.exclusive(async () => this.runToWallTime());
+          // Behind the clock, waiting for a frame would only waste wall time: go on after a yield.
+          if (behind) await this.wall.yieldNow();
+          else await this.wall.nextFrame();
         }
       } catch (e) {
         // A failing step stops the clock rather than spinning; the error is reported once.
@@ -163,20 +171,23 @@ export class TimeController {
     this.loopRunning = false;
   }
 
-  /** Runs everything due up to the virtual time that the wall clock says it is now. */
-  private async runToWallTime(): Promise<void> {
+  /**
+   * Runs what is due up to the virtual time the wall clock says it is now, for at most one chunk's
+   * budget. Returns true when events are still due (the world trails the clock). A world that
+   * trails by more than `maxLagMs` slips: the clock is re-anchored at the world's time, so a slow
+   * host runs slower than asked instead of piling up work (or racing to catch up) later.
+   */
+  private async runToWallTime(): Promise<boolean> {
     const speed = this.speed as number;
-    if (this.engine.nowMs > this.anchorVirtualMs + (this.wall.nowMs() - this.anchorWallMs) * speed) this.reanchor();
-    const target = Math.floor(this.anchorVirtualMs + (this.wall.nowMs() - this.anchorWallMs) * speed);
-    const t0 = this.wall.nowMs();
+    const wallNow = this.wall.nowMs();
+    const asked = this.anchorVirtualMs + (wallNow - this.anchorWallMs) * speed;
+    if (this.engine.nowMs > asked || asked - this.engine.nowMs > this.maxLagMs * speed) this.reanchor();
+    const target = Math.floor(this.anchorVirtualMs + (wallNow - this.anchorWallMs) * speed);
     while (this.engine.nextEventMs() <= target && !this.paused && !this.stopped) {
       await this.engine.stepOnce();
-      if (this.wall.nowMs() - t0 > this.chunkMs * 2) {
-        // Falling behind (the host is slower than the asked speed): slip rather than pile up.
-        this.reanchor();
-        return;
-      }
+      if (this.wall.nowMs() - wallNow >= this.chunkMs) return this.engine.nextEventMs() <= target && !this.paused && !this.stopped;
     }
     if (!this.paused && target > this.engine.nowMs && this.engine.nextEventMs() > target) this.engine.advanceTo(target);
+    return false;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectStore, updateClients, type FrameScheduler } from './bridge.ts';
+import { connectStore, PROGRESS_EVERY_FRAMES, updateClients, type FrameScheduler } from './bridge.ts';
 import { createPlaygroundStore, linkPairState } from './store.ts';
 import { member } from './testMembers.ts';
 import type { MemberInfo, PlaygroundApi, PlaygroundEvent } from './types.ts';
@@ -75,6 +75,27 @@ describe('connectStore', () => {
     const before = store.getState().members;
     frames.run();
     expect(store.getState().members).toBe(before);
+  });
+
+  it('draws a moving commit index every few frames, and a role change in the frame it is seen', () => {
+    const { w, api } = source();
+    const store = createPlaygroundStore();
+    const frames = manualFrames();
+    connectStore(store, api, frames);
+    frames.run();
+    const commit = (n: number) => [member('n1', { role: 'leader', term: 2, commitIndex: n }), member('n2', { term: 2, commitIndex: n }), member('n3', { term: 2, commitIndex: n })];
+    const seen: number[] = [];
+    for (let i = 1; i <= PROGRESS_EVERY_FRAMES * 2; i++) {
+      w.members = commit(i);
+      frames.run();
+      seen.push(store.getState().members[0]!.commitIndex);
+    }
+    // Drawn on every PROGRESS_EVERY_FRAMES-th frame only, and then with the newest value.
+    expect(new Set(seen).size).toBe(3);
+    expect(seen.at(-1)).toBe(PROGRESS_EVERY_FRAMES * 2);
+    w.members = [member('n1', { term: 3 }), member('n2', { role: 'candidate', term: 3 }), member('n3', { term: 3 })];
+    frames.run();
+    expect(store.getState().members[1]!.role).toBe('candidate');
   });
 
   it('narrates a new leader with its term and marks it on the timeline', () => {

@@ -20,15 +20,32 @@ const browserFrames: FrameScheduler = {
   cancel: (h) => cancelAnimationFrame(h),
 };
 
-/** Only the fields the UI draws: a cheap change test without deep comparison. */
-function memberSignature(ms: readonly MemberInfo[]): string {
+/**
+ * What changes the cluster's shape (roles, terms, liveness, membership): drawn at once. Only fields
+ * the UI draws, so the change test is a cheap string compare, not a deep comparison.
+ */
+function structureSignature(ms: readonly MemberInfo[]): string {
+  let s = '';
+  for (const m of ms) s += `${m.name}|${m.role}|${m.alive}|${m.isLearner}|${m.term}|${m.vote}|${m.lead}|${m.snapshotIndex}|${m.alarms.join(',')}|${m.error ?? ''};`;
+  return s;
+}
+
+/** What moves on every write and tick (indexes, revision, sizes, election timers, the log strip). */
+function progressSignature(ms: readonly MemberInfo[]): string {
   let s = '';
   for (const m of ms) {
     const last = m.recentEntries[m.recentEntries.length - 1];
-    s += `${m.name}|${m.role}|${m.alive}|${m.isLearner}|${m.term}|${m.vote}|${m.lead}|${m.commitIndex}|${m.appliedIndex}|${m.revision}|${m.compactRevision}|${m.electionElapsedTicks}|${m.electionTimeoutTicks}|${m.snapshotIndex}|${m.dbSize}|${m.alarms.join(',')}|${last ? `${last.index}:${last.term}` : ''}|${m.recentEntries.length};`;
+    s += `${m.commitIndex}|${m.appliedIndex}|${m.revision}|${m.compactRevision}|${m.electionElapsedTicks}|${m.electionTimeoutTicks}|${m.dbSize}|${last ? `${last.index}:${last.term}` : ''}|${m.recentEntries.length};`;
   }
   return s;
 }
+
+/**
+ * Progress alone (a commit index moving under a workload) is drawn every this many frames, not
+ * every frame: it changes on nearly every frame, and each change re-renders the members, the
+ * summary and the inspector. A change of structure is drawn in the frame it is seen.
+ */
+export const PROGRESS_EVERY_FRAMES = 4;
 
 /** The sentences worth announcing from the timeline markers (elections are too chatty). */
 const narrated = new Set(['leader', 'crash', 'restart', 'member', 'partition', 'heal']);
@@ -38,7 +55,9 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
   let pending: PlaygroundEvent[] = [];
   let handle = 0;
   let stopped = false;
-  let lastSig = '';
+  let lastStructure = '';
+  let lastProgress = '';
+  let framesSinceMembers = 0;
   let lastLinkSig = '';
   let lastBandWallMs = 0;
   let feedMaxIndex = 0;
@@ -70,21 +89,28 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     if (t.paused !== s.paused) patch.paused = t.paused;
     if (t.speed !== s.speed) patch.speed = t.speed;
 
-    const members = api.members();
-    const sig = memberSignature(members);
-    const changed = sig !== lastSig;
+    const read = api.members();
+    const structure = structureSignature(read);
+    const progress = progressSignature(read);
+    framesSinceMembers++;
+    const changed = structure !== lastStructure || (progress !== lastProgress && framesSinceMembers >= PROGRESS_EVERY_FRAMES);
+    // Between drawn changes the UI keeps the member data it drew (the same array: no re-render).
+    const members = changed ? read : s.members;
     let markers = s.markers;
     let feed: FeedItem[] = s.feed;
     if (changed) {
-      lastSig = sig;
+      lastStructure = structure;
+      lastProgress = progress;
+      framesSinceMembers = 0;
       patch.members = members;
       markers = appendMarkers(markers, markersFromMembers(s.members, members, t.nowMs));
-      feed = [...feed, ...feedFromMembers(s.members, members, t.nowMs)];
+      const snapshots = feedFromMembers(s.members, members, t.nowMs);
+      if (snapshots.length) feed = [...feed, ...snapshots];
       const leader = members.find((m) => m.role === 'leader' && m.alive);
       if (leader) {
         const r = feedFromEntries(leader.recentEntries, leader.commitIndex, feedMaxIndex, leader.name, t.nowMs);
         feedMaxIndex = r.maxIndex;
-        feed = [...feed, ...r.items];
+        if (r.items.length) feed = [...feed, ...r.items];
       }
       const names = new Set(members.map((m) => m.name));
       // Islands follow membership: new members join the last island, removed ones leave.
@@ -103,7 +129,8 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     if (events.length) {
       markers = appendMarkers(markers, markersFromEvents(events));
       const names = new Set(members.map((m) => m.name));
-      feed = [...feed, ...feedFromEvents(events, names)];
+      const watched = feedFromEvents(events, names);
+      if (watched.length) feed = [...feed, ...watched];
       const clients = updateClients(s.clients, events, names);
       if (clients !== s.clients) patch.clients = clients;
       if (events.some((e) => e.kind === 'heal')) patch.islands = [members.map((m) => m.name)];
@@ -127,8 +154,8 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     const links: Record<string, LinkState> = {};
     const oneWay: Record<string, true> = {};
     const detailed = typeof api.linkDetail === 'function';
-    for (const a of members) {
-      for (const b of members) {
+    for (const a of read) {
+      for (const b of read) {
         if (a.name === b.name) continue;
         if (detailed) {
           const d = api.linkDetail(a.name, b.name);
@@ -150,7 +177,7 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     }
 
     // Term bands: a new band at once on change, otherwise stretched a few times a second.
-    const { term, leader } = observeLeadership(members);
+    const { term, leader } = observeLeadership(read);
     const last = s.bands[s.bands.length - 1];
     const wall = performance.now();
     if (!last || last.term !== term || last.leader !== leader || wall - lastBandWallMs > 250) {
