@@ -2,7 +2,8 @@
  * The cluster in the centre: members on a circle (or on islands when partitioned), every link
  * between them in its state, clients outside the ring beside their endpoint, and the messages
  * in flight on top. Dragging a member to another island, or to open water, partitions the
- * network; dragging it back heals. Clicking a link cycles healthy -> cut one way -> cut both.
+ * network; dragging it back heals. Clicking a link cycles healthy -> cut one way -> cut both;
+ * Shift+click (Shift+Enter) makes the first cut the other way.
  */
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -13,42 +14,46 @@ import { MemberNode, NODE_R } from './MemberNode.tsx';
 import { FlightLayer } from './FlightLayer.tsx';
 import { usePlayground, useSize, useStoreApi } from './hooks.ts';
 import { FlightCard } from './FlightCard.tsx';
+import { describeLink } from './linkText.ts';
 
 
 /** How long (virtual ms) a client stays drawn after its last message. */
 const CLIENT_LINGER_MS = 8_000;
 const MAX_CLIENTS_PER_MEMBER = 3;
 
-const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: string; b: string; ax: number; ay: number; bx: number; by: number; state: ReturnType<typeof linkPairState>; onCycle(a: string, b: string): void }) {
+const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: string; b: string; ax: number; ay: number; bx: number; by: number; state: ReturnType<typeof linkPairState>; onCycle(a: string, b: string, reverse: boolean): void }) {
   const pa = { x: ax, y: ay };
   const pb = { x: bx, y: by };
   const p = towards(pa, pb, NODE_R + 8);
   const q = towards(pb, pa, NODE_R + 8);
   const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
-  const next = state === 'healthy' ? `cut ${a}→${b} one way` : state === 'cut-both' ? 'heal it' : 'cut it both ways';
-  const desc = state === 'healthy' ? 'healthy' : state === 'cut-both' ? 'cut both ways' : state === 'cut-ab' ? `cut ${a}→${b} (one way)` : `cut ${b}→${a} (one way)`;
+  const { desc, next, nextShift } = describeLink(a, b, state);
   // A one-way cut shows its ✕ near the end that no longer hears the other.
   const blocked = state === 'cut-ab' ? { x: p.x + (q.x - p.x) * 0.72, y: p.y + (q.y - p.y) * 0.72 } : state === 'cut-ba' ? { x: p.x + (q.x - p.x) * 0.28, y: p.y + (q.y - p.y) * 0.28 } : mid;
+  // ...and the half on the sender's side stays solid: the link is dashed only toward the blocked end.
+  const sender = state === 'cut-ab' ? p : state === 'cut-ba' ? q : null;
   return (
     <g
       className={`link link-${state}`}
       data-link={`${a}|${b}`}
       data-state={state}
+      data-blocked={state === 'cut-ab' ? `${a}→${b}` : state === 'cut-ba' ? `${b}→${a}` : state === 'cut-both' ? 'both' : 'none'}
       role="button"
       tabIndex={0}
-      aria-label={`link ${a}–${b}: ${desc}. Activate to ${next}.`}
-      onClick={() => onCycle(a, b)}
+      aria-label={`link ${a}–${b}: ${desc}. Activate to ${next}${nextShift !== next ? `; Shift to ${nextShift}` : ''}.`}
+      onClick={(e) => onCycle(a, b, e.shiftKey)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           e.stopPropagation();
-          onCycle(a, b);
+          onCycle(a, b, e.shiftKey);
         }
       }}
     >
-      <title>{`${a}–${b}: ${desc}. Click to ${next}.`}</title>
+      <title>{`${a}–${b}: ${desc}. Click to ${next}${nextShift !== next ? `; Shift+click to ${nextShift}` : ''}.`}</title>
       <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-hit" />
       <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-line" markerEnd={state === 'cut-ab' ? 'url(#blocked-arrow)' : undefined} markerStart={state === 'cut-ba' ? 'url(#blocked-arrow-rev)' : undefined} />
+      {sender && <line x1={sender.x} y1={sender.y} x2={mid.x} y2={mid.y} className="link-open-half" style={{ stroke: '#94a3b8', strokeWidth: 2.5, strokeDasharray: 'none' }} />}
       {state !== 'healthy' && (
         <g transform={`translate(${blocked.x},${blocked.y})`} className="cut-mark">
           <circle r={8} fill="#fff" />
@@ -136,7 +141,8 @@ export function ClusterView() {
   );
   const onSelect = useCallback((name: string) => store.getState().select(store.getState().selectedMember === name ? '' : name), [store]);
   const container = useCallback(() => viewRef.current, []);
-  const onCycle = useCallback((a: string, b: string) => store.getState().cycleLink(a, b), [store]);
+  // Shift cycles from the other end, so the first one-way cut blocks b→a instead of a→b.
+  const onCycle = useCallback((a: string, b: string, reverse: boolean) => (reverse ? store.getState().cycleLink(b, a) : store.getState().cycleLink(a, b)), [store]);
 
   const dragTarget = drag ? islandAt(drag, layout.islands) : -2;
   const partitioned = layout.islands.length > 1;

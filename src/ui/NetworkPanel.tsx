@@ -1,12 +1,14 @@
 /**
  * The network by hand: presets (isolate the leader, split a minority off, heal all), global and
- * per-link latency / jitter / loss, every link's state with a button to cycle it, and each
- * member's island (the keyboard's way to partition; the mouse drags members instead).
+ * per-link latency / jitter / loss, every link's state with a button to cycle it and a choice
+ * of exact state (either one-way direction included), and each member's island (the keyboard's
+ * way to partition; the mouse drags members instead).
  */
 import { useState } from 'react';
 import { linkPairState } from '../state/store.ts';
 import type { LinkSettings } from '../state/types.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
+import { describeLink } from './linkText.ts';
 
 function LinkForm({ from, to, onApply }: { from?: string; to?: string; onApply(o: LinkSettings): void }) {
   const [latency, setLatency] = useState('');
@@ -122,9 +124,24 @@ export function NetworkPanel() {
           const st = linkPairState(links, a, b, oneWay);
           return (
             <li key={`${a}|${b}`}>
-              <span className={`link-state ls-${st}`}>
+              <span className={`link-state ls-${st}`} title={describeLink(a, b, st).desc} data-testid={`link-state-${a}-${b}`}>
                 {a}–{b}: {st === 'healthy' ? '✓ healthy' : st === 'cut-both' ? '✕ cut both ways' : st === 'cut-ab' ? `→ ${a}→${b} cut` : `← ${b}→${a} cut`}
               </span>
+              <select
+                aria-label={`link ${a}–${b}`}
+                value={st}
+                onChange={(e) => {
+                  const v = e.target.value as typeof st;
+                  if (v === 'cut-ba') s.setLinkCut(b, a, 'one-way');
+                  else s.setLinkCut(a, b, v === 'healthy' ? 'none' : v === 'cut-ab' ? 'one-way' : 'both');
+                }}
+                data-testid={`link-set-${a}-${b}`}
+              >
+                <option value="healthy">healthy</option>
+                <option value="cut-ab">{`${a}→${b} cut (one way)`}</option>
+                <option value="cut-ba">{`${b}→${a} cut (one way)`}</option>
+                <option value="cut-both">cut both ways</option>
+              </select>
               <button type="button" onClick={() => s.cycleLink(a, b)} data-testid={`cycle-${a}-${b}`}>
                 Cycle
               </button>

@@ -7,6 +7,28 @@ import type { ClusterSettings } from '../state/types.ts';
 import { settingsToQuery } from '../state/urlSettings.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 
+/**
+ * Raft needs heartbeats more often than the election timeout; etcd 3.4 goes further and refuses
+ * to start with an election timeout under 5 heartbeat intervals. The playground enforces the
+ * first (Apply fails with the reason) and only warns about the second, which is worth watching.
+ */
+function HeartbeatNote({ electionTicks, heartbeatTicks, tickMs }: { electionTicks: number; heartbeatTicks: number; tickMs: number }) {
+  if (!(Number.isInteger(heartbeatTicks) && heartbeatTicks >= 1 && heartbeatTicks < electionTicks)) {
+    return (
+      <p className="muted" role="status" data-testid="heartbeat-note">
+        ✕ heartbeat ticks must be a whole number from 1 to {Math.max(1, electionTicks - 1)} (below the election ticks), or the cluster cannot keep a leader.
+      </p>
+    );
+  }
+  if (electionTicks >= 5 * heartbeatTicks) return null;
+  return (
+    <p className="muted" role="status" data-testid="heartbeat-note">
+      ⚠ election timeout {electionTicks * tickMs} ms is under 5 heartbeat intervals (5 × {heartbeatTicks * tickMs} ms): etcd 3.4 refuses to start like this. The
+      playground runs it, so you can watch followers time out between sparse heartbeats.
+    </p>
+  );
+}
+
 export function SettingsPanel() {
   const store = useStoreApi();
   const current = usePlayground((s) => s.settings);
@@ -46,7 +68,7 @@ export function SettingsPanel() {
           {num('members', 'members', 1, 9)}
           {num('seed', 'seed', 0, 2 ** 31 - 1)}
           {num('electionTicks', 'election ticks', 2, 1000)}
-          {num('heartbeatTicks', 'heartbeat ticks', 1, 1)}
+          {num('heartbeatTicks', 'heartbeat ticks', 1, Math.max(1, draft.electionTicks - 1))}
           {num('tickMs', 'tick (ms)', 1, 10000)}
           {num('snapshotCount', 'snapshot count', 1, 10_000_000)}
           {num('quotaBackendBytes', 'backend quota (bytes)', 1024, 8 * 1024 ** 3)}
@@ -61,6 +83,7 @@ export function SettingsPanel() {
           {bool('preVote', 'PreVote')}
           {bool('checkQuorum', 'CheckQuorum')}
         </div>
+        <HeartbeatNote electionTicks={draft.electionTicks} heartbeatTicks={draft.heartbeatTicks} tickMs={draft.tickMs} />
         <button type="submit" className="primary" disabled={status === 'resetting'} data-testid="apply-settings">
           {status === 'resetting' ? 'Resetting…' : 'Apply (resets the cluster)'}
         </button>
