@@ -32,6 +32,7 @@ const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: s
   const blocked = state === 'cut-ab' ? { x: p.x + (q.x - p.x) * 0.72, y: p.y + (q.y - p.y) * 0.72 } : state === 'cut-ba' ? { x: p.x + (q.x - p.x) * 0.28, y: p.y + (q.y - p.y) * 0.28 } : mid;
   // ...and the half on the sender's side stays solid: the link is dashed only toward the blocked end.
   const sender = state === 'cut-ab' ? p : state === 'cut-ba' ? q : null;
+  const receiver = state === 'cut-ab' ? q : state === 'cut-ba' ? p : null;
   return (
     <g
       className={`link link-${state}`}
@@ -53,7 +54,13 @@ const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: s
       <title>{`${a}–${b}: ${desc}. Click to ${next}${nextShift !== next ? `; Shift+click to ${nextShift}` : ''}.`}</title>
       <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-hit" />
       <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-line" markerEnd={state === 'cut-ab' ? 'url(#blocked-arrow)' : undefined} markerStart={state === 'cut-ba' ? 'url(#blocked-arrow-rev)' : undefined} />
-      {sender && <line x1={sender.x} y1={sender.y} x2={mid.x} y2={mid.y} className="link-open-half" style={{ stroke: '#94a3b8', strokeWidth: 2.5, strokeDasharray: 'none' }} />}
+      {/* Inline styles: the halves keep their meaning when hover or focus restyles the link. */}
+      {sender && receiver && (
+        <>
+          <line x1={sender.x} y1={sender.y} x2={mid.x} y2={mid.y} className="link-open-half" style={{ stroke: '#64748b', strokeWidth: 2.5, strokeDasharray: 'none' }} />
+          <line x1={mid.x} y1={mid.y} x2={receiver.x} y2={receiver.y} className="link-blocked-half" style={{ stroke: '#dc2626', strokeWidth: 2.5, strokeDasharray: '6 4' }} />
+        </>
+      )}
       {state !== 'healthy' && (
         <g transform={`translate(${blocked.x},${blocked.y})`} className="cut-mark">
           <circle r={8} fill="#fff" />

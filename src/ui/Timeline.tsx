@@ -172,7 +172,7 @@ export function Timeline() {
           onBlur={() => setFocused(false)}
         >
         {/* The list's own area, so its focus outline frames the marker lanes. */}
-        <rect x={GUTTER - 10} y={BAND_Y + BAND_H} width={Math.max(0, W - GUTTER)} height={lanes.length * LANE_H + 4} fill="transparent" />
+        <rect x={GUTTER - 8} y={BAND_Y + BAND_H + 6} width={Math.max(0, W - GUTTER - 2)} height={lanes.length * LANE_H - 6} fill="transparent" />
         {shown.map((m) => {
           const px = Math.round(x(m.atMs));
           const lane = Math.max(0, laneOf(m.kind));
