@@ -42,7 +42,7 @@ export interface RecordedWatch {
   readonly closed: boolean;
   /** Cancels on the server and records the stream as closed when the cancel is confirmed. */
   cancel(): Promise<void>;
-  /** Stops recording without telling the server (its member is gone, or the run ends). */
+  /** Stops recording at once and cancels the stream without waiting for the confirmation (its member is gone, or the run ends). */
   close(): void;
 }
 
@@ -130,8 +130,12 @@ export class HistoryClient {
         await handle.cancel();
         close();
       },
-      // Only the record ends: a cancel could wait forever on a cut-off member. Later responses are ignored above.
-      close,
+      // The record ends now; the stream is canceled without waiting for the member's answer
+      // (a cut-off member answers only after the network heals). Later responses are ignored above.
+      close: () => {
+        close();
+        void handle.cancel();
+      },
     };
   }
 }

@@ -54,7 +54,9 @@ describe('client histories of the etcd cluster under faults', () => {
       `history simulation: ${total.runs} seeds, ${total.operations} ops recorded (${total.ok} ok, ${total.failed} failed, ${total.indeterminate} indeterminate, ` +
         `${total.serializableReads} serializable reads left out), ${total.crashes} crashes, ${total.restarts} restarts, ${total.partitions} partitions, ` +
         `${total.cuts} cuts, ${total.linkFaultWindows} link-fault windows, ${total.membershipChanges} membership changes (${total.learnersBehind} learners left behind), ` +
-        `${total.watchers} watch streams (${total.watchResumes} resumed after their member failed), ${total.watchEventsChecked} watch events checked`,
+        `${total.watchers} watch streams (${total.watchResumes} resumed after their member failed), ${total.watchEventsChecked} watch events checked; ` +
+        `clients: ${total.clientPartitions} partitions and ${total.clientCuts} cuts took clients in, ${total.clientBreaks} connections broken by the keep-alive, ` +
+        `${total.clientWatchResumes} watch streams resumed inside a client`,
     );
     // Liveness: a member added while the leader's stored snapshot predates it must still catch up.
     if (learnersBehind.length > 0) {
@@ -70,6 +72,9 @@ describe('client histories of the etcd cluster under faults', () => {
       expect(total.crashes).toBeGreaterThan(seeds.length / 2);
       expect(total.partitions).toBeGreaterThan(seeds.length / 2);
       expect(total.watchResumes).toBeGreaterThan(0);
+      // Clients were cut off, noticed, and their watches went on (checked with the rest).
+      expect(total.clientBreaks).toBeGreaterThan(0);
+      expect(total.clientWatchResumes).toBeGreaterThan(0);
       expect(total.membershipChanges).toBeGreaterThan(0);
     }
   }, 1_800_000);

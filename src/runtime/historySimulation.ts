@@ -11,6 +11,11 @@
  * slices, applies the fault plan through the cluster's API (so clients learn of crashes as a
  * broken connection), moves the resuming watcher, and drives membership changes. Client loops
  * are async functions whose waits (think time, answers) are World events.
+ *
+ * Partitions and cuts take clients in too: a client cut off from its member notices through its
+ * keep-alive (scaled down like every other timeout here, see SIM_KEEPALIVE), moves to its next
+ * endpoint and resumes its watch there, and the watch checker verifies that the stream went on
+ * with no gap and no repeat across every such break.
  */
 import { Prng } from '../sim/prng.ts';
 import { describeAction, planFaults, type PlannedFault } from '../sim/faults.ts';
@@ -64,6 +69,13 @@ export interface HistorySimStats {
   learnersBehind: number;
   watchers: number;
   watchResumes: number;
+  /** Partitions that placed clients on a side, and cuts between a client and a member. */
+  clientPartitions: number;
+  clientCuts: number;
+  /** Client connections broken by the keep-alive (member unreachable), over all clients. */
+  clientBreaks: number;
+  /** Watch streams re-created inside a client on a new connection (after a break or a crash), all checked. */
+  clientWatchResumes: number;
   watchEventsChecked: number;
   finalRevision: number;
 }
@@ -71,7 +83,8 @@ export interface HistorySimStats {
 export function emptyHistorySimStats(): HistorySimStats {
   return {
     runs: 0, operations: 0, ok: 0, failed: 0, indeterminate: 0, serializableReads: 0, crashes: 0, restarts: 0,
-    partitions: 0, cuts: 0, linkFaultWindows: 0, membershipChanges: 0, learnersBehind: 0, watchers: 0, watchResumes: 0, watchEventsChecked: 0, finalRevision: 0,
+    partitions: 0, cuts: 0, linkFaultWindows: 0, membershipChanges: 0, learnersBehind: 0, watchers: 0, watchResumes: 0,
+    clientPartitions: 0, clientCuts: 0, clientBreaks: 0, clientWatchResumes: 0, watchEventsChecked: 0, finalRevision: 0,
   };
 }
 
@@ -101,6 +114,12 @@ export class HistorySimFailure extends Error {
 }
 
 const BASE_FAULTS: Partial<LinkFaults> = { latencyMs: 2, jitterMs: 3, lossRate: 0, duplicateRate: 0, reorder: false };
+/**
+ * Client timings scaled to the run's two seconds of faults (etcdctl's are 5 s for a command,
+ * 2 s + 6 s for the keep-alive): a cut-off client notices within 750 virtual ms, so breaks and
+ * resumes happen while the faults go on.
+ */
+const SIM_CLIENT = { commandTimeoutMs: 1200, keepaliveTimeMs: 250, keepaliveTimeoutMs: 500, reconnectBackoffMs: 100 } as const;
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4'];
 /** Every key the workload touches lies in ['k', 'l'). */
 const PREFIX = { key: 'k', range_end: 'l' };
@@ -182,8 +201,15 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     if (membership) await c.runFor(5000);
     const start = c.nowMs;
     const stopAt = start + faultMs;
+    const clientNames = [
+      ...Array.from({ length: clientCount }, (_, i) => `c${i + 1}`),
+      'watch-a',
+      ...originals.map((m) => `watch-b-${m}`),
+      ...(membership ? ['admin'] : []),
+    ];
     const plan: PlannedFault[] = planFaults(rng.fork('faults'), {
       actors: originals,
+      clients: clientNames,
       startMs: start + 100,
       endMs: stopAt,
       meanGapMs: 220,
@@ -192,15 +218,19 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
 
     // ---- clients: each with its own endpoint order (failover goes down its list) ----
     const clients: HistoryClient[] = [];
+    /** Every client of the run, for their connection figures and the final wait for their watches. */
+    const all: PlaygroundClient[] = [];
     for (let i = 0; i < clientCount; i++) {
       const name = `c${i + 1}`;
-      const pc = c.client({ name, endpoints: rng.shuffle(originals), commandTimeoutMs: 1200 });
+      const pc = c.client({ name, endpoints: rng.shuffle(originals), ...SIM_CLIENT });
+      all.push(pc);
       clients.push(new HistoryClient(name, pc, recorder, c));
     }
 
     // ---- watchers ----
     // A: the client's own failover (the stream resumes inside the client after a crash).
-    const wa = c.client({ name: 'watch-a', endpoints: rng.shuffle(originals), commandTimeoutMs: 1200 });
+    const wa = c.client({ name: 'watch-a', endpoints: rng.shuffle(originals), ...SIM_CLIENT });
+    all.push(wa);
     const watchReqA: WatchCreateRequest = { ...PREFIX, start_revision: 1, ...(rng.chance(0.5) ? { prev_kv: true } : {}) };
     new HistoryClient('watch-a', wa, recorder, c).watch(watchReqA);
     stats.watchers++;
@@ -208,7 +238,9 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     // member at the last revision + 1, recorded as a new stream that resumes the old one.
     const pinned = new Map<string, HistoryClient>();
     for (const m of originals) {
-      const pc = c.client({ name: `watch-b-${m}`, endpoints: [m], commandTimeoutMs: 1200 });
+      // One endpoint: when cut off it keeps reconnecting to that member until the network heals.
+      const pc = c.client({ name: `watch-b-${m}`, endpoints: [m], ...SIM_CLIENT });
+      all.push(pc);
       pinned.set(m, new HistoryClient(`watch-b`, pc, recorder, c));
     }
     const watchReqB: WatchCreateRequest = { ...PREFIX, start_revision: 1, ...(rng.chance(0.3) ? { filters: ['NODELETE' as const] } : {}) };
@@ -237,7 +269,9 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     const loops = clients.map((cl, i) => clientLoop(cl, rng.fork(`client${i}`), perClient, thinkMs, () => c.nowMs >= stopAt, sleep, stats));
 
     // ---- membership (some seeds): add a learner, launch it, promote it, remove it ----
-    const admin = membership ? c.client({ name: 'admin', endpoints: rng.shuffle(originals), commandTimeoutMs: 1200 }) : null;
+    const admin = membership ? c.client({ name: 'admin', endpoints: rng.shuffle(originals), ...SIM_CLIENT }) : null;
+    if (admin) all.push(admin);
+    for (const pc of all) if (!clientNames.includes(pc.name)) throw new Error(`history simulation: client ${pc.name} missing from the fault plan's clients`);
     const mship = new MembershipDriver(c, admin, rng.fork('membership'), stopped, stats);
     const membershipStartMs = start + 200 + rng.int(600);
 
@@ -245,7 +279,7 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
     let planIndex = 0;
     const applyDue = async (): Promise<void> => {
       while (planIndex < plan.length && plan[planIndex]!.atMs <= c.nowMs) {
-        await applyFault(c, plan[planIndex]!, stopped, stats);
+        await applyFault(c, plan[planIndex]!, stopped, stats, clientNames);
         planIndex++;
       }
     };
@@ -283,12 +317,17 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
         const ms = live().map((n) => c.members().find((x) => x.name === n)!);
         if (ms.some((m) => !m.up || !m.member)) return false;
         const commit = Math.max(...ms.map((m) => m.member!.summary().commitIndex));
-        return ms.every((m) => m.member!.summary().appliedIndex === commit) && c.leader() !== undefined;
+        // Clients cut off during the faults have noticed and resumed their watches.
+        return ms.every((m) => m.member!.summary().appliedIndex === commit) && c.leader() !== undefined && all.every((pc) => pc.watchesEstablished());
       }, 20_000)
       .catch(() => {
         const l = c.leader();
         const view = l ? { progress: c.member(l).raftStatus().progress, members: c.member(l).membershipView().list() } : null;
-        throw new Error(`members did not converge after healing: ${JSON.stringify(c.members().map((m) => ({ name: m.name, up: m.up, s: m.member?.summary() })))}\nleader's view: ${JSON.stringify(view)}`);
+        const waiting = all.filter((pc) => !pc.watchesEstablished()).map((pc) => pc.name);
+        throw new Error(
+          `members did not converge after healing: ${JSON.stringify(c.members().map((m) => ({ name: m.name, up: m.up, s: m.member?.summary() })))}\nleader's view: ${JSON.stringify(view)}` +
+            `\nclients whose watches are not re-established: ${waiting.join(', ') || 'none'}`,
+        );
       });
     await c.runFor(300);
     moveWatcherB();
@@ -319,6 +358,10 @@ export async function runHistorySimulation(o: HistorySimOptions, clock?: CheckCl
       if (op.op.type === 'range' && op.op.request.serializable) stats.serializableReads++;
     }
     for (const w of history.watches) for (const d of w.responses) stats.watchEventsChecked += d.response.events.length;
+    for (const pc of all) {
+      stats.clientBreaks += pc.connectionStats.keepaliveBreaks;
+      stats.clientWatchResumes += pc.connectionStats.watchResumes;
+    }
     stats.finalRevision = log.lastRevision;
     if (!check.ok) throw new HistorySimFailure(o.seed, `${explainCheck(check)}\n${plan.length} planned faults: ${plan.map((p) => `${p.atMs}ms ${describeAction(p.action)}`).join('; ')}`, history);
     return { seed: o.seed, stats, history, check, log };
@@ -335,17 +378,20 @@ async function applyFault(
   f: PlannedFault,
   stopped: Set<string>,
   stats: HistorySimStats,
+  clients: readonly string[],
 ): Promise<void> {
   const a = f.action;
   switch (a.kind) {
     case 'partition':
-      // Fault plans name members only: clients stay outside the groups and reach every member.
+      // Clients named in no group reach every member; those in a group only their side.
       c.partition(a.groups);
       stats.partitions++;
+      if (a.groups.some((g) => g.some((x) => clients.includes(x)))) stats.clientPartitions++;
       return;
     case 'cut':
       c.cut(a.from, a.to);
       stats.cuts++;
+      if (clients.includes(a.from) || clients.includes(a.to)) stats.clientCuts++;
       return;
     case 'heal':
       c.heal();

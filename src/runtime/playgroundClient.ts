@@ -161,7 +161,8 @@ interface Stream {
 
 export class PlaygroundClient implements EtcdClient {
   readonly endpoints: readonly string[];
-  private readonly name: string;
+  /** The client actor's name on the network. */
+  readonly name: string;
   private readonly timeoutMs: number;
   private readonly keepaliveTimeMs: number;
   private readonly keepaliveTimeoutMs: number;

@@ -31,6 +31,28 @@ describe('fault plans', () => {
     expect(() => planFaults(new Prng(1), { ...opts, actors: [] })).toThrow(/no actors/);
   });
 
+  it('with clients named, some partitions and cuts take clients in; clients are never crashed; without, the plan is unchanged', () => {
+    const clients = ['c1', 'c2', 'c3'];
+    const plan = planFaults(new Prng(4), { ...opts, clients });
+    const isClient = (a: string) => clients.includes(a);
+    const partitionsWithClients = plan.filter((p) => p.action.kind === 'partition' && p.action.groups.flat().some(isClient));
+    const clientCuts = plan.filter((p) => p.action.kind === 'cut' && (isClient(p.action.from) || isClient(p.action.to)));
+    expect(partitionsWithClients.length).toBeGreaterThan(0);
+    expect(clientCuts.length).toBeGreaterThan(0);
+    for (const { action } of plan) {
+      if (action.kind === 'crash' || action.kind === 'restart') expect(isClient(action.actor)).toBe(false);
+      if (action.kind === 'cut') expect(isClient(action.from) && isClient(action.to)).toBe(false);
+      if (action.kind === 'partition') {
+        const all = action.groups.flat();
+        expect(new Set(all).size).toBe(all.length);
+        // Members still split: every side has a member.
+        for (const g of action.groups) expect(g.some((a) => !isClient(a))).toBe(true);
+      }
+    }
+    expect(planFaults(new Prng(4), { ...opts, clients: [] })).toEqual(planFaults(new Prng(4), opts));
+    expect(() => planFaults(new Prng(1), { ...opts, clients: ['1'] })).toThrow(/both an actor and a client/);
+  });
+
   it('healAll restarts the crashed, heals links, releases held messages and restores link faults', () => {
     const w = new World<string>({ seed: 1 });
     for (const id of actors) w.addActor(quiet(id), { ticks: false });

@@ -1,7 +1,9 @@
 /**
  * Fault schedules: a random plan of partitions (including one-way cuts), crashes, restarts and
  * windows of loss/duplication/reordering, drawn from a seeded stream, and "heal all" which ends
- * every fault. Plans are plain data (times + actions), so a run can print, record or replay them.
+ * every fault. Clients, when named, are put on a side of some partitions and at an end of some
+ * cuts (they are never crashed: a client's failures are its connections).
+ * Plans are plain data (times + actions), so a run can print, record or replay them.
  */
 import type { LinkFaults } from './network.ts';
 import type { Prng } from './prng.ts';
@@ -25,6 +27,15 @@ export interface PlannedFault {
 export interface FaultPlanOptions {
   /** The actors faults may hit. */
   actors: readonly string[];
+  /**
+   * Client actors that partitions and cuts may also separate from actors (never crashed).
+   * Default none; without clients a plan draws exactly what it drew before they existed.
+   */
+  clients?: readonly string[];
+  /** Probability that a partition also places clients on its sides (default 0.5 when there are clients). */
+  clientPartitionRate?: number;
+  /** Probability that a cut runs between a client and an actor instead of two actors (default 0.3 when there are clients). */
+  clientCutRate?: number;
   startMs: number;
   /** Faults happen before this time; a healAll is planned at exactly endMs. */
   endMs: number;
@@ -66,6 +77,10 @@ export function planFaults(rng: Prng, options: FaultPlanOptions): PlannedFault[]
   if (!(endMs >= startMs)) throw new Error(`planFaults: endMs (${endMs}) is before startMs (${startMs})`);
   if (!(meanGapMs > 0)) throw new Error(`planFaults: meanGapMs must be > 0, got ${meanGapMs}`);
   const maxDown = options.maxDown ?? Math.floor((actors.length - 1) / 2);
+  const clients = options.clients ?? [];
+  for (const cl of clients) if (actors.includes(cl)) throw new Error(`planFaults: ${cl} is both an actor and a client`);
+  const clientPartitionRate = options.clientPartitionRate ?? 0.5;
+  const clientCutRate = options.clientCutRate ?? 0.3;
   const worst = options.worstFaults ?? { lossRate: 0.2, duplicateRate: 0.1, jitterMs: 40 };
   const plan: PlannedFault[] = [];
   /** Actor -> when its planned quick restart happens (Infinity: down until a random restart). */
@@ -82,8 +97,23 @@ export function planFaults(rng: Prng, options: FaultPlanOptions): PlannedFault[]
     if (r < 0.2) {
       const shuffled = rng.shuffle(actors);
       const cutAt = 1 + rng.int(Math.max(1, shuffled.length - 1));
-      action = { kind: 'partition', groups: [shuffled.slice(0, cutAt), shuffled.slice(cutAt)].filter((g) => g.length > 0) };
+      const groups = [shuffled.slice(0, cutAt), shuffled.slice(cutAt)].filter((g) => g.length > 0);
+      if (clients.length > 0 && rng.chance(clientPartitionRate)) {
+        // Each client joins a side or stays out (an actor in no group reaches everyone).
+        for (const cl of clients) {
+          const side = rng.int(groups.length + 1);
+          if (side < groups.length) groups[side]!.push(cl);
+        }
+      }
+      action = { kind: 'partition', groups };
     } else if (r < 0.35) {
+      if (clients.length > 0 && rng.chance(clientCutRate)) {
+        const cl = rng.pick(clients);
+        const actor = rng.pick(actors);
+        action = rng.chance(0.5) ? { kind: 'cut', from: cl, to: actor } : { kind: 'cut', from: actor, to: cl };
+        plan.push({ atMs: t, action });
+        continue;
+      }
       const from = rng.pick(actors);
       const others = actors.filter((a) => a !== from);
       if (others.length === 0) continue;
