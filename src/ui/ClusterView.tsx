@@ -53,12 +53,21 @@ const Link = memo(function Link({ a, b, ax, ay, bx, by, state, onCycle }: { a: s
     >
       <title>{`${a}–${b}: ${desc}. Click to ${next}${nextShift !== next ? `; Shift+click to ${nextShift}` : ''}.`}</title>
       <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-hit" />
-      <line x1={p.x} y1={p.y} x2={q.x} y2={q.y} className="link-line" markerEnd={state === 'cut-ab' ? 'url(#blocked-arrow)' : undefined} markerStart={state === 'cut-ba' ? 'url(#blocked-arrow-rev)' : undefined} />
-      {/* Inline styles: the halves keep their meaning when hover or focus restyles the link. */}
+      {/* A one-way cut's whole line only carries the arrowhead; its two halves below draw it. */}
+      <line
+        x1={p.x}
+        y1={p.y}
+        x2={q.x}
+        y2={q.y}
+        className="link-line"
+        markerEnd={state === 'cut-ab' ? 'url(#blocked-arrow)' : undefined}
+        markerStart={state === 'cut-ba' ? 'url(#blocked-arrow-rev)' : undefined}
+        style={sender ? { stroke: 'transparent' } : undefined}
+      />
       {sender && receiver && (
         <>
-          <line x1={sender.x} y1={sender.y} x2={mid.x} y2={mid.y} className="link-open-half" style={{ stroke: '#64748b', strokeWidth: 2.5, strokeDasharray: 'none' }} />
-          <line x1={mid.x} y1={mid.y} x2={receiver.x} y2={receiver.y} className="link-blocked-half" style={{ stroke: '#dc2626', strokeWidth: 2.5, strokeDasharray: '6 4' }} />
+          <line x1={sender.x} y1={sender.y} x2={mid.x} y2={mid.y} className="link-open-half" stroke="#64748b" strokeWidth={2.5} />
+          <line x1={mid.x} y1={mid.y} x2={receiver.x} y2={receiver.y} className="link-blocked-half" stroke="#dc2626" strokeWidth={2.5} strokeDasharray="6 4" />
         </>
       )}
       {state !== 'healthy' && (
