@@ -556,7 +556,9 @@ export class Playground implements PlaygroundApi {
     const blockedFromTo = !n.canReach(from, to);
     const blockedToFrom = !n.canReach(to, from);
     const cut: LinkDetail['cut'] = blockedFromTo ? (blockedToFrom ? 'both' : `${from}→${to}`) : blockedToFrom ? `${to}→${from}` : 'none';
-    return { from, to, state: this.linkState(from, to), cut, blockedFromTo, blockedToFrom };
+    // The same answer linkState gives, from the two reads already made (the UI asks every frame).
+    const state: LinkState = blockedFromTo && blockedToFrom ? 'cut-both' : blockedFromTo || blockedToFrom ? 'cut-one-way' : 'healthy';
+    return { from, to, state, cut, blockedFromTo, blockedToFrom };
   }
 
   setLink(opts: LinkSettings & { from?: string; to?: string }): void {

@@ -168,7 +168,11 @@ export function Timeline() {
           aria-activedescendant={focused && active ? markerDomId(active.id) : undefined}
           data-testid="timeline-markers"
           onKeyDown={onKeyDown}
-          onFocus={() => setFocused(true)}
+          onFocus={() => {
+            setFocused(true);
+            // Pin where focus landed, so markers arriving meanwhile do not move the ring.
+            if (active && active.id !== activeId) setActiveId(active.id);
+          }}
           onBlur={() => setFocused(false)}
         >
         {/* The list's own area, so its focus outline frames the marker lanes. */}
