@@ -28,7 +28,7 @@ export function Legend() {
               </li>
             ))}
           </ul>
-          <p>Links: solid = healthy · ✕ with arrow = cut one way · red dashed ✕ = cut both ways.</p>
+          <p>Links: solid = healthy · half red dashed with ✕ and arrow = cut one way (the arrow points at the member that no longer hears the other) · red dashed ✕ = cut both ways.</p>
         </div>
       )}
     </div>
