@@ -115,7 +115,6 @@ const TRANSPORT_CLOSING = 'rpc error: code = Unavailable desc = transport is clo
  * more to the client, because what arrives after a lost segment cannot be delivered in order.
  */
 interface Connection {
-  readonly id: number;
   readonly member: string;
   stalled: boolean;
   broken: boolean;
@@ -170,7 +169,6 @@ export class PlaygroundClient implements EtcdClient {
   private current = 0;
   private nextReqId = 1;
   private nextStreamId = 1;
-  private nextConnId = 1;
   private readonly pending = new Map<number, Pending>();
   /** Open streams, by their current wire id. */
   private readonly streams = new Map<number, Stream>();
@@ -268,7 +266,7 @@ export class PlaygroundClient implements EtcdClient {
   private connect(member: string): Connection {
     let c = this.connections.get(member);
     if (!c) {
-      c = { id: this.nextConnId++, member, stalled: false, broken: false, lastHeardMs: this.host.nowMs, timerArmed: false, pingOut: false };
+      c = { member, stalled: false, broken: false, lastHeardMs: this.host.nowMs, timerArmed: false, pingOut: false };
       this.connections.set(member, c);
     }
     return c;
