@@ -178,3 +178,115 @@ describe('World (lock-step scheduler)', () => {
     expect(() => slow.step()).toThrow(/asynchronously/);
   });
 });
+
+/** Records its batches; every batch makes it busy for `busyMs` and answers each message once. */
+class Disk implements Actor<Msg, string> {
+  batches: { nowMs: number; ns: number[]; ticks: number; commands: string[] }[] = [];
+  constructor(
+    readonly id: string,
+    private readonly busyMs: number,
+  ) {}
+  handle(b: ActorBatch<Msg, string>): ActorOutput<Msg> {
+    this.batches.push({ nowMs: b.nowMs, ns: b.envelopes.map((e) => e.payload.n), ticks: b.ticks, commands: [...b.commands] });
+    const messages = b.envelopes.map((e) => ({ to: e.from, payload: { n: e.payload.n + 100 } }));
+    return { messages, busyMs: this.busyMs };
+  }
+}
+
+/** Sends one message per command to `to`, and records what comes back with its arrival time. */
+class Sender implements Actor<Msg, string> {
+  got: string[] = [];
+  constructor(
+    readonly id: string,
+    private readonly to: string,
+  ) {}
+  handle(b: ActorBatch<Msg, string>): ActorOutput<Msg> {
+    for (const e of b.envelopes) this.got.push(`${b.nowMs}:${e.payload.n}`);
+    return { messages: b.commands.map((c) => ({ to: this.to, payload: { n: Number(c) } })) };
+  }
+}
+
+describe('World: busy actors (ActorOutput.busyMs)', () => {
+  function busyWorld(busyMs: number) {
+    const w = new World<Msg, string>({ seed: 1, network: { latencyMs: 5, jitterMs: 0 } });
+    const disk = new Disk('d', busyMs);
+    const s = new Sender('s', 'd');
+    w.addActor(disk, { ticks: false });
+    w.addActor(s, { ticks: false });
+    return { w, disk, s };
+  }
+
+  it('holds the messages until the busy time is up, and batches what arrives meanwhile into one batch at the wake', () => {
+    const { w, disk, s } = busyWorld(4);
+    // Arrivals at the disk at 5, 6, 7, 8 and 12 ms.
+    w.command(0, 's', '1');
+    w.command(1, 's', '2');
+    w.command(2, 's', '3');
+    w.command(3, 's', '4');
+    w.command(7, 's', '5');
+    w.runUntil(100);
+    // 5: handles 1 and is busy until 9; 2, 3, 4 wait and come together at 9 (busy until 13);
+    // 5 arrives at 12 and waits for 13.
+    expect(disk.batches.map((b) => [b.nowMs, b.ns])).toEqual([
+      [5, [1]],
+      [9, [2, 3, 4]],
+      [13, [5]],
+    ]);
+    // Answers leave when the busy time is up (9, 13, 17) and take 5 ms.
+    expect(s.got).toEqual(['14:101', '18:102', '18:103', '18:104', '22:105']);
+  });
+
+  it('without busy time every arrival is its own batch and answers leave at once', () => {
+    const { w, disk, s } = busyWorld(0);
+    for (let i = 0; i < 4; i++) w.command(i, 's', String(i + 1));
+    w.runUntil(100);
+    expect(disk.batches.map((b) => b.nowMs)).toEqual([5, 6, 7, 8]);
+    expect(s.got).toEqual(['10:101', '11:102', '12:103', '13:104']);
+  });
+
+  it('ticks and commands that fall in a busy time wait for the wake too', () => {
+    const w = new World<Msg, string>({ seed: 1, tickIntervalMs: 3, network: { latencyMs: 5, jitterMs: 0 } });
+    const disk = new Disk('d', 7);
+    w.addActor(disk, { tickPhaseMs: 0 });
+    w.command(2, 'd', 'x');
+    w.runUntil(12);
+    // Ticks at 1, 4, 7, 10...: the first makes it busy until 8; the tick at 4, the command at 2
+    // and the tick at 7 come at 8 in one batch (busy until 15).
+    expect(disk.batches.slice(0, 2)).toEqual([
+      { nowMs: 1, ns: [], ticks: 1, commands: [] },
+      { nowMs: 8, ns: [], ticks: 2, commands: ['x'] },
+    ]);
+    expect(w.isBusy('d')).toBe(true);
+  });
+
+  it('a crash while busy loses the held messages and what was waiting; a restart starts idle', () => {
+    const { w, disk, s } = busyWorld(10);
+    w.command(0, 's', '1');
+    w.command(1, 's', '2');
+    w.at(8, 'crash d', () => w.crash('d'));
+    w.at(9, 'restart d', () => w.restart('d'));
+    w.command(10, 's', '3');
+    w.runUntil(100);
+    // 1 was handled at 5 (busy until 15), 2 waited; the crash at 8 took both the held answer
+    // and the waiting batch. After the restart, 3 arrives at 15 and is handled at once.
+    expect(disk.batches.map((b) => [b.nowMs, b.ns])).toEqual([
+      [5, [1]],
+      [15, [3]],
+    ]);
+    expect(s.got).toEqual(['30:103']);
+    const sends = w.trace.events().filter((e) => e.kind === 'send' && e.actor === 'd');
+    expect(sends.map((e) => e.atMs)).toEqual([25]);
+  });
+
+  it('is deterministic: the same seed gives the same trace hash with busy actors', () => {
+    const run = () => {
+      const w = new World<Msg, string>({ seed: 9, network: { latencyMs: 2, jitterMs: 9, reorder: true }, fingerprint: (m) => m.n });
+      w.addActor(new Disk('d', 3), { ticks: false });
+      w.addActor(new Sender('s', 'd'), { ticks: false });
+      for (let i = 0; i < 40; i++) w.command(i, 's', String(i));
+      w.runUntil(500);
+      return w.trace.hash;
+    };
+    expect(run()).toBe(run());
+  });
+});

@@ -39,6 +39,13 @@ export interface ActorTraceEvent {
 export interface ActorOutput<P> {
   messages: OutgoingMessage<P>[];
   events?: ActorTraceEvent[];
+  /**
+   * Virtual time the actor spent on this batch (a member's WAL fsync). Its messages leave only
+   * when that time is up, and it takes no batch before then: whatever arrives meanwhile waits and
+   * comes in its next batch, all at once, as etcd's raft loop batches proposals while it syncs.
+   * A crash meanwhile loses the messages that had not left. Default 0.
+   */
+  busyMs?: number;
 }
 
 export interface Actor<P, C> {
@@ -81,6 +88,7 @@ type QueuedEvent<C> = Timed &
     | { type: 'tick'; actor: ActorId; generation: number }
     | { type: 'command'; actor: ActorId; command: C }
     | { type: 'control'; label: string; run: () => void }
+    | { type: 'wake'; actor: ActorId; incarnation: number }
   );
 
 interface ActorSlot<P, C> {
@@ -91,6 +99,16 @@ interface ActorSlot<P, C> {
   /** Bumped when ticks are rescheduled, so stale tick events are ignored. */
   generation: number;
   batch: ActorBatch<P, C> | null;
+  /**
+   * While busy (nowMs < busyUntilMs): the messages of its last batch, not yet sent, and the
+   * batch gathering what arrives meanwhile. Both are handed over by the 'wake' event at
+   * busyUntilMs; a crash discards them.
+   */
+  busyUntilMs: number;
+  outbox: OutgoingMessage<P>[] | null;
+  waiting: ActorBatch<P, C> | null;
+  /** Bumped by every crash and removal, so a wake of an earlier life is ignored. */
+  incarnation: number;
 }
 
 export class World<P, C = never> {
@@ -167,7 +185,7 @@ export class World<P, C = never> {
   addActor(actor: Actor<P, C>, options: AddActorOptions = {}): void {
     if (this.slots.has(actor.id)) throw new Error(`world: actor ${actor.id} already exists`);
     if (actor.id === '') throw new Error('world: actor id must not be empty');
-    const slot: ActorSlot<P, C> = { actor, rank: this.nextRank++, up: true, generation: 0, batch: null };
+    const slot: ActorSlot<P, C> = { actor, rank: this.nextRank++, up: true, generation: 0, batch: null, busyUntilMs: 0, outbox: null, waiting: null, incarnation: 0 };
     this.slots.set(actor.id, slot);
     this.order.push(slot);
     if (options.ticks ?? true) {
@@ -182,6 +200,21 @@ export class World<P, C = never> {
     this.slots.delete(id);
     this.order = this.order.filter((s) => s !== slot);
     slot.generation++;
+    this.forgetBusy(slot);
+  }
+
+  /** A crashed or removed actor's unsent messages and waiting batch are gone with it. */
+  private forgetBusy(slot: ActorSlot<P, C>): void {
+    slot.incarnation++;
+    slot.busyUntilMs = 0;
+    slot.outbox = null;
+    slot.waiting = null;
+  }
+
+  /** Whether an actor is still busy with its last batch (see ActorOutput.busyMs). */
+  isBusy(id: ActorId): boolean {
+    const slot = this.slots.get(id);
+    return slot !== undefined && slot.busyUntilMs > this.nowMs;
   }
 
   hasActor(id: ActorId): boolean {
@@ -210,6 +243,7 @@ export class World<P, C = never> {
     const slot = this.requireSlot(id);
     if (!slot.up) return;
     slot.up = false;
+    this.forgetBusy(slot);
     this.trace.record(this.nowMs, 'crash', id);
     const r = slot.actor.crash?.(this.nowMs);
     if (r && typeof (r as Promise<void>).then === 'function') throw new Error(`world: actor ${id} crashes asynchronously; use crashAsync`);
@@ -228,6 +262,7 @@ export class World<P, C = never> {
     const slot = this.requireSlot(id);
     if (!slot.up) return;
     slot.up = false;
+    this.forgetBusy(slot);
     this.trace.record(this.nowMs, 'crash', id);
     await slot.actor.crash?.(this.nowMs);
   }
@@ -319,6 +354,24 @@ export class World<P, C = never> {
         ev.run();
       }
     }
+    // Actors whose busy time ends now: their held messages leave (after this instant's faults,
+    // so a cut made now stops them), and what waited for them becomes their batch.
+    for (const ev of events) {
+      if (ev.type !== 'wake') continue;
+      const slot = this.slots.get(ev.actor);
+      if (!slot || slot.incarnation !== ev.incarnation || slot.busyUntilMs !== t) continue;
+      slot.busyUntilMs = 0;
+      const out = slot.outbox;
+      slot.outbox = null;
+      if (out) this.send(slot, out, t);
+      const w = slot.waiting;
+      slot.waiting = null;
+      if (w && slot.up) {
+        w.nowMs = t;
+        slot.batch = w;
+        active.push(slot);
+      }
+    }
     const due = this.due;
     this.network.takeDue(t, due);
     for (let i = 0; i < due.length; i++) {
@@ -351,10 +404,14 @@ export class World<P, C = never> {
     return active;
   }
 
-  /** The batch being gathered for an actor that is up, or null (unknown or down). */
+  /**
+   * The batch being gathered for an actor that is up, or null (unknown or down). For a busy
+   * actor it is the batch waiting for its wake.
+   */
   private batchFor(id: ActorId, t: number): ActorBatch<P, C> | null {
     const slot = this.slots.get(id);
     if (!slot || !slot.up) return null;
+    if (slot.busyUntilMs > t) return (slot.waiting ??= { nowMs: slot.busyUntilMs, envelopes: [], ticks: 0, commands: [] });
     if (!slot.batch) {
       slot.batch = { nowMs: t, envelopes: [], ticks: 0, commands: [] };
       this.active.push(slot);
@@ -368,7 +425,21 @@ export class World<P, C = never> {
     if (out.events) for (const e of out.events) this.trace.record(t, e.kind, id, e.peer ?? '', 0, e.detail);
     // An actor crashed during this step (by a control action) sends nothing.
     if (!slot.up) return;
-    const msgs = out.messages;
+    const busyMs = out.busyMs ?? 0;
+    if (busyMs > 0) {
+      if (!Number.isFinite(busyMs)) throw new Error(`world: actor ${id} reported busyMs ${busyMs}`);
+      // Whole milliseconds, like every other virtual time.
+      const until = t + Math.max(1, Math.round(busyMs));
+      slot.busyUntilMs = until;
+      slot.outbox = out.messages.length > 0 ? out.messages : null;
+      this.queue.push({ atMs: until, seq: 0, type: 'wake', actor: id, incarnation: slot.incarnation });
+      return;
+    }
+    this.send(slot, out.messages, t);
+  }
+
+  private send(slot: ActorSlot<P, C>, msgs: OutgoingMessage<P>[], t: number): void {
+    const id = slot.actor.id;
     for (let i = 0; i < msgs.length; i++) {
       const m = msgs[i]!;
       this.network.send(id, m.to, m.payload, t);
