@@ -65,7 +65,7 @@ export class BucketBackend implements Backend {
   }
 
   batch(): BackendBatch {
-    return new Batch((ops) => this.commitOps(ops));
+    return new Batch(this, (ops, alongside) => this.commitOps(ops, alongside));
   }
 
   private sizeOf(bucket: string, key: EngineKey): number | undefined {
@@ -108,12 +108,23 @@ export class BucketBackend implements Backend {
     return undo;
   }
 
-  private commitOps(ops: EngineOp[]): Promise<void> {
+  /**
+   * Commits a batch of this backend together with `alongside`, other stores' ops of the same
+   * database (a WAL record), in one transaction written first. Only the batch's ops count
+   * towards the backend's size.
+   */
+  commitWith(batch: BackendBatch, alongside: readonly EngineOp[]): Promise<void> {
+    if (!(batch instanceof Batch) || batch.owner !== this) return Promise.reject(new Error('backend: commitWith takes a batch of this backend'));
+    return batch.commitAlongside(alongside);
+  }
+
+  private commitOps(ops: EngineOp[], alongside: readonly EngineOp[] = []): Promise<void> {
     const run = this.tail.then(async () => {
-      if (ops.length === 0) return;
+      if (ops.length === 0 && alongside.length === 0) return;
       const undo = this.account(ops);
       const newDbSize = Math.max(this.dbSize, this.inUse);
-      const all = newDbSize !== this.dbSize ? [...ops, { op: 'put', store: STATS, key: 'dbSize', value: newDbSize } as EngineOp] : ops;
+      const own = newDbSize !== this.dbSize ? [...ops, { op: 'put', store: STATS, key: 'dbSize', value: newDbSize } as EngineOp] : ops;
+      const all = alongside.length > 0 ? [...alongside, ...own] : own;
       try {
         await this.engine.write(all);
       } catch (err) {
@@ -259,7 +270,10 @@ class Batch implements BackendBatch {
   private ops: EngineOp[] = [];
   private spent = false;
 
-  constructor(private readonly commitOps: (ops: EngineOp[]) => Promise<void>) {}
+  constructor(
+    readonly owner: BucketBackend,
+    private readonly commitOps: (ops: EngineOp[], alongside?: readonly EngineOp[]) => Promise<void>,
+  ) {}
 
   private add(op: EngineOp): void {
     if (this.spent) throw new Error('backend: this batch was already committed or discarded');
@@ -341,6 +355,13 @@ class Batch implements BackendBatch {
     if (this.spent) return Promise.reject(new Error('backend: this batch was already committed or discarded'));
     this.spent = true;
     return this.commitOps(this.ops);
+  }
+
+  /** commit(), with other stores' ops written first in the same transaction (BucketBackend.commitWith). */
+  commitAlongside(alongside: readonly EngineOp[]): Promise<void> {
+    if (this.spent) return Promise.reject(new Error('backend: this batch was already committed or discarded'));
+    this.spent = true;
+    return this.commitOps(this.ops, alongside);
   }
 
   discard(): void {

@@ -9,6 +9,7 @@ import type { OwnershipHandle, OwnershipLock } from './ownership.ts';
 import { SnapshotStore } from './snapshotStore.ts';
 import {
   StorageLockedError,
+  type BackendBatch,
   storageName,
   type Durability,
   type MemberStorage,
@@ -53,7 +54,7 @@ export class EngineMemberStorage implements MemberStorage {
   }
 
   /** Snapshot first, then the WAL record with its marker: in one transaction, so both or neither. */
-  async saveReady(ready: ReadyPersist): Promise<void> {
+  async saveReady(ready: ReadyPersist, applied?: BackendBatch): Promise<void> {
     const snap = ready.snapshot ? await this.snapshotter.prepare(ready.snapshot) : undefined;
     let marker: WalSnapshotMarker | undefined;
     if (ready.snapshot) {
@@ -65,8 +66,9 @@ export class EngineMemberStorage implements MemberStorage {
     if (marker) save.snapshot = marker;
     const rec = await this.wal.prepare(save);
     const ops: EngineOp[] = [...(snap?.ops ?? []), ...(rec?.ops ?? [])];
-    if (ops.length === 0) return;
-    await this.engine.write(ops);
+    if (applied) await this.backend.commitWith(applied, ops);
+    else if (ops.length === 0) return;
+    else await this.engine.write(ops);
     snap?.committed();
     rec?.committed();
   }

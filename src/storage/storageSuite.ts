@@ -217,6 +217,42 @@ export function registerStorageSuite(label: string, newWorld: () => StorageWorld
       await s.close();
     });
 
+    it('a Ready with the applied batch is one transaction: the WAL record and the backend land together or not at all', async () => {
+      const world = newWorld();
+      let s = await world.factory().open(member());
+      const tx0 = s.stats().writeTransactions;
+      const b = s.backend.batch();
+      b.putRevision([2, 0], put('a', 2));
+      b.putMeta('consistent_index', 2);
+      await s.saveReady({ entries: range(1, 3, 1), hardState: hs(1, 2) }, b);
+      expect(s.stats().writeTransactions - tx0).toBe(1);
+      expect(() => b.putMeta('x', 1)).toThrow(/already/);
+      // A batch alone still commits with an empty Ready.
+      const alone = s.backend.batch();
+      alone.putMeta('note', 'alone');
+      await s.saveReady({ entries: [] }, alone);
+      expect(s.stats().writeTransactions - tx0).toBe(2);
+      // A write that cannot land leaves neither part.
+      const lost = s.backend.batch();
+      lost.putRevision([3, 0], put('b', 3));
+      lost.putMeta('consistent_index', 4);
+      await s.close();
+      await expect(s.saveReady({ entries: range(4, 4, 1), hardState: hs(1, 4) }, lost)).rejects.toBeInstanceOf(StorageClosedError);
+      s = await world.factory().open(member());
+      expect((await s.wal.readAll()).entries.map((e) => e.index)).toEqual([1, 2, 3]);
+      expect((await s.wal.readAll()).hardState).toEqual(hs(1, 2));
+      expect((await s.backend.readRevisions()).map((r) => r.rev)).toEqual([[2, 0]]);
+      expect(await s.backend.allMeta()).toMatchObject({ consistent_index: 2, note: 'alone' });
+      // Only a batch of this storage's own backend can ride along.
+      const other = await world.factory().open(member('other'));
+      const foreign = other.backend.batch();
+      foreign.putMeta('x', 1);
+      await expect(s.saveReady({ entries: range(4, 4, 1) }, foreign)).rejects.toThrow(/batch of this backend/);
+      expect((await s.wal.readAll()).entries).toHaveLength(3);
+      await other.close();
+      await s.close();
+    });
+
     it('an empty Ready writes nothing', async () => {
       const world = newWorld();
       const s = await world.factory().open(member());

@@ -250,8 +250,11 @@ export interface MemberStorage {
   /**
    * Persists one Ready in one transaction: the snapshot (if any) into the snapshotter and a WAL
    * record with its marker, the entries and the HardState. Writes nothing when there is nothing.
+   * With `applied` (a batch of this storage's backend: what applying committed entries wrote),
+   * that batch is committed in the same transaction, so the log and the applied state land
+   * together or not at all, at the cost of one durable commit instead of two.
    */
-  saveReady(ready: ReadyPersist): Promise<void>;
+  saveReady(ready: ReadyPersist, applied?: BackendBatch): Promise<void>;
   stats(): StorageStats;
   /** Releases the database and the ownership lock. Further calls throw StorageClosedError. */
   close(): Promise<void>;
