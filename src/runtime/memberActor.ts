@@ -117,7 +117,7 @@ export class MemberActor implements Actor<WirePayload, never> {
       if (to === undefined) continue;
       messages.push({ to, payload: payloadOfOutput(o, this.opts.id) });
     }
-    return { messages, events: res.events };
+    return { messages, events: res.events, busyMs: res.busyMs };
   }
 
   /**

@@ -48,6 +48,7 @@ export const defaultClusterSettings: ClusterSettings = {
   durability: 'strict',
   quotaBackendBytes: DEFAULT_QUOTA_BYTES,
   requestTimeoutMs: 5_000,
+  walFsyncMs: 2,
 };
 
 /** Checks settings at the boundary: a clear error, and nothing changes. */
@@ -69,6 +70,7 @@ export function validateClusterSettings(s: ClusterSettings): void {
   int('snapshotCatchUpEntries', 1, 10_000_000);
   int('quotaBackendBytes', 1024, 8 * 1024 ** 3);
   int('requestTimeoutMs', 1, 3_600_000);
+  int('walFsyncMs', 0, 1000);
   if (typeof s.preVote !== 'boolean') throw new Error(`settings.preVote must be true or false, got ${String(s.preVote)}`);
   if (typeof s.checkQuorum !== 'boolean') throw new Error(`settings.checkQuorum must be true or false, got ${String(s.checkQuorum)}`);
   if (s.durability !== 'strict' && s.durability !== 'relaxed') throw new Error(`settings.durability must be 'strict' or 'relaxed', got ${String(s.durability)}`);
@@ -86,6 +88,7 @@ function memberSettingsOf(s: ClusterSettings): Partial<MemberSettings> {
     snapshotCount: s.snapshotCount,
     snapshotCatchUpEntries: s.snapshotCatchUpEntries,
     quotaBackendBytes: s.quotaBackendBytes,
+    walFsyncMs: s.walFsyncMs,
   };
 }
 

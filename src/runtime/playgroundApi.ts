@@ -91,6 +91,11 @@ export interface ClusterSettings {
   quotaBackendBytes: number;
   /** Virtual time a client request may take before it fails as indeterminate. */
   requestTimeoutMs: number;
+  /**
+   * Virtual time of one WAL fsync: a member that wrote its WAL is busy that long, and what
+   * arrives meanwhile is batched into its next Ready (etcd's wal_fsync_duration). 0 = instant.
+   */
+  walFsyncMs: number;
 }
 
 export interface LinkSettings {

@@ -27,6 +27,7 @@ const FIELDS: Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: nu
   durability: { kind: 'durability' },
   quotaBackendBytes: { kind: 'int', min: 1024, max: 8 * 1024 ** 3 },
   requestTimeoutMs: { kind: 'int', min: 1, max: 3_600_000 },
+  walFsyncMs: { kind: 'int', min: 0, max: 1000 },
 };
 
 function parseBool(key: string, raw: string): boolean {

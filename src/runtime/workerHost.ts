@@ -133,7 +133,7 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
       if (to === undefined) continue;
       messages.push({ to, payload: payloadOfOutput(o, this.opts.id) });
     }
-    return { messages, events: reply.events };
+    return { messages, events: reply.events, busyMs: reply.busyMs ?? 0 };
   }
 }
 

@@ -16,6 +16,7 @@ import {
   StorageQuotaError,
   type MemberStorage,
   type ReadyPersist,
+  type BackendBatch,
   type StorageFactory,
 } from '../storage/types.ts';
 import type { EntrySummary, MemberDetails, RoleName } from './playgroundApi.ts';
@@ -142,8 +143,8 @@ function trackingStorage(inner: MemberStorage, core: HostedMember): MemberStorag
     get wiped() {
       return inner.wiped;
     },
-    async saveReady(ready: ReadyPersist): Promise<void> {
-      await inner.saveReady(ready);
+    async saveReady(ready: ReadyPersist, applied?: BackendBatch): Promise<void> {
+      await inner.saveReady(ready, applied);
       core.persisted(ready);
     },
     stats: () => inner.stats(),
@@ -258,7 +259,7 @@ export class HostedMember {
       this.stopAsCrash();
       return { outputs: [], events: [{ kind: 'custom', detail: `stopped: ${e.message}` }], summary: last, draws: this.draws - before, stopped: wireError(e) };
     }
-    return { outputs: res.outputs, events: res.events, summary: this.summary(), draws: this.draws - before };
+    return { outputs: res.outputs, events: res.events, summary: this.summary(), draws: this.draws - before, busyMs: res.busyMs };
   }
 
   /** Whether the member is running (false once a storage failure stopped it). */
@@ -312,7 +313,7 @@ export class HostedMember {
     const st = m.raftStatus();
     const status = m.status();
     const kv = m.kvStore();
-    const [records, snaps, leases] = await Promise.all([storage.wal.records(), storage.snapshotter.list(), storage.backend.listLeases()]);
+    const [records, snaps, leases, storedIndex] = await Promise.all([storage.wal.records(), storage.snapshotter.list(), storage.backend.listLeases(), storage.backend.getMeta('consistent_index')]);
     const entries = new Map<number, Entry>();
     let walSnap = { index: 0, term: 0 };
     for (const r of records) {
@@ -379,7 +380,8 @@ export class HostedMember {
         snapshots: snaps.map((s) => ({ index: s.index, term: s.term, bytes: s.dataSize })),
         dbSize: status.dbSize,
         dbSizeInUse: status.dbSizeInUse,
-        consistentIndex: kv.consistentIndex(),
+        // What the stored backend says (it trails the applied index until its batch commits).
+        consistentIndex: typeof storedIndex === 'number' ? storedIndex : 0,
       },
       mvcc: { revision: rev, compactRevision: kv.compactRev(), keys },
       leases: leases.map((l) => ({ id: l.ID, grantedTTL: l.TTL, remainingMs: Math.max(0, l.RemainingTTL) * 1000, keys: byLease.get(l.ID) ?? [] })),

@@ -57,6 +57,8 @@ export interface StepReply {
   summary: MemberSummaryWire;
   /** Draws taken from the member's seeded stream during the step (the page mirrors them). */
   draws: number;
+  /** Virtual time the step's WAL writes took (ActorOutput.busyMs). */
+  busyMs?: number;
   /**
    * Set when a storage write failed (quota, aborted or closed transaction): the member stopped,
    * its storage is released, and `outputs` is empty, since they might acknowledge what was

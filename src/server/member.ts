@@ -115,6 +115,8 @@ export interface MemberTraceEvent {
 export interface MemberStepResult {
   outputs: MemberOutput[];
   events: MemberTraceEvent[];
+  /** Virtual time the step's WAL writes took (settings.walFsyncMs each); see ActorOutput.busyMs. */
+  busyMs: number;
 }
 
 /** A compact view of the member for inspectors and tests. */
@@ -205,6 +207,10 @@ export class EtcdMember {
   private lastLeaderChangeMs = 0;
   private removed = false;
   private outputs: MemberOutput[] = [];
+  /** WAL writes (fsyncs) in the current step. */
+  private walWrites = 0;
+  /** Virtual time of the last backend batch commit (see settings.backendBatchIntervalMs). */
+  private lastBackendCommitMs = 0;
   private events: MemberTraceEvent[] = [];
 
   private readQueue: PendingRead[] = [];
@@ -334,7 +340,7 @@ export class EtcdMember {
     }
     this.raftStorage.setHardState(wal.hardState);
     this.raftStorage.append(wal.entries);
-    await this.flushBackend();
+    await this.flushBackend(true);
     this.node = new RawNode(this.raftConfig(this.appliedIndex));
     this.applyObserver?.restored(this.appliedIndex);
     if (!hasData && o.initialCluster) {
@@ -442,6 +448,7 @@ export class EtcdMember {
   async step(input: MemberStepInput): Promise<MemberStepResult> {
     if (input.nowMs < this.nowMs) throw new Error(`member ${this.name}: time went back (${input.nowMs} < ${this.nowMs})`);
     this.nowMs = input.nowMs;
+    this.walWrites = 0;
     for (const inp of input.inputs) this.receive(inp);
     for (let i = 0; i < input.ticks; i++) this.node.tick();
     if (input.ticks > 0) this.onTimers();
@@ -450,7 +457,7 @@ export class EtcdMember {
     await this.flushBackend();
     while (this.background.length > 0) await Promise.all(this.background.splice(0));
     this.serveReads();
-    const out = { outputs: this.outputs, events: this.events };
+    const out = { outputs: this.outputs, events: this.events, busyMs: this.walWrites * (this.settings.walFsyncMs ?? 0) };
     this.outputs = [];
     this.events = [];
     return out;
@@ -460,24 +467,24 @@ export class EtcdMember {
     // Several rounds: applying a conf change or a snapshot can make more work ready.
     for (let round = 0; round < 64 && this.node.hasReady(); round++) {
       const rd = this.node.ready();
-      await this.persist(rd);
-      // Only after the storage transaction committed: messages may acknowledge what it stored.
-      for (const msg of rd.messages) {
-        if (msg.type !== 'MsgSnap') {
-          this.outputs.push({ kind: 'raft', to: msg.to, msg });
-          continue;
-        }
-        this.outputs.push({ kind: 'raft', to: msg.to, msg: this.mergedSnapshot(msg) });
-        // The network gives no delivery receipts: report a snapshot as sent, so the leader goes
-        // back to probing; if it was lost, the probe is rejected and a new snapshot follows.
-        this.node.reportSnapshot(msg.to, 'finish');
-      }
+      // Merged snapshots are images of the applied state, so they are taken before this Ready applies.
+      const messages = rd.messages.map((msg) => (msg.type === 'MsgSnap' ? this.mergedSnapshot(msg) : msg));
       if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raft_state);
+      // Apply in memory first: what it writes goes into the backend batch, which is committed in
+      // the same transaction as this Ready's WAL record, so the log and the applied state (with
+      // its consistent index) land together, with one durable commit.
       if (rd.snapshot && rd.snapshot.metadata.index > this.appliedIndex) this.applySnapshot(rd.snapshot);
       for (const e of rd.committedEntries) this.applyEntry(e);
       for (const rs of rd.readStates) this.onReadState(rs.index, rs.request_ctx);
-      // The applied state and its consistent index land in the stored backend as one batch.
-      await this.flushBackend();
+      await this.persist(rd, this.stageBackend(false));
+      // Only after the storage transaction committed: messages may acknowledge what it stored
+      // (and nothing the step outputs leaves before the step ends anyway).
+      for (const msg of messages) {
+        this.outputs.push({ kind: 'raft', to: msg.to, msg });
+        // The network gives no delivery receipts: report a snapshot as sent, so the leader goes
+        // back to probing; if it was lost, the probe is rejected and a new snapshot follows.
+        if (msg.type === 'MsgSnap') this.node.reportSnapshot(msg.to, 'finish');
+      }
       this.node.advance(rd);
       await this.maybeSnapshot();
       this.pumpReads();
@@ -505,17 +512,45 @@ export class EtcdMember {
     return { ...msg, snapshot };
   }
 
-  private async persist(rd: Ready): Promise<void> {
+  /**
+   * Persists a Ready and, in the same transaction, the applied state's batch (if any): the
+   * backend's consistent index never passes the commit index stored with it.
+   */
+  private async persist(rd: Ready, applied: BackendBatch | null): Promise<void> {
     if (rd.entries.length > 0 || rd.hardState || rd.snapshot) {
-      await this.storage.saveReady({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot });
+      await this.storage.saveReady({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, applied ?? undefined);
+      this.walWrites++;
+    } else if (applied) {
+      await applied.commit();
     }
     if (rd.snapshot) this.raftStorage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
     this.raftStorage.append(rd.entries);
   }
 
-  /** Commits what this Ready's apply wrote (plus membership and alarm changes) in one batch. */
-  private async flushBackend(): Promise<void> {
+  /**
+   * Commits what applying wrote (plus membership and alarm changes) in one batch: when `force`d
+   * (recovery, before a snapshot or a defragment), else only once the batch is due.
+   */
+  private async flushBackend(force = false): Promise<void> {
+    const b = this.stageBackend(force);
+    if (b) await b.commit();
+  }
+
+  /** Whether the backend batch should be committed now (interval elapsed or batch full). */
+  private backendDue(): boolean {
+    const interval = this.settings.backendBatchIntervalMs ?? 100;
+    const limit = this.settings.backendBatchLimit ?? 10_000;
+    return this.nowMs - this.lastBackendCommitMs >= interval || (this.batch?.pendingOps ?? 0) >= limit;
+  }
+
+  /**
+   * Takes the pending backend batch, completed with membership and alarm changes and the
+   * consistent index (the applied index it brings the backend to), or null if nothing changed or
+   * it is not due yet (then it keeps collecting).
+   */
+  private stageBackend(force: boolean): BackendBatch | null {
+    if (!force && !this.backendDue()) return null;
     const ms = this.membership.snapshot();
     if (JSON.stringify(ms) !== JSON.stringify(this.persistedMembership)) {
       writeMembership(this.sink(), this.persistedMembership, ms);
@@ -526,16 +561,20 @@ export class EtcdMember {
       this.persistedAlarms = this.alarms.map((a) => ({ ...a }));
     }
     const b = this.batch;
-    if (!b) return;
+    if (!b) return null;
     this.batch = null;
+    this.lastBackendCommitMs = this.nowMs;
     b.putMeta('consistent_index', this.appliedIndex);
     b.putMeta('consistent_term', this.appliedTerm);
-    await b.commit();
+    return b;
   }
 
   private async maybeSnapshot(): Promise<void> {
     if (this.appliedIndex - this.snapshotIndex < this.settings.snapshotCount) return;
     const snap = this.raftStorage.createSnapshot(this.appliedIndex, this.confState, encodeAppImage(this.image()));
+    // The backend must reach the snapshot's index before the WAL up to it is released: entries
+    // applied but not yet committed to the backend could no longer be re-applied at restart.
+    await this.flushBackend(true);
     await this.storage.saveReady({ entries: [], snapshot: snap });
     this.snapshotIndex = this.appliedIndex;
     const compactTo = this.appliedIndex - this.settings.snapshotCatchUpEntries;
@@ -732,8 +771,9 @@ export class EtcdMember {
         return this.propose(from, reqId, request.op, { alarm: request.req });
       case 'defragment':
         // Answered once the stored backend is rewritten; step() waits for it before returning.
+        // What applying wrote is committed first, so the rewrite starts from the applied state.
         this.background.push(
-          this.storage.backend.defragment().then(
+          this.flushBackend(true).then(() => this.storage.backend.defragment()).then(
             () => {
               this.dbSizeBytes = this.dbInUseBytes;
               this.ok(from, reqId, { header: this.header() });

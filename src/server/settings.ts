@@ -29,6 +29,20 @@ export interface MemberSettings {
   maxSizePerMsg: number;
   maxInflightMsgs: number;
   /**
+   * Virtual time one WAL write takes (etcd's wal_fsync_duration). The member is busy that long
+   * after a step that wrote its WAL: its messages leave then, and what arrives meanwhile is
+   * handled together in its next step, which is how etcd batches under load. 0 = instant.
+   */
+  walFsyncMs?: number;
+  /**
+   * The backend's batch is committed when this much virtual time passed since its last commit
+   * (etcd's backend batch interval, 100 ms) or it holds `backendBatchLimit` ops (etcd: 10,000),
+   * together with the next WAL record when there is one. Entries applied but not committed to
+   * the backend yet are re-applied from the WAL at restart (the consistent index says where).
+   */
+  backendBatchIntervalMs?: number;
+  backendBatchLimit?: number;
+  /**
    * Fault injection for teaching and for testing the history checkers, never for real use:
    * 'skipReadIndex' makes the member answer linearizable reads from its own state without
    * ReadIndex, so a member that is behind or cut off from the leader serves stale reads.
@@ -74,6 +88,13 @@ export function validateSettings(s: MemberSettings): void {
   }
   if (s.snapshotCatchUpEntries < 0) throw new Error('settings.snapshotCatchUpEntries must be >= 0');
   if (s.quotaBackendBytes < 0) throw new Error('settings.quotaBackendBytes must be >= 0');
+  if (s.walFsyncMs !== undefined && !(Number.isFinite(s.walFsyncMs) && s.walFsyncMs >= 0)) {
+    throw new Error(`settings.walFsyncMs must be a number >= 0, got ${String(s.walFsyncMs)}`);
+  }
+  for (const k of ['backendBatchIntervalMs', 'backendBatchLimit'] as const) {
+    const v = s[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new Error(`settings.${k} must be a whole number >= 0, got ${String(v)}`);
+  }
   if (s.unsafeReads !== undefined && s.unsafeReads !== 'none' && s.unsafeReads !== 'skipReadIndex') {
     throw new Error(`settings.unsafeReads must be 'none' or 'skipReadIndex', got ${String(s.unsafeReads)}`);
   }

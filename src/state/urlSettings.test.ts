@@ -14,7 +14,7 @@ describe('settings in the URL', () => {
     expect(r.errors[0]).toMatch(/members/);
   });
   it('writes what differs from the defaults, always members and seed', () => {
-    const s = { members: 5, seed: 42, tickMs: 100, electionTicks: 10, heartbeatTicks: 1, preVote: true, checkQuorum: true, snapshotCount: 10000, snapshotCatchUpEntries: 5000, durability: 'strict' as const, quotaBackendBytes: 2 ** 31, requestTimeoutMs: 5000 };
+    const s = { members: 5, seed: 42, tickMs: 100, electionTicks: 10, heartbeatTicks: 1, preVote: true, checkQuorum: true, snapshotCount: 10000, snapshotCatchUpEntries: 5000, durability: 'strict' as const, quotaBackendBytes: 2 ** 31, requestTimeoutMs: 5000, walFsyncMs: 2 };
     const q = settingsToQuery({ ...s, preVote: false }, s);
     expect(q).toBe('?members=5&seed=42&preVote=0');
     expect(parseSettingsQuery(q).settings).toEqual({ members: 5, seed: 42, preVote: false });

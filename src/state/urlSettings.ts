@@ -19,6 +19,7 @@ const fields: Field[] = [
   { key: 'durability', kind: 'durability' },
   { key: 'quotaBackendBytes', kind: 'int', min: 1024, max: 8 * 1024 ** 3 },
   { key: 'requestTimeoutMs', kind: 'int', min: 1, max: 3_600_000 },
+  { key: 'walFsyncMs', kind: 'int', min: 0, max: 1000 },
 ];
 
 export const settingsFields: readonly Field[] = fields;

@@ -73,6 +73,7 @@ export function SettingsPanel() {
           {num('snapshotCount', 'snapshot count', 1, 10_000_000)}
           {num('quotaBackendBytes', 'backend quota (bytes)', 1024, 8 * 1024 ** 3)}
           {num('requestTimeoutMs', 'request timeout (ms)', 1, 3_600_000)}
+          {num('walFsyncMs', 'WAL fsync (virtual ms)', 0, 1000)}
           <label>
             durability
             <select value={draft.durability} onChange={(e) => setDraft({ ...draft, durability: e.target.value as ClusterSettings['durability'] })}>
