@@ -10,6 +10,7 @@
  *       measured window (open it in Chromium's DevTools), with the heaviest functions printed; an
  *       unminified build (`npx vite build --minify false`) gives readable names
  *   UI_BENCH_LONG_TASKS=1 npm run bench:ui   # lists each long task's length and when it started
+ *   UI_BENCH_QUERY='&foo=1' npm run bench:ui  # appended to the page's query string
  *
  * Without UI_BENCH_URL it builds the page (when dist/ is missing) and starts `vite preview` itself.
  * Targets: median <= 16.7 ms, p95 <= 25 ms, no long tasks. Printed, never asserted.
@@ -25,6 +26,8 @@ const rate = Number(process.env.UI_BENCH_RATE ?? 50);
 const members = Number(process.env.UI_BENCH_MEMBERS ?? 7);
 const profilePath = process.env.UI_BENCH_PROFILE ?? '';
 const listLongTasks = process.env.UI_BENCH_LONG_TASKS === '1';
+/** More of the page's query string, e.g. "&projector=1". */
+const extraQuery = process.env.UI_BENCH_QUERY ?? '';
 
 interface ProfileNode {
   id: number;
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${base}/?members=${members}&seed=1`);
+    await page.goto(`${base}/?members=${members}&seed=1${extraQuery}`);
     await page.waitForSelector('.app[data-status="ready"]', { timeout: 120_000 });
     await page.waitForFunction('!!window.etcdPlayground.leader()', null, { timeout: 120_000 });
     await page.evaluate('window.etcdPlayground.setSpeed(1)');
@@ -127,15 +130,26 @@ async function main(): Promise<void> {
         }
       }).observe({ type: 'longtask', buffered: false });
     })()`);
-    const cdp = profilePath ? await page.context().newCDPSession(page) : null;
+    // CPU time, unlike frame times, barely depends on what else the host runs: the main thread's
+    // (ThreadTime) and the whole renderer's including the member workers (ProcessTime).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> => {
+      const m = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+      return Object.fromEntries(m.metrics.map((x) => [x.name, x.value]));
+    };
     await page.waitForTimeout(warmupSeconds * 1000);
-    if (cdp) {
+    const m0 = await metrics();
+    const v0 = (await page.evaluate('window.etcdPlayground.now()')) as number;
+    if (profilePath) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
     await page.waitForTimeout(seconds * 1000);
-    const profile = cdp ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile : null;
+    const m1 = await metrics();
+    const v1 = (await page.evaluate('window.etcdPlayground.now()')) as number;
+    const profile = profilePath ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile : null;
     const r = (await page.evaluate(`({
       frames: window.__bench.frames,
       longTasks: window.__bench.longTasks,
@@ -156,6 +170,13 @@ async function main(): Promise<void> {
     if (listLongTasks) for (let i = 0; i < r.longTasks.length; i++) console.log(`    ${r.longTasks[i]!.toFixed(0)} ms at ${(r.longStarts[i]! / 1000).toFixed(2)} s`);
     console.log(`  world:      ${r.virtualPerWall.toFixed(2)} virtual s per wall s in the measured window (1.00 = keeping up with real time)`);
     console.log(`  workload:   ${r.ops} operations answered; virtual clock at ${(r.nowMs / 1000).toFixed(1)} s; ${r.flights} messages in flight at the end`);
+    const wallS = m1.Timestamp! - m0.Timestamp!;
+    const virtualS = (v1 - v0) / 1000;
+    const d = (k: string): number => (m1[k] ?? 0) - (m0[k] ?? 0);
+    const perWall = (k: string): string => `${((1000 * d(k)) / wallS).toFixed(0)} ms/s`;
+    const perVirtual = (k: string): string => (virtualS > 0 ? `${((1000 * d(k)) / virtualS).toFixed(0)} ms per virtual s` : '–');
+    console.log(`  main CPU:   ${perWall('ThreadTime')} (${perVirtual('ThreadTime')}); tasks ${perWall('TaskDuration')}, script ${perWall('ScriptDuration')}, style+layout ${((1000 * (d('RecalcStyleDuration') + d('LayoutDuration'))) / wallS).toFixed(0)} ms/s`);
+    console.log(`  page CPU:   ${perWall('ProcessTime')} (${perVirtual('ProcessTime')}) with the member workers`);
     const load = await import('node:os').then((os) => os.loadavg());
     console.log(`  host load:  ${load.map((x) => x.toFixed(2)).join(' ')} (1, 5, 15 min)`);
     if (profile && profilePath) {

@@ -64,7 +64,11 @@ function Notices() {
 
 function Summary() {
   // During a partition an old leader may not know it was deposed: name the newest term's leader.
-  const leader = usePlayground((s) => s.members.filter((m) => m.role === 'leader' && m.alive).sort((a, b) => b.term - a.term)[0]);
+  // One string, so a commit moving on (new member objects) does not re-render the summary.
+  const leaderText = usePlayground((s) => {
+    const l = s.members.filter((m) => m.role === 'leader' && m.alive).sort((a, b) => b.term - a.term)[0];
+    return l ? `leader ${l.name} · term ${l.term}` : 'no leader';
+  });
   const seed = usePlayground((s) => s.settings?.seed);
   const count = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').length);
   const status = usePlayground((s) => s.status);
@@ -75,7 +79,7 @@ function Summary() {
       ) : (
         <>
           <span>{count} members</span>
-          <span>{leader ? `leader ${leader.name} · term ${leader.term}` : 'no leader'}</span>
+          <span>{leaderText}</span>
           <span>seed {seed}</span>
         </>
       )}

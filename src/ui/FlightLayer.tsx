@@ -4,6 +4,9 @@
  * React only owns the empty <g>. A message is where `flightPosition` says, a pure function of
  * its send and delivery times and the clock, exact at every speed and still when paused.
  *
+ * Hundreds of messages start and land each second under a workload, so their SVG groups are
+ * recycled from a pool and the layer holds one click and one hover listener for all of them.
+ *
  * With reduced motion nothing flies: each link carrying messages is highlighted, with a glyph
  * for its newest message and a count.
  */
@@ -24,45 +27,56 @@ interface Sprite {
   g: SVGGElement;
   f: FlightView;
   at: Point;
+  /** The frame that last saw it in flight. */
+  frame: number;
 }
 
-function makeGlyph(f: FlightView, onPick: (f: FlightView) => void): SVGGElement {
-  const glyph = glyphFor(f.type, f.text);
+/** A glyph group: hit area, shape and label, filled in by `dress` for each message it shows. */
+function makeGlyph(): SVGGElement {
   const g = document.createElementNS(SVG, 'g');
-  g.setAttribute('class', `flight fam-${glyph.family}${glyph.response ? ' response' : ''}${f.held ? ' held' : ''}`);
-  g.setAttribute('data-flight-id', String(f.id));
-  g.setAttribute('data-type', f.type);
   g.setAttribute('role', 'button');
-  g.setAttribute('aria-label', `${glyph.name} ${f.from} to ${f.to}: ${f.text}`);
   const hit = document.createElementNS(SVG, 'circle');
   hit.setAttribute('r', String(SIZE + 2));
   hit.setAttribute('class', 'flight-hit');
   const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', glyphPath(glyph.shape, SIZE));
-  const color = familyColor[glyph.family];
-  path.setAttribute('fill', glyph.response ? '#ffffff' : color);
-  path.setAttribute('stroke', color);
   path.setAttribute('stroke-width', '2');
   const text = document.createElementNS(SVG, 'text');
   text.setAttribute('class', 'flight-label');
-  text.setAttribute('fill', glyph.response ? color : '#ffffff');
-  text.textContent = glyph.label;
   g.append(hit, path, text);
-  // The tooltip is made on first hover: most messages are never hovered.
-  g.addEventListener(
-    'pointerenter',
-    () => {
-      const title = document.createElementNS(SVG, 'title');
-      title.textContent = `#${f.id} ${f.type} ${f.from} → ${f.to}\n${f.text}\nsent ${f.sentAtMs} ms, arrives ${f.deliverAtMs} ms${f.held ? ' (held)' : ''}\nclick to inspect or drop`;
-      g.prepend(title);
-    },
-    { once: true },
-  );
-  g.addEventListener('click', (e) => {
-    e.stopPropagation();
-    onPick(f);
-  });
   return g;
+}
+
+const pathCache = new Map<string, string>();
+/** What each glyph group currently looks like, so a recycled one is only restyled when it must be. */
+const looks = new WeakMap<SVGGElement, string>();
+
+/** Makes a (new or recycled) glyph group show message `f`. */
+function dress(g: SVGGElement, f: FlightView): void {
+  const glyph = glyphFor(f.type, f.text);
+  const look = `${glyph.shape}|${glyph.family}|${glyph.response}|${f.held}|${glyph.label}`;
+  if (looks.get(g) !== look) {
+    looks.set(g, look);
+    g.setAttribute('class', `flight fam-${glyph.family}${glyph.response ? ' response' : ''}${f.held ? ' held' : ''}`);
+    const path = g.querySelector('path')!;
+    const text = g.querySelector('text')!;
+    let d = pathCache.get(glyph.shape);
+    if (d === undefined) pathCache.set(glyph.shape, (d = glyphPath(glyph.shape, SIZE)));
+    path.setAttribute('d', d);
+    const color = familyColor[glyph.family];
+    path.setAttribute('fill', glyph.response ? '#ffffff' : color);
+    path.setAttribute('stroke', color);
+    text.setAttribute('fill', glyph.response ? color : '#ffffff');
+    text.textContent = glyph.label;
+  }
+  g.setAttribute('data-flight-id', String(f.id));
+  if (g.getAttribute('data-type') !== f.type) g.setAttribute('data-type', f.type);
+  g.setAttribute('aria-label', `${glyph.name} ${f.from} to ${f.to}: ${f.text}`);
+  // A recycled group may still carry the previous message's tooltip (made on first hover).
+  if (g.firstChild?.nodeName === 'title') g.firstChild.remove();
+}
+
+function tooltip(f: FlightView): string {
+  return `#${f.id} ${f.type} ${f.from} → ${f.to}\n${f.text}\nsent ${f.sentAtMs} ms, arrives ${f.deliverAtMs} ms${f.held ? ' (held)' : ''}\nclick to inspect or drop`;
 }
 
 function vanish(layer: SVGGElement, at: Point, reduced: boolean): void {
@@ -97,48 +111,100 @@ export function FlightLayer({ positions, reduced }: FlightLayerProps) {
     const layer = ref.current;
     if (!layer) return;
     const sprites = new Map<number, Sprite>();
-    const highlights = new Map<string, { line: SVGLineElement; g: SVGGElement; label: SVGTextElement }>();
+    const pool: SVGGElement[] = [];
+    const highlights = new Map<string, { line: SVGLineElement; g: SVGGElement; label: SVGTextElement; f: FlightView }>();
     let dropCursor = store.getState().hot.drops.length;
     /** Where recently removed messages were last drawn, so a drop reported after shows there. */
     const lastSeen = new Map<number, { at: Point; vanished: boolean }>();
     let raf = 0;
-    const pick = (f: FlightView): void => store.getState().selectFlight(f);
+    let frame = 0;
 
+    /** The message a glyph group shows, moving or highlighted. */
+    const flightOf = (g: Element): FlightView | undefined => {
+      const id = Number(g.getAttribute('data-flight-id'));
+      const s = sprites.get(id);
+      if (s) return s.f;
+      for (const h of highlights.values()) if (h.f.id === id) return h.f;
+      return undefined;
+    };
+    const onClick = (e: MouseEvent): void => {
+      const g = (e.target as Element).closest?.('[data-flight-id]');
+      if (!g || !layer.contains(g)) return;
+      e.stopPropagation();
+      const f = flightOf(g);
+      if (f) store.getState().selectFlight(f);
+    };
+    // The tooltip is made on first hover: most messages are never hovered.
+    const onOver = (e: PointerEvent): void => {
+      const g = (e.target as Element).closest?.('[data-flight-id]');
+      if (!g || !layer.contains(g) || g.firstChild?.nodeName === 'title') return;
+      const f = flightOf(g);
+      if (!f) return;
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = tooltip(f);
+      g.prepend(title);
+    };
+    layer.addEventListener('click', onClick);
+    layer.addEventListener('pointerover', onOver);
+
+    // Link ends at the members' rims, per pair, until the positions change.
+    let endsFor: Map<string, Point> | null = null;
+    const ends = new Map<string, [Point, Point] | null>();
     const endpoints = (f: FlightView): [Point, Point] | null => {
       const pos = positions.current;
-      const a = pos?.get(f.from);
-      const b = pos?.get(f.to);
-      if (!a || !b) return null;
-      return [towards(a, b, NODE_R + 6), towards(b, a, NODE_R + 6)];
+      if (pos !== endsFor) {
+        endsFor = pos;
+        ends.clear();
+      }
+      const k = `${f.from}>${f.to}`;
+      let e = ends.get(k);
+      if (e === undefined) {
+        const a = pos?.get(f.from);
+        const b = pos?.get(f.to);
+        e = a && b ? [towards(a, b, NODE_R + 6), towards(b, a, NODE_R + 6)] : null;
+        ends.set(k, e);
+      }
+      return e;
     };
 
     const drawMoving = (flights: readonly FlightView[], now: number): void => {
-      const live = new Set<number>();
+      frame++;
       for (const f of flights) {
-        const ends = endpoints(f);
-        if (!ends) continue;
-        live.add(f.id);
+        const e = endpoints(f);
+        if (!e) continue;
         let s = sprites.get(f.id);
         if (!s) {
-          s = { g: makeGlyph(f, pick), f, at: ends[0] };
+          let g = pool.pop();
+          if (g) g.removeAttribute('visibility');
+          else layer.append((g = makeGlyph()));
+          dress(g, f);
+          s = { g, f, at: { x: NaN, y: NaN }, frame };
           sprites.set(f.id, s);
-          layer.append(s.g);
         }
-        const p = flightPosition(ends[0], ends[1], f.sentAtMs, f.deliverAtMs, now, LANE);
-        if (p.x !== s.at.x || p.y !== s.at.y) {
-          s.g.setAttribute('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
-          s.at = p;
+        s.frame = frame;
+        const p = flightPosition(e[0], e[1], f.sentAtMs, f.deliverAtMs, now, LANE);
+        const x = Math.round(p.x * 10) / 10;
+        const y = Math.round(p.y * 10) / 10;
+        if (x !== s.at.x || y !== s.at.y) {
+          s.g.setAttribute('transform', `translate(${x},${y})`);
+          s.at = { x, y };
         }
       }
       for (const [id, s] of sprites) {
-        if (live.has(id)) continue;
+        if (s.frame === frame) continue;
         // Gone before its delivery time: the network dropped it.
         const early = now < s.f.deliverAtMs;
         if (early) vanish(layer, s.at, false);
         lastSeen.set(id, { at: s.at, vanished: early });
         if (lastSeen.size > 500) lastSeen.delete(lastSeen.keys().next().value!);
-        s.g.remove();
         sprites.delete(id);
+        // At real time most messages live less than a frame: the group stays in the layer,
+        // hidden and unnamed, for the next one (cheaper than removing and inserting nodes).
+        if (pool.length < 300) {
+          s.g.setAttribute('visibility', 'hidden');
+          s.g.removeAttribute('data-flight-id');
+          pool.push(s.g);
+        } else s.g.remove();
       }
     };
 
@@ -152,33 +218,33 @@ export function FlightLayer({ positions, reduced }: FlightLayerProps) {
       }
       for (const [k, list] of byLink) {
         const newest = list[list.length - 1]!;
-        const ends = endpoints(newest);
-        if (!ends) continue;
+        const e = endpoints(newest);
+        if (!e) continue;
         let h = highlights.get(k);
         const glyph = glyphFor(newest.type, newest.text);
         const color = familyColor[glyph.family];
         if (!h) {
           const line = document.createElementNS(SVG, 'line');
           line.setAttribute('class', 'link-highlight');
-          const g = makeGlyph(newest, pick);
+          const g = makeGlyph();
+          dress(g, newest);
           const label = document.createElementNS(SVG, 'text');
           label.setAttribute('class', 'highlight-count');
           layer.append(line, g, label);
-          h = { line, g, label };
+          h = { line, g, label, f: newest };
           highlights.set(k, h);
         }
-        if (h.g.getAttribute('data-flight-id') !== String(newest.id)) {
-          const g = makeGlyph(newest, pick);
-          h.g.replaceWith(g);
-          h.g = g;
+        if (h.f.id !== newest.id) {
+          dress(h.g, newest);
+          h.f = newest;
         }
-        h.line.setAttribute('x1', ends[0].x.toFixed(1));
-        h.line.setAttribute('y1', ends[0].y.toFixed(1));
-        h.line.setAttribute('x2', ends[1].x.toFixed(1));
-        h.line.setAttribute('y2', ends[1].y.toFixed(1));
+        h.line.setAttribute('x1', e[0].x.toFixed(1));
+        h.line.setAttribute('y1', e[0].y.toFixed(1));
+        h.line.setAttribute('x2', e[1].x.toFixed(1));
+        h.line.setAttribute('y2', e[1].y.toFixed(1));
         h.line.setAttribute('stroke', color);
-        const mx = (ends[0].x + ends[1].x) / 2;
-        const my = (ends[0].y + ends[1].y) / 2;
+        const mx = (e[0].x + e[1].x) / 2;
+        const my = (e[0].y + e[1].y) / 2;
         h.g.setAttribute('transform', `translate(${mx.toFixed(1)},${my.toFixed(1)})`);
         h.label.setAttribute('x', (mx + 12).toFixed(1));
         h.label.setAttribute('y', (my - 10).toFixed(1));
@@ -224,6 +290,8 @@ export function FlightLayer({ positions, reduced }: FlightLayerProps) {
     raf = requestAnimationFrame(loop);
     return () => {
       cancelAnimationFrame(raf);
+      layer.removeEventListener('click', onClick);
+      layer.removeEventListener('pointerover', onOver);
       layer.replaceChildren();
     };
   }, [reduced, store, positions]);

@@ -4,7 +4,7 @@
  * and generations, leases counting down, and watchers. Details are fetched on demand while the
  * inspector is open (DESIGN.md §5), never pushed every step.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { InspectorTab } from '../state/store.ts';
 import type { MemberDetails, MemberInfo } from '../state/types.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
@@ -58,11 +58,16 @@ function Kv({ k, v }: { k: string; v: React.ReactNode }) {
 
 /** Member IDs as names people read ("m2"), with the ID kept in a tooltip. */
 function useIdName(): (id: string) => string {
-  const members = usePlayground((s) => s.members);
-  return (id: string) => members.find((x) => x.id === id)?.name ?? id;
+  // One string of id=name pairs: a commit moving on (new member objects) re-renders nothing here.
+  const pairs = usePlayground((s) => s.members.map((m) => `${m.id}=${m.name}`).join(' '));
+  return useMemo(() => {
+    const names = new Map(pairs ? pairs.split(' ').map((p) => p.split('=') as [string, string]) : []);
+    return (id: string) => names.get(id) ?? id;
+  }, [pairs]);
 }
 
-function RaftTab({ d, m }: { d: MemberDetails; m: MemberInfo }) {
+/** Re-rendered when the fetched details or the role change, not on every member update. */
+const RaftTab = memo(function RaftTab({ d, role }: { d: MemberDetails; role: MemberInfo['role'] }) {
   const r = d.raft;
   const nameOf = useIdName();
   const progress = r.progress ? Object.entries(r.progress) : [];
@@ -74,7 +79,7 @@ function RaftTab({ d, m }: { d: MemberDetails; m: MemberInfo }) {
         <Kv k="voted for" v={r.vote === '0' ? '—' : <span title={r.vote}>{nameOf(r.vote)}</span>} />
         <Kv k="leader" v={r.lead === '0' ? 'none known' : <span title={r.lead}>{nameOf(r.lead)}</span>} />
         <Kv k="commit / applied" v={`${r.commit} / ${r.applied}`} />
-        <Kv k="election timer" v={m.role === 'leader' ? 'leader (sends heartbeats)' : `${r.electionElapsedTicks} of ${r.electionTimeoutTicks} ticks`} />
+        <Kv k="election timer" v={role === 'leader' ? 'leader (sends heartbeats)' : `${r.electionElapsedTicks} of ${r.electionTimeoutTicks} ticks`} />
       </dl>
       {progress.length > 0 && (
         <>
@@ -132,7 +137,7 @@ function RaftTab({ d, m }: { d: MemberDetails; m: MemberInfo }) {
       </ol>
     </div>
   );
-}
+});
 
 function StorageTab({ d }: { d: MemberDetails }) {
   const s = d.storage;
@@ -256,7 +261,8 @@ function useLeases(name: string, alive: boolean, stored: MemberDetails['leases']
 }
 
 function LeasesTab({ d, fetchedAtMs, alive }: { d: MemberDetails; fetchedAtMs: number; alive: boolean }) {
-  const now = usePlayground((s) => s.nowMs);
+  // Tenths of a second are all it shows: no render for every frame's clock change.
+  const now = usePlayground((s) => Math.floor(s.nowMs / 100) * 100);
   const { leases, atMs } = useLeases(d.name, alive, d.leases, fetchedAtMs);
   fetchedAtMs = atMs;
   if (leases.length === 0) return <p className="muted">No leases. Try <code>lease grant 10</code> in the console.</p>;
@@ -404,7 +410,7 @@ function DetailsBody({ name, m, tab }: { name: string; m: MemberInfo; tab: Inspe
   if (!details) return <p className="muted">{error ? `Details unavailable: ${error}` : 'Loading…'}</p>;
   switch (tab) {
     case 'raft':
-      return <RaftTab d={details} m={m} />;
+      return <RaftTab d={details} role={m.role} />;
     case 'storage':
       return <StorageTab d={details} />;
     case 'mvcc':
