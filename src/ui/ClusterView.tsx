@@ -238,8 +238,11 @@ export function ClusterView() {
               />
             );
           })}
-          <FlightLayer positions={positionsRef} reduced={reducedPref} />
         </g>
+      </svg>
+      {/* Messages move every frame: on a layer of their own, the cluster under them is not repainted. */}
+      <svg viewBox={`0 0 ${VIEW_W} ${VIEW_H}`} className="flight-overlay">
+        <FlightLayer positions={positionsRef} reduced={reducedPref} />
       </svg>
       <FlightCard />
     </div>
