@@ -5,13 +5,19 @@
  * selectable and has a copy button. `txn` opens an editor for its stdin (compares, success ops,
  * failure ops, separated by blank lines) as etcdctl reads them.
  */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { browseHistory, complete, needsStdin, type HistoryCursor } from '../state/consoleModel.ts';
 import type { ConsoleEntry } from '../state/store.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 
-function Entry({ e }: { e: ConsoleEntry }) {
+/** A long-running watch keeps streaming: only its newest chunks are drawn (Copy takes them all). */
+const MAX_CHUNKS_SHOWN = 300;
+
+/** Memoized on the entry: streaming into one entry re-renders that entry alone. */
+const Entry = memo(function Entry({ e }: { e: ConsoleEntry }) {
   const store = useStoreApi();
+  const hidden = Math.max(0, e.chunks.length - MAX_CHUNKS_SHOWN);
+  const shown = hidden > 0 ? e.chunks.slice(hidden) : e.chunks;
   return (
     <div className={`console-entry${e.running ? ' running' : ''}${e.exitCode ? ' failed' : ''}`} data-testid="console-entry" data-exit={e.exitCode ?? ''}>
       <div className="cmd">
@@ -26,8 +32,9 @@ function Entry({ e }: { e: ConsoleEntry }) {
         )}
         {e.exitCode !== null && e.exitCode !== 0 && <span className="exit">exit {e.exitCode}</span>}
       </div>
-      {e.chunks.map((c, i) => (
-        <pre key={i} className={c.stream} data-stream={c.stream}>
+      {hidden > 0 && <p className="muted">{`… ${hidden} earlier output chunks not shown (Copy copies everything)`}</p>}
+      {shown.map((c, i) => (
+        <pre key={hidden + i} className={c.stream} data-stream={c.stream}>
           {c.stream === 'stderr' && (
             <span className="gutter" aria-label="error output">
               !{' '}
@@ -39,7 +46,7 @@ function Entry({ e }: { e: ConsoleEntry }) {
       {e.file && <SnapshotDownload file={e.file} />}
     </div>
   );
-}
+});
 
 /** A link that saves the snapshot etcdctl wrote, as the real etcdctl leaves a file on disk. */
 function SnapshotDownload({ file }: { file: { path: string; blob: string } }) {
