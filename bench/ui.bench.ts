@@ -11,6 +11,7 @@
  *       unminified build (`npx vite build --minify false`) gives readable names
  *   UI_BENCH_LONG_TASKS=1 npm run bench:ui   # lists each long task's length and when it started
  *   UI_BENCH_QUERY='&foo=1' npm run bench:ui  # appended to the page's query string
+ *   UI_BENCH_SPEED=max npm run bench:ui       # another speed than real time (1)
  *
  * Without UI_BENCH_URL it builds the page (when dist/ is missing) and starts `vite preview` itself.
  * Targets: median <= 16.7 ms, p95 <= 25 ms, no long tasks. Printed, never asserted.
@@ -26,6 +27,8 @@ const rate = Number(process.env.UI_BENCH_RATE ?? 50);
 const members = Number(process.env.UI_BENCH_MEMBERS ?? 7);
 const profilePath = process.env.UI_BENCH_PROFILE ?? '';
 const listLongTasks = process.env.UI_BENCH_LONG_TASKS === '1';
+/** 1 = real time (the target's condition); another speed or 'max' to see how the page copes. */
+const speed = process.env.UI_BENCH_SPEED ?? '1';
 /** More of the page's query string, e.g. "&projector=1". */
 const extraQuery = process.env.UI_BENCH_QUERY ?? '';
 
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     await page.goto(`${base}/?members=${members}&seed=1${extraQuery}`);
     await page.waitForSelector('.app[data-status="ready"]', { timeout: 120_000 });
     await page.waitForFunction('!!window.etcdPlayground.leader()', null, { timeout: 120_000 });
-    await page.evaluate('window.etcdPlayground.setSpeed(1)');
+    await page.evaluate(`window.etcdPlayground.setSpeed(${speed === 'max' ? "'max'" : Number(speed)})`);
     await page.getByRole('tab', { name: 'Workload' }).click();
     await page.getByTestId('wl-rate').fill(String(rate));
     await page.getByTestId('wl-toggle').click();
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     const median = quantile(sorted, 0.5);
     const p95 = quantile(sorted, 0.95);
     const longest = r.longTasks.length ? Math.max(...r.longTasks) : 0;
-    console.log(`bench:ui ${members} members, workload ${rate} ops/s, real-time speed, ${seconds} s measured after ${warmupSeconds} s warm-up`);
+    console.log(`bench:ui ${members} members, workload ${rate} ops/s, ${speed === '1' ? 'real-time speed' : `speed ${speed}`}, ${seconds} s measured after ${warmupSeconds} s warm-up`);
     console.log(`  frames:     ${r.frames.length} (${(r.frames.length / seconds).toFixed(1)} fps)`);
     console.log(`  frame time: median ${median.toFixed(2)} ms (target <= 16.7), p95 ${p95.toFixed(2)} ms (target <= 25)`);
     console.log(`  long tasks: ${r.longTasks.length} (> 50 ms; target 0)${r.longTasks.length ? `, longest ${longest.toFixed(0)} ms` : ''}`);
