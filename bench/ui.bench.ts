@@ -12,6 +12,7 @@
  *   UI_BENCH_LONG_TASKS=1 npm run bench:ui   # lists each long task's length and when it started
  *   UI_BENCH_QUERY='&foo=1' npm run bench:ui  # appended to the page's query string
  *   UI_BENCH_SPEED=max npm run bench:ui       # another speed than real time (1)
+ *   UI_BENCH_INSPECT=m1 npm run bench:ui      # with member m1 selected (the inspector open)
  *
  * Without UI_BENCH_URL it builds the page (when dist/ is missing) and starts `vite preview` itself.
  * Targets: median <= 16.7 ms, p95 <= 25 ms, no long tasks. Printed, never asserted.
@@ -29,6 +30,8 @@ const profilePath = process.env.UI_BENCH_PROFILE ?? '';
 const listLongTasks = process.env.UI_BENCH_LONG_TASKS === '1';
 /** 1 = real time (the target's condition); another speed or 'max' to see how the page copes. */
 const speed = process.env.UI_BENCH_SPEED ?? '1';
+/** A member to select once the workload runs, so the inspector (its Raft tab) is open while measuring. */
+const inspect = process.env.UI_BENCH_INSPECT ?? '';
 /** More of the page's query string, e.g. "&projector=1". */
 const extraQuery = process.env.UI_BENCH_QUERY ?? '';
 
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     await page.getByRole('tab', { name: 'Workload' }).click();
     await page.getByTestId('wl-rate').fill(String(rate));
     await page.getByTestId('wl-toggle').click();
+    if (inspect) await page.locator(`[data-member="${inspect}"]`).click();
     // Collect frame deltas and long tasks in the page, then read them at the end. (A string, so
     // the page gets plain code, not code rewritten by the TypeScript loader.)
     await page.evaluate(`(() => {
