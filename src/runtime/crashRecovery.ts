@@ -201,8 +201,10 @@ export async function runCrashRecovery(o: CrashRunOptions): Promise<CrashRunResu
     storageFactory: factory,
     autoRun: false,
     network: { lossRate: 0.03 },
-    // Small snapshot interval: recoveries start from snapshots and from the backend alike.
-    settings: { snapshotCount: 40, snapshotCatchUpEntries: 10 },
+    // Small snapshot interval: recoveries start from snapshots and from the backend alike. Odd
+    // seeds give the disk a sync time, so members are busy and crash with held messages and
+    // batches waiting; even seeds write instantly.
+    settings: { snapshotCount: 40, snapshotCatchUpEntries: 10, walFsyncMs: o.seed % 2 === 1 ? 3 : 0 },
     memberActorFactory: actorFactory,
   });
   const rng = new Prng(o.seed).fork('crash-recovery');
