@@ -37,9 +37,11 @@ export function defaultWallClock(): WallClock {
   const yieldNow = makeYield();
   return {
     nowMs: () => performance.now(),
+    // Resolved by a task posted from the frame callback, not in it: steps then run after the
+    // frame is drawn, and the frame's own task holds only drawing.
     nextFrame: () =>
       new Promise<void>((r) => {
-        if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(() => r());
+        if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(() => void yieldNow().then(r));
         else setTimeout(r, 16);
       }),
     yieldNow,
