@@ -13,6 +13,7 @@
  *   UI_BENCH_QUERY='&foo=1' npm run bench:ui  # appended to the page's query string
  *   UI_BENCH_SPEED=max npm run bench:ui       # another speed than real time (1)
  *   UI_BENCH_INSPECT=m1 npm run bench:ui      # with member m1 selected (the inspector open)
+ *   UI_BENCH_LOSS=0.05 npm run bench:ui       # with 5% loss on every link
  *
  * Without UI_BENCH_URL it builds the page (when dist/ is missing) and starts `vite preview` itself.
  * Targets: median <= 16.7 ms, p95 <= 25 ms, no long tasks. Printed, never asserted.
@@ -30,6 +31,8 @@ const profilePath = process.env.UI_BENCH_PROFILE ?? '';
 const listLongTasks = process.env.UI_BENCH_LONG_TASKS === '1';
 /** 1 = real time (the target's condition); another speed or 'max' to see how the page copes. */
 const speed = process.env.UI_BENCH_SPEED ?? '1';
+/** Loss rate on every link (0..1), e.g. 0.05: drops and retransmissions to draw. */
+const loss = Number(process.env.UI_BENCH_LOSS ?? 0);
 /** A member to select once the workload runs, so the inspector (its Raft tab) is open while measuring. */
 const inspect = process.env.UI_BENCH_INSPECT ?? '';
 /** More of the page's query string, e.g. "&projector=1". */
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     await page.goto(`${base}/?members=${members}&seed=1${extraQuery}`);
     await page.waitForSelector('.app[data-status="ready"]', { timeout: 120_000 });
     await page.waitForFunction('!!window.etcdPlayground.leader()', null, { timeout: 120_000 });
+    if (loss > 0) await page.evaluate(`window.etcdPlayground.setLink({ lossRate: ${loss} })`);
     await page.evaluate(`window.etcdPlayground.setSpeed(${speed === 'max' ? "'max'" : Number(speed)})`);
     await page.getByRole('tab', { name: 'Workload' }).click();
     await page.getByTestId('wl-rate').fill(String(rate));

@@ -79,7 +79,16 @@ function tooltip(f: FlightView): string {
   return `#${f.id} ${f.type} ${f.from} → ${f.to}\n${f.text}\nsent ${f.sentAtMs} ms, arrives ${f.deliverAtMs} ms${f.held ? ' (held)' : ''}\nclick to inspect or drop`;
 }
 
+/**
+ * At most this many drop marks show at once: on a lossy network at real time hundreds of
+ * messages vanish each second, and each mark is an animation the page restyles every frame.
+ */
+const MAX_VANISHING = 40;
+let vanishing = 0;
+
 function vanish(layer: SVGGElement, at: Point, reduced: boolean): void {
+  if (vanishing >= MAX_VANISHING) return;
+  vanishing++;
   // The position is the outer group's attribute; the animation scales the inner group with CSS
   // (a CSS transform on the same element would replace the translate).
   const g = document.createElementNS(SVG, 'g');
@@ -95,7 +104,10 @@ function vanish(layer: SVGGElement, at: Point, reduced: boolean): void {
   x.setAttribute('stroke-linecap', 'round');
   inner.append(x);
   layer.append(g);
-  setTimeout(() => g.remove(), 900);
+  setTimeout(() => {
+    g.remove();
+    vanishing--;
+  }, 900);
 }
 
 export interface FlightLayerProps {
