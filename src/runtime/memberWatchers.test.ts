@@ -6,28 +6,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WatchResponse } from '../server/api.ts';
 import { Playground } from './playground.ts';
+import { settle, until as untilVirtual } from './playgroundTesting.ts';
 
 const open: Playground[] = [];
 afterEach(async () => {
   for (const pg of open.splice(0)) await pg.close();
 });
 
-async function until(pg: Playground, pred: () => boolean, maxMs = 20_000): Promise<void> {
-  const limit = pg.now() + maxMs;
-  while (!pred()) {
-    if (pg.now() > limit) throw new Error('condition not reached');
-    await pg.runFor(50);
-  }
-}
-
-/** Runs the clock until the operation has an outcome. */
-async function settle<T>(pg: Playground, p: Promise<T>): Promise<T> {
-  let done = false;
-  const tagged = p.finally(() => (done = true));
-  tagged.catch(() => undefined);
-  while (!done) await pg.runFor(50);
-  return tagged;
-}
+const until = (pg: Playground, pred: () => boolean) => untilVirtual(pg, pred, 20_000, 50);
 
 describe('member details list the member watchers', () => {
   it('a client watch appears on its member with key, range end and next revision, and disappears after cancel', async () => {

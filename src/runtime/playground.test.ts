@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Playground } from './playground.ts';
+import { settle, until } from './playgroundTesting.ts';
 import type { PlaygroundEvent } from './playgroundApi.ts';
 import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
 import { StorageQuotaError, type MemberStorage, type StorageFactory } from '../storage/types.ts';
@@ -14,14 +15,6 @@ async function started(settings: Parameters<typeof Playground.inProcess>[0] = {}
   open.push(pg);
   await pg.ready();
   return pg;
-}
-
-async function until(pg: Playground, pred: () => boolean, maxMs = 20_000): Promise<void> {
-  const limit = pg.now() + maxMs;
-  while (!pred()) {
-    if (pg.now() > limit) throw new Error('condition not reached');
-    await pg.runFor(100);
-  }
 }
 
 /**
@@ -45,15 +38,6 @@ function quotaFactory(victim: string): { factory: StorageFactory; full: { on: bo
     },
   });
   return { factory, full };
-}
-
-/** Runs the clock until the operation has an outcome. */
-async function settle<T>(pg: Playground, p: Promise<T>): Promise<T> {
-  let done = false;
-  const tagged = p.finally(() => (done = true));
-  tagged.catch(() => undefined);
-  while (!done) await pg.runFor(50);
-  return tagged;
 }
 
 describe('Playground on the in-process host', () => {

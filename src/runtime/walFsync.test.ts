@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Playground } from './playground.ts';
+import { settle } from './playgroundTesting.ts';
 import type { ClusterSettings } from './playgroundApi.ts';
 
 const open: Playground[] = [];
@@ -21,14 +22,8 @@ async function started(settings: Partial<ClusterSettings>): Promise<Playground> 
   return pg;
 }
 
-/** Runs the clock until every promise settled. */
-async function settle<T>(pg: Playground, ps: Promise<T>[]): Promise<T[]> {
-  let done = false;
-  const all = Promise.all(ps).finally(() => (done = true));
-  all.catch(() => undefined);
-  while (!done) await pg.runFor(5);
-  return all;
-}
+/** Runs the clock in small slices until every promise settled. */
+const settleAll = <T,>(pg: Playground, ps: Promise<T>[]): Promise<T[]> => settle(pg, Promise.all(ps), 5);
 
 describe('WAL fsync time and the backend batch interval', () => {
   it.each([0, 7])('with walFsyncMs=%i, the leader sends its append that long after the proposal arrived', async (fsyncMs) => {
@@ -36,7 +31,7 @@ describe('WAL fsync time and the backend batch interval', () => {
     const leader = pg.leader()!.name;
     const c = pg.client({ endpoints: [leader] });
     const from = pg.trace().length > 0 ? pg.trace()[pg.trace().length - 1]!.seq : 0;
-    await settle(pg, [c.put({ key: 'k', value: 'v' })]);
+    await settleAll(pg, [c.put({ key: 'k', value: 'v' })]);
     const events = pg.trace().filter((e) => e.seq > from);
     const arrived = events.find((e) => e.kind === 'deliver' && e.actor === leader && e.peer.startsWith('client-'));
     expect(arrived).toBeDefined();
@@ -52,7 +47,7 @@ describe('WAL fsync time and the backend batch interval', () => {
       const leader = pg.leader()!.name;
       const before = (await pg.memberDetails(leader)).storage.walRecords.length;
       const clients = Array.from({ length: 24 }, () => pg.client({ endpoints: [leader] }));
-      const res = await settle(pg, clients.map((c, i) => c.put({ key: `k${i}`, value: String(i) })));
+      const res = await settleAll(pg, clients.map((c, i) => c.put({ key: `k${i}`, value: String(i) })));
       expect(res).toHaveLength(24);
       for (const c of clients) c.close();
       return (await pg.memberDetails(leader)).storage.walRecords.length - before;
@@ -70,9 +65,9 @@ describe('WAL fsync time and the backend batch interval', () => {
     // The first write after a quiet spell finds the batch due and commits it at once; a second
     // one right after stays in the batch until the interval is up.
     await pg.runFor(300);
-    await settle(pg, [c.put({ key: 'a', value: '1' })]);
+    await settleAll(pg, [c.put({ key: 'a', value: '1' })]);
     expect((await pg.memberDetails(leader)).storage.consistentIndex).toBe(pg.members().find((x) => x.name === leader)!.appliedIndex);
-    await settle(pg, [c.put({ key: 'b', value: '2' })]);
+    await settleAll(pg, [c.put({ key: 'b', value: '2' })]);
     const m = pg.members().find((x) => x.name === leader)!;
     const right = await pg.memberDetails(leader);
     expect(right.storage.consistentIndex).toBeLessThan(m.appliedIndex);
