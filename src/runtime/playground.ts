@@ -354,6 +354,7 @@ export class Playground implements PlaygroundApi {
         name,
         alive,
         role: alive ? info.role : 'crashed',
+        walFsyncMs: a.diskFsyncMs ?? this.current.walFsyncMs,
         ...(a.error ? { error: a.error.message } : {}),
       });
     }
@@ -591,6 +592,18 @@ export class Playground implements PlaygroundApi {
       world.network.setLinkFaults(a, b, { ...world.network.linkFaults(a, b), ...f });
       world.trace.record(world.nowMs, 'fault', a, b, 0, JSON.stringify(f));
     }
+  }
+
+  setDisk(name: string, opts: { fsyncMs: number | null }): void {
+    this.checkMember(name);
+    const ms = opts?.fsyncMs;
+    if (ms !== null && !(typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= 60_000)) {
+      throw new Error(`setDisk: fsyncMs must be a whole number of virtual ms in [0, 60000], or null for the cluster's setting, got ${String(ms)}`);
+    }
+    const a = this.actors.get(name)!;
+    a.diskFsyncMs = ms;
+    const world = this.cluster.world;
+    world.trace.record(world.nowMs, 'fault', name, '', 0, ms === null ? 'disk: fsync as the cluster setting' : `disk: fsync ${ms} ms`);
   }
 
   inFlight(): FlightView[] {

@@ -65,6 +65,8 @@ export interface MemberInfo {
    * record, or its data was lost) or a storage write failed (quota, aborted transaction).
    */
   error?: string;
+  /** Virtual time one WAL write takes on this member's disk (the cluster's walFsyncMs unless set by setDisk). */
+  walFsyncMs: number;
 }
 
 export interface EntrySummary {
@@ -244,6 +246,11 @@ export interface PlaygroundApi {
   /** linkState plus which direction is blocked (a one-way cut's direction). */
   linkDetail(from: string, to: string): LinkDetail;
   setLink(opts: LinkSettings & { from?: string; to?: string }): void;
+  /**
+   * One member's disk: `fsyncMs` is the virtual time a WAL write takes there (a slow disk, etcd's
+   * classic trouble: a leader busy syncing sends its heartbeats late); null = the cluster's setting.
+   */
+  setDisk(name: string, opts: { fsyncMs: number | null }): void;
   inFlight(): FlightView[];
   dropMessage(envelopeId: number): boolean;
 

@@ -38,6 +38,11 @@ export interface PlaygroundMemberActor extends HostedMemberActor {
   /** Whether a step is running (a kill now lands while its write may be in flight). */
   readonly busy: boolean;
   /**
+   * This member's disk, when the user made it slower or faster than the cluster's walFsyncMs
+   * (virtual ms per WAL write); null = the cluster's setting. Kept across crashes: it is the disk.
+   */
+  diskFsyncMs: number | null;
+  /**
    * Why the member is down although the world has it up: its start (recovery) failed, e.g. a
    * corrupted WAL record or lost data, or a storage write failed (quota, abort) and the member
    * stopped rather than run on what it could not persist. Cleared by the next start.
@@ -58,6 +63,7 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
   info: MemberSummaryWire | null = null;
   busy = false;
   error: Error | null = null;
+  diskFsyncMs: number | null = null;
   /** Bumped by every start and crash: a step's reply only counts for the incarnation it ran in. */
   protected incarnation = 0;
   protected readonly storageClusterId: string;
@@ -115,7 +121,9 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
     const incarnation = this.incarnation;
     let reply: StepReply | null;
     try {
-      reply = await this.stepMember({ nowMs: batch.nowMs, inputs, ticks: batch.ticks, campaign });
+      const input: StepInput = { nowMs: batch.nowMs, inputs, ticks: batch.ticks, campaign };
+      if (this.diskFsyncMs !== null) input.walFsyncMs = this.diskFsyncMs;
+      reply = await this.stepMember(input);
     } finally {
       this.busy = false;
     }

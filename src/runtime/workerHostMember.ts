@@ -250,7 +250,7 @@ export class HostedMember {
     const last = this.lastSummary ?? this.summary();
     let res: Awaited<ReturnType<EtcdMember['step']>>;
     try {
-      res = await m.step({ nowMs: input.nowMs, inputs, ticks });
+      res = await m.step({ nowMs: input.nowMs, inputs, ticks, ...(input.walFsyncMs !== undefined ? { walFsyncMs: input.walFsyncMs } : {}) });
     } catch (e) {
       if (!isStorageFailure(e)) throw e;
       // The write was rolled back, so this step's outputs (which may acknowledge it) are dropped

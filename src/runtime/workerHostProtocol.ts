@@ -29,7 +29,7 @@ export interface WorkerStartOptions {
 }
 
 /** A member's state in the few numbers the page shows every frame (MemberInfo without page-side fields). */
-export type MemberSummaryWire = Omit<MemberInfo, 'name' | 'alive'>;
+export type MemberSummaryWire = Omit<MemberInfo, 'name' | 'alive' | 'walFsyncMs'>;
 
 export interface StepInput {
   nowMs: number;
@@ -37,6 +37,8 @@ export interface StepInput {
   ticks: number;
   /** Extra ticks that make the election timeout elapse now (a "campaign" request). */
   campaign: boolean;
+  /** The member's disk is slower (or faster) than the cluster's setting: a WAL write's virtual time. */
+  walFsyncMs?: number;
 }
 
 /**

@@ -105,6 +105,8 @@ export interface MemberStepInput {
   nowMs: number;
   inputs: MemberInput[];
   ticks: number;
+  /** This member's disk: a WAL write's virtual time for this step, instead of settings.walFsyncMs (a slow disk). */
+  walFsyncMs?: number;
 }
 
 export interface MemberTraceEvent {
@@ -457,7 +459,7 @@ export class EtcdMember {
     await this.flushBackend();
     while (this.background.length > 0) await Promise.all(this.background.splice(0));
     this.serveReads();
-    const out = { outputs: this.outputs, events: this.events, busyMs: this.walWrites * (this.settings.walFsyncMs ?? 0) };
+    const out = { outputs: this.outputs, events: this.events, busyMs: this.walWrites * (input.walFsyncMs ?? this.settings.walFsyncMs ?? 0) };
     this.outputs = [];
     this.events = [];
     return out;

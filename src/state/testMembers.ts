@@ -22,6 +22,7 @@ export function member(name: string, over: Partial<MemberInfo> = {}): MemberInfo
     dbSize: 0,
     dbSizeInUse: 0,
     alarms: [],
+    walFsyncMs: 2,
     ...over,
   };
 }
