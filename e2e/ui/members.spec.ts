@@ -114,3 +114,25 @@ test('add a voting member, add a learner, promote it, remove a member', async ({
   await expect(page.locator(`[data-member="${gone}"]`)).toHaveCount(0);
   await shot(page, 'member-removed');
 });
+
+test('a slow disk on the leader, set from the inspector, costs it the leadership', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=5');
+  const leader = await leaderName(page);
+  await selectMember(page, leader);
+  const disk = page.getByLabel(`${leader} disk: virtual time per WAL write`);
+  await disk.selectOption('3000');
+  await page.waitForFunction((n) => window.etcdPlayground!.members().find((m) => m.name === n)!.walFsyncMs === 3000, leader);
+  // A write makes it sync for 3 virtual seconds; its followers stop hearing heartbeats and elect another.
+  await page.evaluate((n) => {
+    void window.etcdPlayground!.client({ endpoints: [n] }).put({ key: 'slow', value: '1' }).catch(() => undefined);
+  }, leader);
+  await page.waitForFunction((n) => {
+    const l = window.etcdPlayground!.leader();
+    return l !== undefined && l.name !== n;
+  }, leader, { timeout: 60_000 });
+  await shot(page, 'slow-disk-leader-lost', true);
+  // Back to the cluster's disk from the same control.
+  await disk.selectOption('');
+  await page.waitForFunction((n) => window.etcdPlayground!.members().find((m) => m.name === n)!.walFsyncMs === window.etcdPlayground!.settings().walFsyncMs, leader);
+  await expect(disk).toHaveValue('');
+});

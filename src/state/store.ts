@@ -154,6 +154,8 @@ export interface PlaygroundActions {
   /** Sets one link to a state: healthy ('none'), cut from→to only ('one-way'), or cut both ways. */
   setLinkCut(from: string, to: string, cut: 'none' | 'one-way' | 'both'): void;
   setLinkSettings(opts: LinkSettings & { from?: string; to?: string }): void;
+  /** One member's disk: virtual ms per WAL write, or null for the cluster's setting. */
+  setDisk(name: string, fsyncMs: number | null): void;
   dropFlight(id: number): boolean;
 
   togglePause(): void;
@@ -405,6 +407,14 @@ export function createPlaygroundStore(): PlaygroundStore {
           get().narrate(cut === 'none' ? `link ${from}–${to} healthy` : cut === 'both' ? `link ${from}–${to} cut both ways` : `link ${from}→${to} cut one way`);
         } catch (e) {
           get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      setDisk(name, fsyncMs) {
+        try {
+          api().setDisk(name, { fsyncMs });
+          get().narrate(fsyncMs === null ? `${name}'s disk syncs as the cluster setting says` : `${name}'s disk now takes ${fsyncMs} ms per WAL write`);
+        } catch (e) {
+          get().notify(`disk change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
         }
       },
       setLinkSettings(opts) {

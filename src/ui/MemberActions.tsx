@@ -6,6 +6,7 @@ export function MemberActions({ m }: { m: MemberInfo }) {
   const store = useStoreApi();
   const busy = usePlayground((s) => s.busy);
   const leader = usePlayground((s) => s.members.find((x) => x.role === 'leader' && x.alive)?.name ?? '');
+  const clusterFsyncMs = usePlayground((s) => s.settings?.walFsyncMs ?? 0);
   const s = store.getState();
   const dis = busy !== '';
   return (
@@ -39,10 +40,28 @@ export function MemberActions({ m }: { m: MemberInfo }) {
       <button type="button" disabled={dis || m.alive} onClick={() => s.replaceMember(m.name)} aria-keyshortcuts="y" title="remove this (wiped) member and add a fresh one">
         Replace <kbd>y</kbd>
       </button>
+      <label className="disk" title="how long one WAL write (fsync) takes on this member's disk, in virtual time; a leader that syncs for longer than the election timeout sends its heartbeats too late">
+        disk
+        <select
+          value={m.walFsyncMs === clusterFsyncMs ? '' : String(m.walFsyncMs)}
+          onChange={(e) => s.setDisk(m.name, e.target.value === '' ? null : Number(e.target.value))}
+          aria-label={`${m.name} disk: virtual time per WAL write`}
+        >
+          <option value="">as the cluster ({clusterFsyncMs} ms)</option>
+          {[...new Set([...DISK_PRESETS_MS, m.walFsyncMs])].sort((a, b) => a - b).filter((ms) => ms !== clusterFsyncMs).map((ms) => (
+            <option key={ms} value={String(ms)}>
+              {ms >= 1000 ? `very slow (${ms / 1000} s)` : ms >= 100 ? `slow (${ms} ms)` : `${ms} ms`}
+            </option>
+          ))}
+        </select>
+      </label>
       {busy && <span className="busy" role="status">{busy}…</span>}
     </div>
   );
 }
+
+/** Disk sync times offered per member, in virtual ms: from a fast SSD to a disk that stalls elections. */
+const DISK_PRESETS_MS = [0, 10, 100, 500, 3000];
 
 export function ClusterActions() {
   const store = useStoreApi();
