@@ -355,6 +355,7 @@ export class Playground implements PlaygroundApi {
         alive,
         role: alive ? info.role : 'crashed',
         walFsyncMs: a.diskFsyncMs ?? this.current.walFsyncMs,
+        ...(alive && this.cluster.world.isBusy(name) ? { syncingUntilMs: this.cluster.world.busyUntil(name) } : {}),
         ...(a.error ? { error: a.error.message } : {}),
       });
     }

@@ -67,6 +67,8 @@ export interface MemberInfo {
   error?: string;
   /** Virtual time one WAL write takes on this member's disk (the cluster's walFsyncMs unless set by setDisk). */
   walFsyncMs: number;
+  /** Set while the member waits for its disk (a WAL write it made is still syncing): until then it handles nothing. */
+  syncingUntilMs?: number;
 }
 
 export interface EntrySummary {

@@ -31,6 +31,11 @@ describe('setDisk: one member with a slow disk', () => {
     // A write makes the leader sync for 3 s, longer than the followers wait for a heartbeat.
     const write = pg.client({ endpoints: [old.name] }).put({ key: 'slow', value: '1' });
     write.catch(() => undefined);
+    // While its write syncs, members() says until when.
+    await until(pg, () => pg.members().find((m) => m.name === old.name)!.syncingUntilMs !== undefined, 1000, 1);
+    const syncing = pg.members().find((m) => m.name === old.name)!.syncingUntilMs!;
+    expect(syncing).toBeGreaterThan(pg.now());
+    expect(syncing - pg.now()).toBeLessThanOrEqual(3000);
     await until(pg, () => {
       const l = pg.leader();
       return l !== undefined && l.name !== old.name && l.term > old.term;

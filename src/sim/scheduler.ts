@@ -217,6 +217,12 @@ export class World<P, C = never> {
     return slot !== undefined && slot.busyUntilMs > this.nowMs;
   }
 
+  /** When a busy actor's busy time ends (0 when it is not busy). */
+  busyUntil(id: ActorId): number {
+    const slot = this.slots.get(id);
+    return slot !== undefined && slot.busyUntilMs > this.nowMs ? slot.busyUntilMs : 0;
+  }
+
   hasActor(id: ActorId): boolean {
     return this.slots.has(id);
   }
