@@ -126,6 +126,8 @@ test('a slow disk on the leader, set from the inspector, costs it the leadership
   await page.evaluate((n) => {
     void window.etcdPlayground!.client({ endpoints: [n] }).put({ key: 'slow', value: '1' }).catch(() => undefined);
   }, leader);
+  // While its write syncs, its node says so.
+  await expect(page.locator(`[data-member="${leader}"] .node-disk`)).toContainText('syncing WAL (3 s)');
   await page.waitForFunction((n) => {
     const l = window.etcdPlayground!.leader();
     return l !== undefined && l.name !== n;

@@ -124,7 +124,7 @@ function MemberNodeImpl(p: MemberNodeProps) {
     };
   }, [m.name]);
   const remaining = m.alive && m.role !== 'leader' ? timeoutRemaining(m.electionElapsedTicks, m.electionTimeoutTicks) : 0;
-  const label = `${m.name}, ${m.role}, term ${m.term}, commit ${m.commitIndex}, applied ${m.appliedIndex}${m.alive && m.role !== 'leader' ? `, election timeout ${m.electionElapsedTicks} of ${m.electionTimeoutTicks} ticks` : ''}`;
+  const label = `${m.name}, ${m.role}, term ${m.term}, commit ${m.commitIndex}, applied ${m.appliedIndex}${m.alive && m.role !== 'leader' ? `, election timeout ${m.electionElapsedTicks} of ${m.electionTimeoutTicks} ticks` : ''}${m.alive && m.walFsyncMs >= SLOW_DISK_MS ? `, slow disk ${fmtMs(m.walFsyncMs)} per WAL write${m.syncingUntilMs !== undefined ? ', syncing now' : ''}` : ''}`;
   return (
     <g
       ref={ref}
@@ -160,8 +160,20 @@ function MemberNodeImpl(p: MemberNodeProps) {
         {roleMark[m.role]}
       </text>
       {m.alive && <LogStrip m={m} />}
+      {m.alive && m.walFsyncMs >= SLOW_DISK_MS && (
+        <text y={-RING_R - 8} className={`node-disk${m.syncingUntilMs !== undefined ? ' syncing' : ''}`}>
+          {m.syncingUntilMs !== undefined ? `syncing WAL (${fmtMs(m.walFsyncMs)})…` : `slow disk ${fmtMs(m.walFsyncMs)}`}
+        </text>
+      )}
     </g>
   );
+}
+
+/** A disk this slow (virtual ms per WAL write) is worth pointing out on the node: it stalls the member visibly. */
+const SLOW_DISK_MS = 50;
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function same(a: MemberNodeProps, b: MemberNodeProps): boolean {
@@ -179,6 +191,8 @@ function same(a: MemberNodeProps, b: MemberNodeProps): boolean {
     x.appliedIndex === y.appliedIndex &&
     x.electionElapsedTicks === y.electionElapsedTicks &&
     x.electionTimeoutTicks === y.electionTimeoutTicks &&
+    x.walFsyncMs === y.walFsyncMs &&
+    x.syncingUntilMs === y.syncingUntilMs &&
     x.recentEntries.length === y.recentEntries.length &&
     x.recentEntries[x.recentEntries.length - 1]?.index === y.recentEntries[y.recentEntries.length - 1]?.index &&
     x.recentEntries[x.recentEntries.length - 1]?.term === y.recentEntries[y.recentEntries.length - 1]?.term
