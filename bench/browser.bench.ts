@@ -9,6 +9,7 @@
  *
  *   npm run bench
  *   BENCH_PUTS=100000 BENCH_ETCD_PUTS=20000 BENCH_CLIENTS=64 BENCH_MEMBERS=3,5 npm run bench
+ *   BENCH_WAL_FSYNC_MS=10 npm run bench      # the members' disk model (virtual ms per WAL write; default: the playground's)
  *
  * Builds the page when dist/runtime.html is missing (BENCH_BUILD=1 forces it) and starts
  * `vite preview` itself. BENCH_ETCD_PUTS=0 skips the real etcd. Figures are printed, never asserted.
@@ -25,6 +26,7 @@ const puts = Number(process.env.BENCH_PUTS ?? 100_000);
 const etcdPuts = Number(process.env.BENCH_ETCD_PUTS ?? 20_000);
 const clients = Number(process.env.BENCH_CLIENTS ?? 64);
 const memberCounts = (process.env.BENCH_MEMBERS ?? '3,5').split(',').map(Number);
+const walFsyncMs = process.env.BENCH_WAL_FSYNC_MS;
 
 interface Figures {
   puts: number;
@@ -88,7 +90,7 @@ async function benchPlayground(base: string, members: number): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info'] });
   try {
     const page = await browser.newPage();
-    await page.goto(`${base}/runtime.html?members=${members}&seed=1&speed=max&durability=strict`);
+    await page.goto(`${base}/runtime.html?members=${members}&seed=1&speed=max&durability=strict${walFsyncMs !== undefined ? `&walFsyncMs=${walFsyncMs}` : ''}`);
     await page.waitForFunction(() => document.body.dataset.ready !== undefined, undefined, { timeout: 60_000 });
     if ((await page.evaluate(() => document.body.dataset.ready)) !== 'true') throw new Error(`bench: page failed: ${await page.textContent('#status')}`);
     await page.waitForFunction(() => window.etcdPlayground!.leader() !== undefined, undefined, { timeout: 60_000 });
@@ -100,8 +102,9 @@ async function benchPlayground(base: string, members: number): Promise<void> {
     const heapEnd = await heapMb(page);
     const f = figures([...a.latencies, ...b.latencies], a.failed + b.failed, a.wallMs + b.wallMs);
     const trace = await page.evaluate(() => window.etcdPlayground!.trace().length);
+    const fsync = await page.evaluate(() => window.etcdPlayground!.settings().walFsyncMs);
     console.log(
-      `playground ${members} members (workers + IndexedDB, strict, speed max, ${clients} clients): ${f.puts} puts in ${(f.wallMs / 1000).toFixed(1)} s = ${f.putsPerSecond} puts/s, ` +
+      `playground ${members} members (workers + IndexedDB, strict, WAL fsync ${fsync} virtual ms, speed max, ${clients} clients): ${f.puts} puts in ${(f.wallMs / 1000).toFixed(1)} s = ${f.putsPerSecond} puts/s, ` +
         `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, failed ${f.failed}; page heap ${heapStart.toFixed(1)} MB at start, ${heapHalf.toFixed(1)} MB after ${half} puts, ${heapEnd.toFixed(1)} MB after ${puts} (trace ring ${trace} events)`,
     );
   } finally {
