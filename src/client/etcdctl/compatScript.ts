@@ -379,10 +379,14 @@ const general = L(`
   get f\\oo
 `);
 
+// etcd derives a new member's ID from its peer URLs, the cluster name and the current second, so
+// adding the same URLs twice answers "member ID already exist" within one second and "Peer URLs
+// already exists" after it. The second add names another URL as well: a fresh ID, the same
+// overlap, one answer whatever the timing.
 const membership = [
   ...L(`
   member add learner1 --peer-urls=http://127.0.0.1:1 --learner
-  member add learner1 --peer-urls=http://127.0.0.1:1 --learner
+  member add learner1 --peer-urls=http://127.0.0.1:9,http://127.0.0.1:1 --learner
   member list -w table
   member list
   member list -w fields
