@@ -15,8 +15,13 @@ export interface ClientHost {
   isUp(actor: string): boolean;
   /** Sends a command at the current instant through the client's own actor. */
   send(clientActor: string, cmd: ClientCommand): void;
-  /** Runs `run` at virtual time `atMs` (timeouts). */
+  /** Runs `run` at virtual time `atMs`, as a world action (a script's sleep). */
   at(atMs: number, run: () => void): void;
+  /**
+   * Runs `run` at virtual time `atMs` as the client's own timer (deadlines, keep-alives): part of
+   * the client actor's batch at that instant, before what arrives for it then.
+   */
+  timer(clientActor: string, atMs: number, run: () => void): void;
   /** Tells the host a client is waiting for something, so an auto-running host keeps stepping. */
   kick(): void;
   /** Registers the client actor; `deliver` receives its envelopes' payloads. */

@@ -70,6 +70,7 @@ class ClientActor implements Actor<WirePayload, ClientCommand> {
     readonly hooks: ClientHooks,
   ) {}
   handle(batch: ActorBatch<WirePayload, ClientCommand>): ActorOutput<WirePayload> {
+    if (batch.calls) for (const run of batch.calls) run();
     for (const env of batch.envelopes) this.hooks.deliver(env.from, env.payload);
     return { messages: batch.commands.map((c) => ({ to: c.to, payload: c.payload })) };
   }
@@ -204,6 +205,10 @@ export class InProcessCluster implements ClientHost {
     this.world.at(atMs, '', run);
   }
 
+  timer(clientActor: string, atMs: number, run: () => void): void {
+    this.world.call(atMs, clientActor, run);
+  }
+
   reachable(from: string, to: string): boolean {
     return this.world.network.canReach(from, to);
   }
@@ -257,12 +262,15 @@ export class InProcessCluster implements ClientHost {
     if (this.dropWatch) return;
     this.dropWatch = this.world.trace.subscribe((e) => {
       if (e.kind !== 'drop' || e.detail === 'down') return;
-      const sender = this.clients.get(e.actor);
-      if (sender) {
-        sender.hooks.linkLost(e.peer);
-        return;
-      }
-      this.clients.get(e.peer)?.hooks.linkLost(e.actor);
+      const sender = this.clients.has(e.actor);
+      const client = sender ? e.actor : e.peer;
+      const member = sender ? e.peer : e.actor;
+      if (!this.clients.has(client)) return;
+      // The client learns it when the envelope would have arrived at the earliest, as a timer of
+      // its own: drops are recorded when a step's outputs are routed, which (with overlapping
+      // steps) may be after later steps were gathered, so acting at once would depend on timing.
+      const atMs = e.atMs + this.world.network.minDelayMs();
+      this.world.call(atMs, client, () => this.clients.get(client)?.hooks.linkLost(member));
     });
   }
 

@@ -241,11 +241,11 @@ export class Playground implements PlaygroundApi {
         return world().nowMs;
       },
       nextEventMs: () => this.cluster.world.nextEventMs(),
-      stepOnce: () => this.cluster.world.stepAsync(),
+      runSome: (untilMs: number, stop: () => boolean) => this.cluster.world.runPipelinedAsync(untilMs, stop),
       advanceTo: (ms: number) => this.cluster.world.clock.advanceTo(ms),
       exclusive: <T>(run: () => Promise<T>) => this.exclusive(run),
     };
-    this.controller = new TimeController(engine, this.wall, { speed, paused });
+    this.controller = new TimeController(engine, this.wall, { speed, paused, maxChunkMs: 25 });
     this.controller.start();
   }
 
@@ -674,14 +674,11 @@ export class Playground implements PlaygroundApi {
     return this.exclusive(async () => {
       const world = this.cluster.world;
       const until = world.nowMs + Math.round(virtualMs);
-      let t0 = this.wall.nowMs();
       while (world.nextEventMs() <= until) {
-        await world.stepAsync();
-        if (this.wall.nowMs() - t0 > 50) {
-          // Let the page breathe during long runs.
-          await this.wall.yieldNow();
-          t0 = this.wall.nowMs();
-        }
+        const t0 = this.wall.nowMs();
+        await world.runPipelinedAsync(until, () => this.wall.nowMs() - t0 > 50);
+        // Let the page breathe during long runs.
+        if (world.nextEventMs() <= until) await this.wall.yieldNow();
       }
       if (until > world.nowMs) world.clock.advanceTo(until);
     });

@@ -289,7 +289,7 @@ export class PlaygroundClient implements EtcdClient {
     if (c.timerArmed || c.broken || this.closed) return;
     c.timerArmed = true;
     const at = Math.max(this.host.nowMs, c.lastHeardMs + this.keepaliveTimeMs);
-    this.host.at(at, () => this.onKeepaliveTimer(c));
+    this.host.timer(this.name, at, () => this.onKeepaliveTimer(c));
   }
 
   /**
@@ -319,7 +319,7 @@ export class PlaygroundClient implements EtcdClient {
       if (!through()) {
         c.pingOut = true;
         c.timerArmed = true;
-        this.host.at(now + this.keepaliveTimeoutMs, () => this.onKeepaliveTimer(c));
+        this.host.timer(this.name, now + this.keepaliveTimeoutMs, () => this.onKeepaliveTimer(c));
         return;
       }
       c.lastHeardMs = now;
@@ -398,7 +398,7 @@ export class PlaygroundClient implements EtcdClient {
     const reqId = this.nextReqId++;
     this.pending.set(reqId, p);
     this.sendOn(p.conn, { kind: 'request', from: this.name, reqId, request: p.request });
-    this.host.at(p.deadlineMs, () => {
+    this.host.timer(this.name, p.deadlineMs, () => {
       if (this.pending.get(reqId) !== p) return;
       this.pending.delete(reqId);
       p.reject(new IndeterminateError('context deadline exceeded'));
@@ -551,7 +551,7 @@ export class PlaygroundClient implements EtcdClient {
     this.orphans.add(s);
     if (this.retryArmed || this.closed) return;
     this.retryArmed = true;
-    this.host.at(this.host.nowMs + this.reconnectBackoffMs, () => {
+    this.host.timer(this.name, this.host.nowMs + this.reconnectBackoffMs, () => {
       this.retryArmed = false;
       if (this.closed) return;
       const waiting = [...this.orphans];

@@ -14,11 +14,17 @@ function fixture(stepWallMs = 0.001) {
       return now;
     },
     nextEventMs: () => Math.floor(now / 10) * 10 + 10,
-    stepOnce: async () => {
-      now = Math.floor(now / 10) * 10 + 10;
-      wall += stepWallMs;
-      steps++;
-      return true;
+    runSome: async (untilMs, stop) => {
+      let n = 0;
+      while (Math.floor(now / 10) * 10 + 10 <= untilMs) {
+        now = Math.floor(now / 10) * 10 + 10;
+        wall += stepWallMs;
+        steps++;
+        n++;
+        await Promise.resolve();
+        if (stop()) break;
+      }
+      return n;
     },
     advanceTo: (ms) => {
       now = ms;

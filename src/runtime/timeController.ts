@@ -52,7 +52,11 @@ export function defaultWallClock(): WallClock {
 export interface Steppable {
   readonly nowMs: number;
   nextEventMs(): number;
-  stepOnce(): Promise<boolean>;
+  /**
+   * Runs what is due up to `untilMs` (Infinity: until nothing is), asking `stop()` after each step.
+   * Returns the steps taken. The world may overlap steps; all have finished when this resolves.
+   */
+  runSome(untilMs: number, stop: () => boolean): Promise<number>;
   /** Moves the clock forward to `ms` with nothing due before it. */
   advanceTo(ms: number): void;
   exclusive<T>(run: () => Promise<T>): Promise<T>;
@@ -78,18 +82,24 @@ export class TimeController {
    * in-process members answer in microtasks, so a chunk is one uninterrupted task of this length.
    */
   private readonly chunkMs: number;
+  /**
+   * The chunk "as fast as possible": longer where the world's steps overlap (worker members), since
+   * the page then mostly waits for workers, and every chunk ends by letting all of them finish.
+   */
+  private readonly maxChunkMs: number;
   /** How far (wall ms) the world may trail the clock and still catch up; beyond it, it slips. */
   private readonly maxLagMs: number;
 
   constructor(
     private readonly engine: Steppable,
     private readonly wall: WallClock,
-    opts: { speed?: Speed; paused?: boolean; chunkMs?: number; maxLagMs?: number } = {},
+    opts: { speed?: Speed; paused?: boolean; chunkMs?: number; maxChunkMs?: number; maxLagMs?: number } = {},
   ) {
     this.speed = opts.speed ?? 1;
     validateSpeed(this.speed);
     this.paused = opts.paused ?? false;
     this.chunkMs = opts.chunkMs ?? 6;
+    this.maxChunkMs = opts.maxChunkMs ?? this.chunkMs;
     this.maxLagMs = opts.maxLagMs ?? 250;
     this.reanchor();
   }
@@ -152,9 +162,7 @@ export class TimeController {
         if (this.speed === 'max') {
           await this.engine.exclusive(async () => {
             const t0 = this.wall.nowMs();
-            do {
-              if (!(await this.engine.stepOnce())) break;
-            } while (this.wall.nowMs() - t0 < this.chunkMs && this.speed === 'max' && !this.paused && !this.stopped);
+            await this.engine.runSome(Infinity, () => this.wall.nowMs() - t0 >= this.maxChunkMs || this.speed !== 'max' || this.paused || this.stopped);
           });
           this.reanchor();
           await this.wall.yieldNow();
@@ -185,9 +193,9 @@ export class TimeController {
     const asked = this.anchorVirtualMs + (wallNow - this.anchorWallMs) * speed;
     if (this.engine.nowMs > asked || asked - this.engine.nowMs > this.maxLagMs * speed) this.reanchor();
     const target = Math.floor(this.anchorVirtualMs + (wallNow - this.anchorWallMs) * speed);
-    while (this.engine.nextEventMs() <= target && !this.paused && !this.stopped) {
-      await this.engine.stepOnce();
-      if (this.wall.nowMs() - wallNow >= this.chunkMs) return this.engine.nextEventMs() <= target && !this.paused && !this.stopped;
+    if (this.engine.nextEventMs() <= target) {
+      await this.engine.runSome(target, () => this.wall.nowMs() - wallNow >= this.chunkMs || this.paused || this.stopped);
+      if (this.engine.nextEventMs() <= target) return !this.paused && !this.stopped;
     }
     if (!this.paused && target > this.engine.nowMs && this.engine.nextEventMs() > target) this.engine.advanceTo(target);
     return false;

@@ -102,6 +102,8 @@ export class Network<P> {
   private readonly links = new Map<ActorId, Map<ActorId, LinkState>>();
   /** Bumped when faults change; a link re-resolves its faults when its copy is older. */
   private faultsVersion = 0;
+  private minDelay = 1;
+  private minDelayVersion = -1;
   private readonly cuts = new Set<string>();
   /** Actor -> partition group; actors in no group reach everyone. */
   private groupOf = new Map<ActorId, number>();
@@ -141,6 +143,21 @@ export class Network<P> {
     if (faults) this.linkOverrides.set(key, { ...faults });
     else this.linkOverrides.delete(key);
     this.faultsVersion++;
+  }
+
+  /**
+   * A lower bound on the delay of any envelope sent now, in whole ms (at least 1): the smallest
+   * latency of any link, rounded as deliveries are. Jitter, retransmission and FIFO order only add
+   * to it. The scheduler overlaps the steps that fall within it.
+   */
+  minDelayMs(): number {
+    if (this.minDelayVersion !== this.faultsVersion) {
+      let min = Math.round(this.faults.latencyMs);
+      for (const o of this.linkOverrides.values()) if (o.latencyMs !== undefined) min = Math.min(min, Math.round(o.latencyMs));
+      this.minDelay = Math.max(1, min);
+      this.minDelayVersion = this.faultsVersion;
+    }
+    return this.minDelay;
   }
 
   linkFaults(from: ActorId, to: ActorId): Readonly<LinkFaults> {

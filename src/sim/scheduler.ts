@@ -10,7 +10,7 @@ import { VirtualClock } from './clock.ts';
 import { EventQueue, type Timed } from './eventQueue.ts';
 import { Network, type ActorId, type DropReason, type Envelope, type LinkFaults, type NetworkEventKind } from './network.ts';
 import { Prng, type Seed } from './prng.ts';
-import { Trace, type TraceKind, type TraceOptions } from './trace.ts';
+import { Trace, type TraceKind, type TraceOptions, type TraceRecordArgs } from './trace.ts';
 
 /** What an actor gets at one instant. Valid only during the call that receives it. */
 export interface ActorBatch<P, C> {
@@ -21,6 +21,11 @@ export interface ActorBatch<P, C> {
   ticks: number;
   /** Commands (client requests, operator actions) due now, in schedule order. */
   commands: C[];
+  /**
+   * Callbacks due now (see World.call): the timers of an actor that lives in the scheduler's own
+   * thread. They run first, in schedule order. Never set for actors that get plain data only.
+   */
+  calls?: Array<() => void>;
 }
 
 export interface OutgoingMessage<P> {
@@ -74,6 +79,29 @@ export interface WorldOptions<P> {
    * there is no `fingerprint`. Costs a string per message; leave it out where speed matters.
    */
   describe?: (payload: P) => string;
+  /**
+   * How an asynchronous step lets the event loop run after synchronous actors answered (default:
+   * one macrotask). Everything those answers set off in promise callbacks happens before the
+   * world moves on, so it is scheduled at the same instant whoever else is still working.
+   */
+  yieldTask?: () => Promise<void>;
+}
+
+/** Lets the event loop run once (a macrotask), so every pending promise callback has run. */
+function defaultYieldTask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((r) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        r();
+      };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
 }
 
 export interface AddActorOptions {
@@ -89,7 +117,59 @@ type QueuedEvent<C> = Timed &
     | { type: 'command'; actor: ActorId; command: C }
     | { type: 'control'; label: string; run: () => void }
     | { type: 'wake'; actor: ActorId; incarnation: number }
+    | { type: 'call'; actor: ActorId; run: () => void }
   );
+
+interface Taken<P, C> {
+  events: QueuedEvent<C>[];
+  controls: QueuedEvent<C>[];
+  /** Null when controls are due: the envelopes are taken after they ran. */
+  due: Envelope<P>[] | null;
+}
+
+/** An outbox released when a busy time ended; outboxes leave in the order their busy times began. */
+interface WakeSend<P, C = unknown> {
+  /** The step whose run started the busy time. */
+  origin: number;
+  rank: number;
+  slot: ActorSlot<P, C>;
+  messages: OutgoingMessage<P>[];
+}
+
+function byOrigin(a: { origin: number; rank: number }, b: { origin: number; rank: number }): number {
+  return a.origin - b.origin || a.rank - b.rank;
+}
+
+/**
+ * One step (one instant's batches) between being gathered and having its outputs on the network.
+ * Invariant: unrouted steps are kept in the order they were gathered, which is time order; a step
+ * is routed only after every run in it has been settled and every step before it routed.
+ */
+interface StepRecord<P, C> {
+  atMs: number;
+  /** Gathering order (-1 for a synthetic step). */
+  seq: number;
+  /**
+   * Gathered while older steps were unrouted: its trace records and released outboxes wait for
+   * its routing. A step gathered with nothing unrouted records and sends them at once.
+   */
+  deferred: boolean;
+  /** Stands for a wake that was learned late (see World.apply): routing only, not counted as a step. */
+  synthetic: boolean;
+  wakeSends: WakeSend<P, C>[];
+  records: TraceRecordArgs[];
+  /** Its actors' runs, in registration order. */
+  runs: ActorRun<P, C>[];
+}
+
+/** One actor's handling of one batch. `sends` is null until the answer has been applied. */
+interface ActorRun<P, C> {
+  slot: ActorSlot<P, C>;
+  step: StepRecord<P, C>;
+  pending: Promise<ActorOutput<P>> | null;
+  out: ActorOutput<P> | null;
+  sends: OutgoingMessage<P>[] | null;
+}
 
 interface ActorSlot<P, C> {
   actor: Actor<P, C>;
@@ -109,6 +189,10 @@ interface ActorSlot<P, C> {
   waiting: ActorBatch<P, C> | null;
   /** Bumped by every crash and removal, so a wake of an earlier life is ignored. */
   incarnation: number;
+  /** The step whose run filled the outbox (outboxes of one instant leave in that order). */
+  outboxOrigin: number;
+  /** Its last run while the answer is still out (a pipelined run settles it before its next batch). */
+  pending: ActorRun<P, C> | null;
 }
 
 export class World<P, C = never> {
@@ -124,9 +208,17 @@ export class World<P, C = never> {
   private readonly fingerprint: ((payload: P) => number) | undefined;
   private readonly describe: ((payload: P) => string) | undefined;
   private readonly stepListeners: Array<() => void> = [];
-  private readonly due: Envelope<P>[] = [];
-  private readonly dueEvents: QueuedEvent<C>[] = [];
+  /** Control actions, apart: a step with one waits until every earlier step is routed. */
+  private readonly controls = new EventQueue<QueuedEvent<C>>();
   private readonly active: ActorSlot<P, C>[] = [];
+  /** Steps gathered whose outputs are not on the network yet, oldest first (see StepRecord). */
+  private readonly unrouted: StepRecord<P, C>[] = [];
+  /** The instant of the last step gathered. */
+  private gatheredMs = -Infinity;
+  private nextStepSeq = 0;
+  /** The instant whose outputs are being routed: network records carry it rather than the clock. */
+  private emitAtMs: number | null = null;
+  private readonly yieldTask: () => Promise<void>;
   private nextRank = 0;
   private stepping = false;
   private steps = 0;
@@ -142,6 +234,7 @@ export class World<P, C = never> {
     this.tickIntervalMs = interval;
     const observer = (kind: NetworkEventKind, env: Envelope<P>, reason?: DropReason) => this.onNetwork(kind, env, reason);
     this.network = new Network<P>(this.rng.fork('network'), options.network, observer);
+    this.yieldTask = options.yieldTask ?? defaultYieldTask;
   }
 
   get nowMs(): number {
@@ -155,7 +248,7 @@ export class World<P, C = never> {
 
   private onNetwork(kind: NetworkEventKind, env: Envelope<P>, reason?: DropReason): void {
     const t = this.trace;
-    const now = this.clock.nowMs;
+    const now = this.emitAtMs ?? this.clock.nowMs;
     switch (kind) {
       case 'sent': {
         const digest = this.fingerprint ? this.fingerprint(env.payload) : 0;
@@ -185,7 +278,19 @@ export class World<P, C = never> {
   addActor(actor: Actor<P, C>, options: AddActorOptions = {}): void {
     if (this.slots.has(actor.id)) throw new Error(`world: actor ${actor.id} already exists`);
     if (actor.id === '') throw new Error('world: actor id must not be empty');
-    const slot: ActorSlot<P, C> = { actor, rank: this.nextRank++, up: true, generation: 0, batch: null, busyUntilMs: 0, outbox: null, waiting: null, incarnation: 0 };
+    const slot: ActorSlot<P, C> = {
+      actor,
+      rank: this.nextRank++,
+      up: true,
+      generation: 0,
+      batch: null,
+      busyUntilMs: 0,
+      outbox: null,
+      waiting: null,
+      incarnation: 0,
+      outboxOrigin: 0,
+      pending: null,
+    };
     this.slots.set(actor.id, slot);
     this.order.push(slot);
     if (options.ticks ?? true) {
@@ -319,7 +424,17 @@ export class World<P, C = never> {
   /** Runs `run` at virtual time `atMs`, before that instant's deliveries (faults, user actions). */
   at(atMs: number, label: string, run: () => void): void {
     this.checkFuture(atMs);
-    this.queue.push({ atMs, seq: 0, type: 'control', label, run });
+    this.controls.push({ atMs, seq: 0, type: 'control', label, run });
+  }
+
+  /**
+   * Runs `run` as part of actor `to`'s batch at `atMs`, before its envelopes: a timer of an actor
+   * in this thread (a client's deadline or keep-alive). Unlike `at`, it concerns that actor alone,
+   * so it does not make the steps before it finish first. Dropped if the actor is gone or down.
+   */
+  call(atMs: number, to: ActorId, run: () => void): void {
+    this.checkFuture(atMs);
+    this.queue.push({ atMs, seq: 0, type: 'call', actor: to, run });
   }
 
   private checkFuture(atMs: number): void {
@@ -339,37 +454,90 @@ export class World<P, C = never> {
 
   /** Time of the next event, or Infinity when nothing is scheduled. */
   nextEventMs(): number {
-    return Math.min(this.queue.peekTimeMs(), this.network.nextDeliveryMs());
+    return Math.min(this.queue.peekTimeMs(), this.controls.peekTimeMs(), this.network.nextDeliveryMs());
+  }
+
+  private controlDueAt(t: number): boolean {
+    return this.controls.peekTimeMs() === t;
   }
 
   /**
-   * Collects the next instant's batches (running its control actions first). Returns the slots
-   * with work, in registration order, or null when nothing is scheduled.
+   * Opens the step at `t`: advances the clock and takes the events and envelopes due. A step that
+   * follows unrouted steps is deferred: its trace records wait in its own buffer (see Trace.divert)
+   * and its released outboxes wait for its routing, so the trace and the network's draws come out
+   * in step order however the steps overlap.
    */
-  private gather(): ActorSlot<P, C>[] | null {
-    const t = this.nextEventMs();
-    if (t === Infinity) return null;
+  private open(t: number): StepRecord<P, C> {
     this.clock.advanceTo(t);
+    this.gatheredMs = t;
+    const deferred = this.unrouted.length > 0;
+    const step: StepRecord<P, C> = { atMs: t, seq: this.nextStepSeq++, deferred, synthetic: false, wakeSends: [], records: [], runs: [] };
+    this.unrouted.push(step);
+    // Even a step that records at once keeps what taking its envelopes records (drops on links cut
+    // since they left) until its released outboxes are sent, as they go first.
+    this.trace.divert(step.records);
+    return step;
+  }
+
+  /**
+   * Takes what is due at `t`. The envelopes are taken now only when no control action is due: a
+   * control runs first and may cut what would arrive (gather takes them after it).
+   */
+  private take(t: number): Taken<P, C> {
+    const events = this.queue.popAllAt(t, []);
+    const controls = this.controls.popAllAt(t, []);
+    let due: Envelope<P>[] | null = null;
+    if (controls.length === 0) {
+      due = [];
+      this.network.takeDue(t, due);
+    }
+    return { events, controls, due };
+  }
+
+  /** Slots with a run still out that have something due in `taken` (in registration order). */
+  private unsettledTargets(taken: Taken<P, C>): ActorRun<P, C>[] {
+    const runs: ActorRun<P, C>[] = [];
+    const add = (id: ActorId) => {
+      const r = this.slots.get(id)?.pending;
+      if (r && !runs.includes(r)) runs.push(r);
+    };
+    if (taken.due) for (const env of taken.due) add(env.to);
+    for (const ev of taken.events) if (ev.type !== 'control') add(ev.actor);
+    return runs.sort((a, b) => a.slot.rank - b.slot.rank);
+  }
+
+  /**
+   * Builds the step's batches from what `take` returned (running its control actions first).
+   * Returns the slots with work, in registration order.
+   */
+  private gather(step: StepRecord<P, C>, taken: Taken<P, C>): ActorSlot<P, C>[] {
+    const t = step.atMs;
     const active = this.active;
     active.length = 0;
-    const events = this.queue.popAllAt(t, this.dueEvents);
-    // Control actions first, in schedule order, so a fault at t applies to t's deliveries.
-    for (const ev of events) {
-      if (ev.type === 'control') {
-        if (ev.label) this.trace.record(t, 'fault', '', '', 0, ev.label);
-        ev.run();
-      }
+    let taking: TraceRecordArgs[] = [];
+    if (!step.deferred) {
+      this.trace.divert(null);
+      taking = step.records.splice(0);
+    }
+    // Control actions first, in schedule order, so a fault at t applies to t's deliveries. A step
+    // with controls is never deferred (the scheduler routes everything before it).
+    for (const ev of taken.controls) {
+      if (ev.type !== 'control') continue;
+      if (ev.label) this.trace.record(t, 'fault', '', '', 0, ev.label);
+      ev.run();
     }
     // Actors whose busy time ends now: their held messages leave (after this instant's faults,
-    // so a cut made now stops them), and what waited for them becomes their batch.
-    for (const ev of events) {
+    // so a cut made now stops them), and what waited for them becomes their batch. They leave in
+    // the order their busy times began, as they would have had each wake been its own event.
+    const wakes: WakeSend<P, C>[] = [];
+    for (const ev of taken.events) {
       if (ev.type !== 'wake') continue;
       const slot = this.slots.get(ev.actor);
       if (!slot || slot.incarnation !== ev.incarnation || slot.busyUntilMs !== t) continue;
       slot.busyUntilMs = 0;
       const out = slot.outbox;
       slot.outbox = null;
-      if (out) this.send(slot, out, t);
+      if (out) wakes.push({ origin: slot.outboxOrigin, rank: slot.rank, slot, messages: out });
       const w = slot.waiting;
       slot.waiting = null;
       if (w && slot.up) {
@@ -378,8 +546,17 @@ export class World<P, C = never> {
         active.push(slot);
       }
     }
-    const due = this.due;
-    this.network.takeDue(t, due);
+    if (wakes.length > 1) wakes.sort(byOrigin);
+    if (step.deferred) step.wakeSends.push(...wakes);
+    else {
+      for (const w of wakes) this.send(w.slot, w.messages, t);
+      this.trace.replay(taking);
+    }
+    let due = taken.due;
+    if (due === null) {
+      due = [];
+      this.network.takeDue(t, due);
+    }
     for (let i = 0; i < due.length; i++) {
       const env = due[i]!;
       const b = this.batchFor(env.to, t);
@@ -390,8 +567,7 @@ export class World<P, C = never> {
         this.trace.record(t, 'drop', env.from, env.to, env.id, 'down');
       }
     }
-    due.length = 0;
-    for (const ev of events) {
+    for (const ev of taken.events) {
       if (ev.type === 'tick') {
         const slot = this.slots.get(ev.actor);
         if (!slot || slot.generation !== ev.generation) continue;
@@ -402,9 +578,11 @@ export class World<P, C = never> {
         const b = this.batchFor(ev.actor, t);
         this.trace.record(t, 'command', ev.actor, '', 0, b ? '' : 'dropped: actor down or unknown');
         if (b) b.commands.push(ev.command);
+      } else if (ev.type === 'call') {
+        const b = this.batchFor(ev.actor, t);
+        if (b) (b.calls ??= []).push(ev.run);
       }
     }
-    events.length = 0;
     // Batches in registration order, whatever order the events came in.
     if (active.length > 1) active.sort((a, b) => a.rank - b.rank);
     return active;
@@ -425,23 +603,123 @@ export class World<P, C = never> {
     return slot.batch;
   }
 
-  private flush(slot: ActorSlot<P, C>, out: ActorOutput<P>): void {
-    const id = slot.actor.id;
-    const t = this.clock.nowMs;
-    if (out.events) for (const e of out.events) this.trace.record(t, e.kind, id, e.peer ?? '', 0, e.detail);
+  /**
+   * Hands each active slot its batch. Synchronous answers are settled at once; asynchronous ones
+   * stay pending on their slot until settled. Returns whether any actor answered synchronously.
+   */
+  private dispatch(step: StepRecord<P, C>, active: ActorSlot<P, C>[], allowAsync: boolean): boolean {
+    let anySync = false;
+    for (let i = 0; i < active.length; i++) {
+      const slot = active[i]!;
+      const batch = slot.batch!;
+      slot.batch = null;
+      const out = slot.actor.handle(batch);
+      const run: ActorRun<P, C> = { slot, step, pending: null, out: null, sends: null };
+      step.runs.push(run);
+      if (typeof (out as Promise<ActorOutput<P>>).then === 'function') {
+        if (!allowAsync) throw new Error(`world: actor ${slot.actor.id} answered asynchronously; use stepAsync`);
+        run.pending = out as Promise<ActorOutput<P>>;
+        slot.pending = run;
+      } else {
+        run.out = out as ActorOutput<P>;
+        this.apply(run);
+        anySync = true;
+      }
+    }
+    active.length = 0;
+    return anySync;
+  }
+
+  /** Waits for a run's answer and applies it (idempotent). */
+  private async settle(run: ActorRun<P, C>): Promise<void> {
+    if (run.sends !== null) return;
+    const out = await run.pending!;
+    if (run.sends !== null) return;
+    run.out = out;
+    this.apply(run);
+  }
+
+  /**
+   * Takes in a run's answer: its busy time starts (the wake is scheduled, its messages go to the
+   * outbox), or its messages wait for the step's routing. A busy time that ended at or before the
+   * last gathered instant (possible only when the run was not needed since) cannot be an event any
+   * more: its messages join the routing of the step at that instant, where its wake would have sent
+   * them, and nothing waited for it, because anything due to this actor would have settled it.
+   */
+  private apply(run: ActorRun<P, C>): void {
+    const slot = run.slot;
+    const out = run.out!;
+    if (slot.pending === run) slot.pending = null;
+    run.sends = [];
     // An actor crashed during this step (by a control action) sends nothing.
     if (!slot.up) return;
     const busyMs = out.busyMs ?? 0;
     if (busyMs > 0) {
-      if (!Number.isFinite(busyMs)) throw new Error(`world: actor ${id} reported busyMs ${busyMs}`);
+      if (!Number.isFinite(busyMs)) throw new Error(`world: actor ${slot.actor.id} reported busyMs ${busyMs}`);
       // Whole milliseconds, like every other virtual time.
-      const until = t + Math.max(1, Math.round(busyMs));
-      slot.busyUntilMs = until;
-      slot.outbox = out.messages.length > 0 ? out.messages : null;
-      this.queue.push({ atMs: until, seq: 0, type: 'wake', actor: id, incarnation: slot.incarnation });
+      const until = run.step.atMs + Math.max(1, Math.round(busyMs));
+      const msgs = out.messages.length > 0 ? out.messages : null;
+      if (until > this.gatheredMs) {
+        slot.busyUntilMs = until;
+        slot.outbox = msgs;
+        slot.outboxOrigin = run.step.seq;
+        this.queue.push({ atMs: until, seq: 0, type: 'wake', actor: slot.actor.id, incarnation: slot.incarnation });
+      } else if (msgs) {
+        this.stepAt(until).wakeSends.push({ origin: run.step.seq, rank: slot.rank, slot, messages: msgs });
+      }
       return;
     }
-    this.send(slot, out.messages, t);
+    run.sends = out.messages;
+  }
+
+  /** The first unrouted step at `t`, or a new one in its place when no step ran at `t`. */
+  private stepAt(t: number): StepRecord<P, C> {
+    const list = this.unrouted;
+    let i = 0;
+    while (i < list.length && list[i]!.atMs < t) i++;
+    if (i < list.length && list[i]!.atMs === t) return list[i]!;
+    const step: StepRecord<P, C> = { atMs: t, seq: -1, deferred: true, synthetic: true, wakeSends: [], records: [], runs: [] };
+    list.splice(i, 0, step);
+    return step;
+  }
+
+  /**
+   * Puts the oldest unrouted step's outputs on the network, after settling its runs. Everything
+   * the step recorded is recorded now, in lock-step order: released outboxes, then the records
+   * made while gathering and running it, then each actor's events and messages in registration
+   * order. The network draws its delays in that same order.
+   */
+  private async routeOldest(): Promise<void> {
+    const step = this.unrouted[0]!;
+    for (const run of step.runs) if (run.sends === null) await this.settle(run);
+    this.unrouted.shift();
+    this.routeSettled(step);
+  }
+
+  private routeSettled(step: StepRecord<P, C>): void {
+    const t = step.atMs;
+    const diverted = this.trace.divert(null);
+    this.emitAtMs = t;
+    if (step.deferred) {
+      if (step.wakeSends.length > 1) step.wakeSends.sort(byOrigin);
+      for (const w of step.wakeSends) this.send(w.slot, w.messages, t);
+      this.trace.replay(step.records);
+    }
+    for (const run of step.runs) {
+      const id = run.slot.actor.id;
+      const events = run.out!.events;
+      if (events) for (const e of events) this.trace.record(t, e.kind, id, e.peer ?? '', 0, e.detail);
+      if (run.sends!.length > 0 && run.slot.up) this.send(run.slot, run.sends!, t);
+    }
+    this.emitAtMs = null;
+    const last = this.unrouted[this.unrouted.length - 1];
+    this.trace.divert(last && last !== step ? (diverted ?? null) : null);
+    if (!step.synthetic) this.finishStep();
+  }
+
+  /** Routes every unrouted step. */
+  private async drain(): Promise<void> {
+    while (this.unrouted.length > 0) await this.routeOldest();
   }
 
   private send(slot: ActorSlot<P, C>, msgs: OutgoingMessage<P>[], t: number): void {
@@ -463,26 +741,19 @@ export class World<P, C = never> {
    */
   step(): boolean {
     if (this.stepping) throw new Error('world: step called while a step is running');
+    if (this.unrouted.length > 0) throw new Error('world: steps of a pipelined run are still out');
+    const t = this.nextEventMs();
+    if (t === Infinity) return false;
     this.stepping = true;
     try {
-      const active = this.gather();
-      if (active === null) return false;
-      const outs: ActorOutput<P>[] = new Array(active.length);
-      for (let i = 0; i < active.length; i++) {
-        const slot = active[i]!;
-        const batch = slot.batch!;
-        slot.batch = null;
-        const out = slot.actor.handle(batch);
-        if (typeof (out as Promise<ActorOutput<P>>).then === 'function') {
-          throw new Error(`world: actor ${slot.actor.id} answered asynchronously; use stepAsync`);
-        }
-        outs[i] = out as ActorOutput<P>;
-      }
-      for (let i = 0; i < active.length; i++) this.flush(active[i]!, outs[i]!);
+      const step = this.open(t);
+      const active = this.gather(step, this.take(t));
+      this.dispatch(step, active, false);
+      this.unrouted.shift();
+      this.routeSettled(step);
     } finally {
       this.stepping = false;
     }
-    this.finishStep();
     return true;
   }
 
@@ -491,20 +762,64 @@ export class World<P, C = never> {
     if (this.stepping) throw new Error('world: step called while a step is running');
     this.stepping = true;
     try {
-      const active = this.gather();
-      if (active === null) return false;
-      const pending = active.map((slot) => {
-        const batch = slot.batch!;
-        slot.batch = null;
-        return slot.actor.handle(batch);
-      });
-      const outs = await Promise.all(pending);
-      for (let i = 0; i < active.length; i++) this.flush(active[i]!, outs[i]!);
+      await this.drain();
+      const t = this.nextEventMs();
+      if (t === Infinity) return false;
+      await this.stepOne(t);
+      await this.drain();
     } finally {
       this.stepping = false;
     }
-    this.finishStep();
     return true;
+  }
+
+  /**
+   * Opens, gathers and dispatches the step at `t`. Runs still out for actors with something due
+   * now are settled first (their busy time decides where it goes). After synchronous actors
+   * answered (page clients), the event loop turns once, so whatever their answers set off in
+   * promise callbacks (a client's next request) happens at this instant in every host.
+   */
+  private async stepOne(t: number): Promise<void> {
+    const step = this.open(t);
+    const taken = this.take(t);
+    for (const run of this.unsettledTargets(taken)) await this.settle(run);
+    const active = this.gather(step, taken);
+    if (this.dispatch(step, active, true)) await this.yieldTask();
+  }
+
+  /**
+   * Runs what is due up to `untilMs` (events at exactly untilMs run), like runUntilAsync, with the
+   * same outcome and trace, but overlapping the actors' asynchronous work: a step is gathered as
+   * soon as every step that could still deliver to it has been routed, that is every step older
+   * than the network's smallest delay (Network.minDelayMs), and the actors it involves have
+   * answered their previous batch. A step with control actions waits for all earlier ones.
+   * `stop()` is asked after each step is dispatched; everything is routed before this returns.
+   */
+  async runPipelinedAsync(untilMs: number, stop?: () => boolean): Promise<number> {
+    if (this.stepping) throw new Error('world: step called while a step is running');
+    this.stepping = true;
+    let n = 0;
+    try {
+      for (;;) {
+        const t = this.nextEventMs();
+        const oldest = this.unrouted[0];
+        if (oldest !== undefined && (t > untilMs || oldest.atMs <= t - this.network.minDelayMs() || this.controlDueAt(t))) {
+          // Routing may schedule wakes before t: look again afterwards.
+          await this.routeOldest();
+          continue;
+        }
+        if (t > untilMs) break;
+        await this.stepOne(t);
+        n++;
+        if (stop && stop()) break;
+      }
+      await this.drain();
+    } finally {
+      this.stepping = false;
+    }
+    // Stopped early, what is left is still due; otherwise nothing is due up to untilMs.
+    if (untilMs > this.nowMs && untilMs !== Infinity && this.nextEventMs() > untilMs) this.clock.advanceTo(untilMs);
+    return n;
   }
 
   /**

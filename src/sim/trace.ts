@@ -92,6 +92,20 @@ export function hashEvent(h: number, e: Omit<TraceEvent, 'seq' | 'payload'>): nu
 
 export const TRACE_HASH_SEED = FNV_OFFSET;
 
+/** The arguments of one `Trace.record` call, kept while the trace is diverted. */
+export type TraceRecordArgs = [
+  atMs: number,
+  kind: TraceKind,
+  actor: string,
+  peer: string,
+  envelopeId: number,
+  detail: string,
+  value: number,
+  digest: number,
+  payload: unknown,
+  hashedDetail: string,
+];
+
 export class Trace {
   private readonly capacity: number;
   private readonly hashing: boolean;
@@ -101,6 +115,8 @@ export class Trace {
   private count = 0;
   private h = FNV_OFFSET;
   private readonly listeners = new Set<TraceListener>();
+  /** While set, records wait here (as their arguments) instead of being recorded; see divert. */
+  private sink: TraceRecordArgs[] | null = null;
 
   constructor(options: TraceOptions = {}) {
     const cap = options.capacity ?? 10_000;
@@ -139,6 +155,10 @@ export class Trace {
     /** What the hash covers in place of `detail`, when the text is presentation only. */
     hashedDetail = detail,
   ): void {
+    if (this.sink !== null) {
+      this.sink.push([atMs, kind, actor, peer, envelopeId, detail, value, digest, payload, hashedDetail]);
+      return;
+    }
     if (this.hashing) {
       // Inlined hashEvent (this is the hottest path of a traced run); the test keeps them equal.
       let h = mixNumber(this.h, atMs);
@@ -162,6 +182,22 @@ export class Trace {
       }
     }
     for (const l of this.listeners) l(event);
+  }
+
+  /**
+   * Sends later records into `sink` instead of recording them (null: record again), and returns
+   * the sink it replaces. The scheduler uses it to keep a step's records out of the trace until the
+   * steps before it are recorded: the trace stays in step order when steps overlap.
+   */
+  divert(sink: TraceRecordArgs[] | null): TraceRecordArgs[] | null {
+    const prev = this.sink;
+    this.sink = sink;
+    return prev;
+  }
+
+  /** Records what a diverted sink kept, in the order it was kept. */
+  replay(records: readonly TraceRecordArgs[]): void {
+    for (const r of records) this.record(...r);
   }
 
   /** The kept events, oldest first. */
