@@ -43,6 +43,12 @@ const api: MemberWorkerApi = {
     if (reply.stopped && hosted === h) hosted = null;
     return reply;
   },
+  async waitDurable(seq: number) {
+    const h = hosted;
+    // Nothing hosted: it stopped on a failed write (the page learned it from a step) or closed.
+    if (!h) return { error: wireError(new Error('member worker: not running')) };
+    return h.waitDurable(seq);
+  },
   summary() {
     return hosted ? hosted.summary() : null;
   },

@@ -97,8 +97,19 @@ export class CrashableMemberActor implements HostedMemberActor {
     return this.dead ? null : this.inner.member;
   }
 
+  /** Rejected when this incarnation dies: writes it still waits for will never land then. */
+  private death = this.newDeath();
+
+  private newDeath(): { promise: Promise<never>; kill: () => void } {
+    let kill = () => {};
+    const promise = new Promise<never>((_, reject) => (kill = () => reject(new Error(`member ${this.inner?.id ?? ''} died`))));
+    promise.catch(() => undefined);
+    return { promise, kill };
+  }
+
   die(): void {
     this.dead = true;
+    this.death.kill();
     this.onDeath?.();
   }
 
@@ -110,7 +121,14 @@ export class CrashableMemberActor implements HostedMemberActor {
     try {
       // The step of a process that died never finishes (or fails); its outputs are never sent.
       const out = await Promise.race([this.inner.handle(batch), died]);
-      return this.dead ? { messages: [] } : out;
+      if (this.dead) return { messages: [] };
+      const durable = out.durable;
+      // A write in flight when it dies never lands (nor fails): its messages are never sent.
+      if (durable) {
+        const death = this.death.promise;
+        return { ...out, durable: () => Promise.race([durable(), death]) };
+      }
+      return out;
     } finally {
       this.onDeath = null;
     }
@@ -119,6 +137,8 @@ export class CrashableMemberActor implements HostedMemberActor {
   crash(): void {
     this.inner.crash();
     this.dead = false;
+    this.death.kill();
+    this.death = this.newDeath();
   }
   restart(nowMs: number): void {
     this.dead = false;
@@ -202,8 +222,8 @@ export async function runCrashRecovery(o: CrashRunOptions): Promise<CrashRunResu
     autoRun: false,
     network: { lossRate: 0.03 },
     // Small snapshot interval: recoveries start from snapshots and from the backend alike. Odd
-    // seeds give the disk a sync time, so members are busy and crash with held messages and
-    // batches waiting; even seeds write instantly.
+    // seeds give the disk a sync time, so members are busy and crash with writes and held
+    // messages in flight; even seeds write instantly.
     settings: { snapshotCount: 40, snapshotCatchUpEntries: 10, walFsyncMs: o.seed % 2 === 1 ? 3 : 0 },
     memberActorFactory: actorFactory,
   });

@@ -97,16 +97,7 @@ export class MemberActor implements Actor<WirePayload, never> {
       res = await m.step({ nowMs: batch.nowMs, inputs, ticks: batch.ticks });
     } catch (e) {
       if (!isStorageFailure(e)) throw e;
-      // The step of a process that crashed meanwhile: its storage was closed under it, and the
-      // member now running (if any) is a later incarnation that this must not touch.
-      if (incarnation !== this.incarnation) return { messages: [] };
-      // The write was rolled back, so this step's messages (which may acknowledge it) are never
-      // sent and the member stops; a restart recovers from what is stored.
-      this.error = e;
-      this.member = null;
-      const s = this.storage;
-      this.storage = null;
-      if (s) closeAsCrash(s, this.opts.storageFactory);
+      if (incarnation === this.incarnation) this.stopOnStorageFailure(e, m);
       return { messages: [], events: [{ kind: 'custom', detail: `stopped: ${e.message}` }] };
     }
     const messages: OutgoingMessage<WirePayload>[] = [];
@@ -117,7 +108,36 @@ export class MemberActor implements Actor<WirePayload, never> {
       if (to === undefined) continue;
       messages.push({ to, payload: payloadOfOutput(o, this.opts.id) });
     }
-    return { messages, events: res.events, busyMs: res.busyMs };
+    const durable = res.durable;
+    return {
+      messages,
+      events: res.events,
+      busyMs: res.busyMs,
+      ...(durable
+        ? {
+            durable: () =>
+              durable.catch((e: unknown) => {
+                if (isStorageFailure(e)) this.stopOnStorageFailure(e, m);
+                throw e;
+              }),
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * A write was rolled back: the messages that may acknowledge it are never sent and the member
+   * stops (etcd exits when it cannot write its WAL); a restart recovers from what is stored. The
+   * failure of a process that crashed meanwhile (its storage closed under it) concerns nobody:
+   * the member now running, if any, is another one.
+   */
+  private stopOnStorageFailure(e: Error, failed: EtcdMember): void {
+    if (this.member !== failed) return;
+    this.error = e;
+    this.member = null;
+    const s = this.storage;
+    this.storage = null;
+    if (s) closeAsCrash(s, this.opts.storageFactory);
   }
 
   /**

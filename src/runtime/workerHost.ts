@@ -23,7 +23,7 @@ import type { MemberActorOptions } from './memberActor.ts';
 import { payloadOfOutput, type WirePayload } from './memberWire.ts';
 import type { MemberDetails } from './playgroundApi.ts';
 import { errorFromWire, HostedMember, prngFromState, prngState } from './workerHostMember.ts';
-import type { MemberSummaryWire, MemberWorkerApi, StartReply, StepInput, StepReply } from './workerHostProtocol.ts';
+import type { MemberSummaryWire, MemberWorkerApi, StartReply, StepInput, StepReply, WireError } from './workerHostProtocol.ts';
 
 export interface PlaygroundMemberActor extends HostedMemberActor {
   /** The summary after the member's last step (kept across a crash: the last thing it showed). */
@@ -85,6 +85,7 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
   async start(nowMs: number): Promise<void> {
     this.error = null;
     this.incarnation++;
+    this.landedSeq = 0;
     try {
       await this.startMember(nowMs);
     } catch (e) {
@@ -141,8 +142,41 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
       if (to === undefined) continue;
       messages.push({ to, payload: payloadOfOutput(o, this.opts.id) });
     }
-    return { messages, events: reply.events, busyMs: reply.busyMs ?? 0 };
+    if (reply.landedSeq !== undefined && reply.landedSeq > this.landedSeq) this.landedSeq = reply.landedSeq;
+    const seq = reply.durableSeq;
+    const out: ActorOutput<WirePayload> = { messages, events: reply.events, busyMs: reply.busyMs ?? 0 };
+    if (seq !== undefined) {
+      // Asked at once, so the answer is usually back before the world needs it (at the wake).
+      const landed = this.durable(seq, incarnation);
+      landed.catch(() => undefined);
+      out.durable = () => landed;
+    }
+    return out;
   }
+
+  /** Every step numbered up to this (in the current incarnation) has landed. */
+  protected landedSeq = 0;
+
+  /**
+   * Resolves once step `seq`'s writes landed; rejects if they failed (the member then stopped,
+   * with `error` set) or the incarnation that made them is gone.
+   */
+  private async durable(seq: number, incarnation: number): Promise<void> {
+    if (incarnation === this.incarnation && seq <= this.landedSeq) return;
+    const r = incarnation === this.incarnation ? await this.waitDurable(seq) : null;
+    if (incarnation !== this.incarnation || r === null) throw new Error(`member ${this.id} crashed before its writes landed`);
+    if (r.error) {
+      this.error = errorFromWire(r.error);
+      this.stopped();
+      throw this.error;
+    }
+    if (seq > this.landedSeq) this.landedSeq = seq;
+  }
+
+  /** Asks the host for step `seq`'s writes; null when the host is gone (killed). */
+  protected abstract waitDurable(seq: number): Promise<{ error?: WireError } | null>;
+  /** The member stopped on a failed write: release its host as a process exit would. */
+  protected abstract stopped(): void;
 }
 
 /** The member in this thread (Node tests, headless runs). */
@@ -177,6 +211,15 @@ export class LocalMemberActor extends MemberHostActor {
   async details(): Promise<MemberDetails> {
     if (!this.hosted) throw new Error(`member ${this.id} is down`);
     return this.hosted.details();
+  }
+
+  protected async waitDurable(seq: number): Promise<{ error?: WireError } | null> {
+    return this.hosted ? this.hosted.waitDurable(seq) : null;
+  }
+
+  protected stopped(): void {
+    // The hosted member already released its storage when its write failed.
+    this.hosted = null;
   }
 
   async crash(): Promise<void> {
@@ -308,6 +351,17 @@ export class WorkerMemberActor extends MemberHostActor {
   async details(): Promise<MemberDetails> {
     if (!this.api) throw new Error(`member ${this.id} is down`);
     return this.api.details();
+  }
+
+  protected async waitDurable(seq: number): Promise<{ error?: WireError } | null> {
+    const api = this.api;
+    if (!api) return null;
+    return this.untilKilled(api.waitDurable(seq) as Promise<{ error?: WireError }>);
+  }
+
+  protected stopped(): void {
+    // A stopped member's worker exits, releasing its database as a process exit would.
+    this.terminate();
   }
 
   async crash(): Promise<void> {

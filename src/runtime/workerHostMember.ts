@@ -173,6 +173,12 @@ export class HostedMember {
   private snapshotIndex = 0;
   private draws = 0;
   private factory: StorageFactory | null = null;
+  /** Steps whose writes were still landing when they answered, numbered; and the last landed. */
+  private writeSeq = 0;
+  private landedSeq = 0;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Why a write failed after its step had answered (the member then stopped). */
+  private writeFailure: Error | null = null;
   /** The last summary while running, kept so a stopped member still shows what it last was. */
   private lastSummary: MemberSummaryWire | null = null;
 
@@ -247,6 +253,11 @@ export class HostedMember {
       if (st.softState.raft_state !== 'StateLeader') ticks += Math.max(1, st.randomizedElectionTimeout - st.electionElapsed);
     }
     const before = this.draws;
+    if (!this.member && this.writeFailure) {
+      // A write failed after its step answered: the member stopped; the page learns it here or
+      // from waitDurable, whichever it asks first.
+      return { outputs: [], events: [], summary: this.lastSummary!, draws: 0, stopped: wireError(this.writeFailure) };
+    }
     const last = this.lastSummary ?? this.summary();
     let res: Awaited<ReturnType<EtcdMember['step']>>;
     try {
@@ -259,7 +270,59 @@ export class HostedMember {
       this.stopAsCrash();
       return { outputs: [], events: [{ kind: 'custom', detail: `stopped: ${e.message}` }], summary: last, draws: this.draws - before, stopped: wireError(e) };
     }
-    return { outputs: res.outputs, events: res.events, summary: this.summary(), draws: this.draws - before, busyMs: res.busyMs };
+    let durableSeq: number | undefined;
+    if (res.durable) {
+      const seq = ++this.writeSeq;
+      const landing = res.durable.then(
+        () => {
+          this.inFlight.delete(seq);
+          if (seq > this.landedSeq) this.landedSeq = seq;
+        },
+        (e: unknown) => {
+          this.inFlight.delete(seq);
+          this.onWriteFailure(e, m);
+          throw e;
+        },
+      );
+      landing.catch(() => undefined);
+      this.inFlight.set(seq, landing);
+      durableSeq = seq;
+    }
+    return {
+      outputs: res.outputs,
+      events: res.events,
+      summary: this.summary(),
+      draws: this.draws - before,
+      busyMs: res.busyMs,
+      ...(durableSeq !== undefined ? { durableSeq } : {}),
+      landedSeq: this.landedSeq,
+    };
+  }
+
+  /**
+   * Resolves once the writes of the step numbered `seq` (StepReply.durableSeq) landed, or tells
+   * why they never will (the member stopped on a storage failure). Never rejects: the answer
+   * crosses the worker boundary as plain data.
+   */
+  async waitDurable(seq: number): Promise<{ error?: WireError }> {
+    if (seq <= this.landedSeq) return {};
+    const p = this.inFlight.get(seq);
+    if (p) {
+      try {
+        await p;
+      } catch (e) {
+        return { error: wireError(e) };
+      }
+      return {};
+    }
+    return this.writeFailure ? { error: wireError(this.writeFailure) } : {};
+  }
+
+  /** A write of `failed` was rolled back: it stops, as etcd exits when it cannot write its WAL. */
+  private onWriteFailure(e: unknown, failed: EtcdMember): void {
+    if (this.member !== failed) return;
+    this.writeFailure = e instanceof Error ? e : new Error(String(e));
+    this.stopAsCrash();
   }
 
   /** Whether the member is running (false once a storage failure stopped it). */
@@ -392,6 +455,8 @@ export class HostedMember {
   /** Closes the storage cleanly. */
   async close(): Promise<void> {
     const s = this.storage;
+    // A clean stop lets the writes in flight land first (a crash would not).
+    await this.member?.durable().catch(() => undefined);
     this.member = null;
     this.storage = null;
     if (s) await s.close();

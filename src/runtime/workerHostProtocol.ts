@@ -62,6 +62,13 @@ export interface StepReply {
   /** Virtual time the step's WAL writes took (ActorOutput.busyMs). */
   busyMs?: number;
   /**
+   * Set when the step's writes were still landing as it answered: its outputs may leave only
+   * after `waitDurable(durableSeq)` says they landed (persist before send).
+   */
+  durableSeq?: number;
+  /** Every step numbered up to this has landed (so no need to ask). */
+  landedSeq?: number;
+  /**
    * Set when a storage write failed (quota, aborted or closed transaction): the member stopped,
    * its storage is released, and `outputs` is empty, since they might acknowledge what was
    * never persisted.
@@ -75,6 +82,8 @@ export interface MemberWorkerApi {
   step(input: StepInput): Promise<StepReply>;
   summary(): MemberSummaryWire | null;
   details(): Promise<MemberDetails>;
+  /** Waits for a step's writes (StepReply.durableSeq); `error` if they failed and the member stopped. */
+  waitDurable(seq: number): Promise<{ error?: WireError }>;
   /** Closes the database cleanly (member removed or page shutting down). */
   close(): Promise<void>;
 }

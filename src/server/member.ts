@@ -119,6 +119,12 @@ export interface MemberStepResult {
   events: MemberTraceEvent[];
   /** Virtual time the step's WAL writes took (settings.walFsyncMs each); see ActorOutput.busyMs. */
   busyMs: number;
+  /**
+   * Settles when everything written so far has landed, or null when nothing is in flight. The
+   * step does not wait for its writes; its outputs must not leave before this resolves (persist
+   * before send), and a rejection (a storage failure) means they never may: the member stops.
+   */
+  durable: Promise<void> | null;
 }
 
 /** A compact view of the member for inspectors and tests. */
@@ -211,6 +217,9 @@ export class EtcdMember {
   private outputs: MemberOutput[] = [];
   /** WAL writes (fsyncs) in the current step. */
   private walWrites = 0;
+  /** The member's storage writes, chained in issue order (see write()), and how many have not landed. */
+  private writes: Promise<void> = Promise.resolve();
+  private writesInFlight = 0;
   /** Virtual time of the last backend batch commit (see settings.backendBatchIntervalMs). */
   private lastBackendCommitMs = 0;
   private events: MemberTraceEvent[] = [];
@@ -342,7 +351,8 @@ export class EtcdMember {
     }
     this.raftStorage.setHardState(wal.hardState);
     this.raftStorage.append(wal.entries);
-    await this.flushBackend(true);
+    this.flushBackend(true);
+    await this.durable();
     this.node = new RawNode(this.raftConfig(this.appliedIndex));
     this.applyObserver?.restored(this.appliedIndex);
     if (!hasData && o.initialCluster) {
@@ -455,17 +465,44 @@ export class EtcdMember {
     for (let i = 0; i < input.ticks; i++) this.node.tick();
     if (input.ticks > 0) this.onTimers();
     this.pumpReads();
-    await this.runReadyLoop();
-    await this.flushBackend();
+    this.runReadyLoop();
+    this.flushBackend();
     while (this.background.length > 0) await Promise.all(this.background.splice(0));
     this.serveReads();
-    const out = { outputs: this.outputs, events: this.events, busyMs: this.walWrites * (input.walFsyncMs ?? this.settings.walFsyncMs ?? 0) };
+    const out = { outputs: this.outputs, events: this.events, busyMs: this.walWrites * (input.walFsyncMs ?? this.settings.walFsyncMs ?? 0), durable: this.writesInFlight > 0 ? this.writes : null };
     this.outputs = [];
     this.events = [];
     return out;
   }
 
-  private async runReadyLoop(): Promise<void> {
+  /**
+   * Queues a storage write behind the member's earlier ones: each starts when the one before it
+   * committed, so what is stored is always a prefix of what was issued, and after a failure no
+   * later write runs (every later `durable` rejects). The member goes on with its in-memory
+   * state meanwhile; whoever sends its outputs waits for `durable` first.
+   */
+  private write(run: () => Promise<void>): void {
+    this.writesInFlight++;
+    this.writes = this.writes.then(run).then(() => {
+      this.writesInFlight--;
+    });
+    // Handled here so a failure is not reported as unhandled; callers observe it through `durable`.
+    this.writes.catch(() => undefined);
+  }
+
+  /** Commits what applying wrote, then rewrites the stored backend, after every earlier write. */
+  private defragmentAfterWrites(): Promise<void> {
+    this.flushBackend(true);
+    this.write(() => this.storage.backend.defragment());
+    return this.writes;
+  }
+
+  /** Waits until everything written so far landed (rejects with a storage failure). */
+  durable(): Promise<void> {
+    return this.writes;
+  }
+
+  private runReadyLoop(): void {
     // Several rounds: applying a conf change or a snapshot can make more work ready.
     for (let round = 0; round < 64 && this.node.hasReady(); round++) {
       const rd = this.node.ready();
@@ -478,7 +515,7 @@ export class EtcdMember {
       if (rd.snapshot && rd.snapshot.metadata.index > this.appliedIndex) this.applySnapshot(rd.snapshot);
       for (const e of rd.committedEntries) this.applyEntry(e);
       for (const rs of rd.readStates) this.onReadState(rs.index, rs.request_ctx);
-      await this.persist(rd, this.stageBackend(false));
+      this.persist(rd, this.stageBackend(false));
       // Only after the storage transaction committed: messages may acknowledge what it stored
       // (and nothing the step outputs leaves before the step ends anyway).
       for (const msg of messages) {
@@ -488,7 +525,7 @@ export class EtcdMember {
         if (msg.type === 'MsgSnap') this.node.reportSnapshot(msg.to, 'finish');
       }
       this.node.advance(rd);
-      await this.maybeSnapshot();
+      this.maybeSnapshot();
       this.pumpReads();
       this.serveReads();
     }
@@ -518,12 +555,13 @@ export class EtcdMember {
    * Persists a Ready and, in the same transaction, the applied state's batch (if any): the
    * backend's consistent index never passes the commit index stored with it.
    */
-  private async persist(rd: Ready, applied: BackendBatch | null): Promise<void> {
+  private persist(rd: Ready, applied: BackendBatch | null): void {
     if (rd.entries.length > 0 || rd.hardState || rd.snapshot) {
-      await this.storage.saveReady({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot }, applied ?? undefined);
+      const ready = { entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot };
+      this.write(() => this.storage.saveReady(ready, applied ?? undefined));
       this.walWrites++;
     } else if (applied) {
-      await applied.commit();
+      this.write(() => applied.commit());
     }
     if (rd.snapshot) this.raftStorage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.raftStorage.setHardState(rd.hardState);
@@ -534,9 +572,9 @@ export class EtcdMember {
    * Commits what applying wrote (plus membership and alarm changes) in one batch: when `force`d
    * (recovery, before a snapshot or a defragment), else only once the batch is due.
    */
-  private async flushBackend(force = false): Promise<void> {
+  private flushBackend(force = false): void {
     const b = this.stageBackend(force);
-    if (b) await b.commit();
+    if (b) this.write(() => b.commit());
   }
 
   /** Whether the backend batch should be committed now (interval elapsed or batch full). */
@@ -571,17 +609,20 @@ export class EtcdMember {
     return b;
   }
 
-  private async maybeSnapshot(): Promise<void> {
+  private maybeSnapshot(): void {
     if (this.appliedIndex - this.snapshotIndex < this.settings.snapshotCount) return;
     const snap = this.raftStorage.createSnapshot(this.appliedIndex, this.confState, encodeAppImage(this.image()));
     // The backend must reach the snapshot's index before the WAL up to it is released: entries
     // applied but not yet committed to the backend could no longer be re-applied at restart.
-    await this.flushBackend(true);
-    await this.storage.saveReady({ entries: [], snapshot: snap });
+    this.flushBackend(true);
+    this.write(() => this.storage.saveReady({ entries: [], snapshot: snap }));
     this.snapshotIndex = this.appliedIndex;
     const compactTo = this.appliedIndex - this.settings.snapshotCatchUpEntries;
     if (compactTo > this.raftStorage.firstIndex()) this.raftStorage.compact(compactTo);
-    await this.storage.wal.releaseTo(this.snapshotIndex);
+    const upTo = this.snapshotIndex;
+    this.write(async () => {
+      await this.storage.wal.releaseTo(upTo);
+    });
     this.events.push({ kind: 'custom', detail: `snapshot at index ${this.snapshotIndex}` });
   }
 
@@ -775,7 +816,7 @@ export class EtcdMember {
         // Answered once the stored backend is rewritten; step() waits for it before returning.
         // What applying wrote is committed first, so the rewrite starts from the applied state.
         this.background.push(
-          this.flushBackend(true).then(() => this.storage.backend.defragment()).then(
+          this.defragmentAfterWrites().then(
             () => {
               this.dbSizeBytes = this.dbInUseBytes;
               this.ok(from, reqId, { header: this.header() });

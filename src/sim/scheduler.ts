@@ -51,6 +51,14 @@ export interface ActorOutput<P> {
    * A crash meanwhile loses the messages that had not left. Default 0.
    */
   busyMs?: number;
+  /**
+   * For an actor whose writes are still landing when it answers: resolves once they have. Its
+   * messages (and, if it is busy, its outbox) are routed only after that (persist before send);
+   * a rejection means they never leave (the actor stopped on a storage failure, or died). The
+   * world meanwhile goes on gathering: the write overlaps the steps within the network's delay.
+   * Only the asynchronous runs honour it.
+   */
+  durable?: () => Promise<void>;
 }
 
 export interface Actor<P, C> {
@@ -134,6 +142,20 @@ interface WakeSend<P, C = unknown> {
   rank: number;
   slot: ActorSlot<P, C>;
   messages: OutgoingMessage<P>[];
+  /** What they wait for besides the time (ActorOutput.durable); null once landed. */
+  durable: (() => Promise<void>) | null;
+  /** Why they never left (set when `durable` rejected). */
+  failure?: string;
+}
+
+/** Null once `durable` resolved, or why it rejected. */
+async function landed(durable: () => Promise<void>): Promise<string | null> {
+  try {
+    await durable();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 function byOrigin(a: { origin: number; rank: number }, b: { origin: number; rank: number }): number {
@@ -169,6 +191,8 @@ interface ActorRun<P, C> {
   pending: Promise<ActorOutput<P>> | null;
   out: ActorOutput<P> | null;
   sends: OutgoingMessage<P>[] | null;
+  /** Why its messages never left (its writes did not land). */
+  failure?: string;
 }
 
 interface ActorSlot<P, C> {
@@ -186,6 +210,10 @@ interface ActorSlot<P, C> {
    */
   busyUntilMs: number;
   outbox: OutgoingMessage<P>[] | null;
+  /** What the outbox waits for besides the time (ActorOutput.durable). */
+  outboxDurable: (() => Promise<void>) | null;
+  /** Why the outbox will not leave (its writes failed), once awaited. */
+  outboxFailure: string | undefined;
   waiting: ActorBatch<P, C> | null;
   /** Bumped by every crash and removal, so a wake of an earlier life is ignored. */
   incarnation: number;
@@ -286,6 +314,8 @@ export class World<P, C = never> {
       batch: null,
       busyUntilMs: 0,
       outbox: null,
+      outboxDurable: null,
+      outboxFailure: undefined,
       waiting: null,
       incarnation: 0,
       outboxOrigin: 0,
@@ -313,6 +343,8 @@ export class World<P, C = never> {
     slot.incarnation++;
     slot.busyUntilMs = 0;
     slot.outbox = null;
+    slot.outboxDurable = null;
+    slot.outboxFailure = undefined;
     slot.waiting = null;
   }
 
@@ -536,8 +568,12 @@ export class World<P, C = never> {
       if (!slot || slot.incarnation !== ev.incarnation || slot.busyUntilMs !== t) continue;
       slot.busyUntilMs = 0;
       const out = slot.outbox;
+      const durable = slot.outboxDurable;
       slot.outbox = null;
-      if (out) wakes.push({ origin: slot.outboxOrigin, rank: slot.rank, slot, messages: out });
+      slot.outboxDurable = null;
+      const failure = slot.outboxFailure;
+      slot.outboxFailure = undefined;
+      if (out) wakes.push({ origin: slot.outboxOrigin, rank: slot.rank, slot, messages: out, durable, ...(failure !== undefined ? { failure } : {}) });
       const w = slot.waiting;
       slot.waiting = null;
       if (w && slot.up) {
@@ -549,7 +585,8 @@ export class World<P, C = never> {
     if (wakes.length > 1) wakes.sort(byOrigin);
     if (step.deferred) step.wakeSends.push(...wakes);
     else {
-      for (const w of wakes) this.send(w.slot, w.messages, t);
+      // A step that sends at once had its outboxes' writes awaited before it was gathered.
+      for (const w of wakes) this.sendReleased(w, t);
       this.trace.replay(taking);
     }
     let due = taken.due;
@@ -616,7 +653,7 @@ export class World<P, C = never> {
       const out = slot.actor.handle(batch);
       const run: ActorRun<P, C> = { slot, step, pending: null, out: null, sends: null };
       step.runs.push(run);
-      if (typeof (out as Promise<ActorOutput<P>>).then === 'function') {
+      if (typeof (out as Promise<ActorOutput<P>>).then === 'function' || (!allowAsync && (out as ActorOutput<P>).durable)) {
         if (!allowAsync) throw new Error(`world: actor ${slot.actor.id} answered asynchronously; use stepAsync`);
         run.pending = out as Promise<ActorOutput<P>>;
         slot.pending = run;
@@ -659,13 +696,15 @@ export class World<P, C = never> {
       // Whole milliseconds, like every other virtual time.
       const until = run.step.atMs + Math.max(1, Math.round(busyMs));
       const msgs = out.messages.length > 0 ? out.messages : null;
+      const durable = msgs ? (out.durable ?? null) : null;
       if (until > this.gatheredMs) {
         slot.busyUntilMs = until;
         slot.outbox = msgs;
+        slot.outboxDurable = durable;
         slot.outboxOrigin = run.step.seq;
         this.queue.push({ atMs: until, seq: 0, type: 'wake', actor: slot.actor.id, incarnation: slot.incarnation });
       } else if (msgs) {
-        this.stepAt(until).wakeSends.push({ origin: run.step.seq, rank: slot.rank, slot, messages: msgs });
+        this.stepAt(until).wakeSends.push({ origin: run.step.seq, rank: slot.rank, slot, messages: msgs, durable });
       }
       return;
     }
@@ -692,8 +731,36 @@ export class World<P, C = never> {
   private async routeOldest(): Promise<void> {
     const step = this.unrouted[0]!;
     for (const run of step.runs) if (run.sends === null) await this.settle(run);
+    // Persist before send: what the messages may acknowledge must have landed.
+    for (const run of step.runs) {
+      const durable = run.out!.durable;
+      if (!durable || run.sends!.length === 0) continue;
+      const failure = await landed(durable);
+      if (failure !== null) {
+        run.sends = [];
+        run.failure = failure;
+      }
+    }
+    for (const w of step.wakeSends) await this.awaitReleased(w);
     this.unrouted.shift();
     this.routeSettled(step);
+  }
+
+  /** Waits for what a released outbox waits for; on a failure it is dropped (see sendReleased). */
+  private async awaitReleased(w: WakeSend<P, C>): Promise<void> {
+    const d = w.durable;
+    if (!d) return;
+    w.durable = null;
+    const failure = await landed(d);
+    if (failure !== null) {
+      w.messages = [];
+      w.failure = failure;
+    }
+  }
+
+  private sendReleased(w: WakeSend<P, C>, t: number): void {
+    if (w.failure !== undefined) this.trace.record(t, 'custom', w.slot.actor.id, '', 0, `stopped: ${w.failure}`);
+    this.send(w.slot, w.messages, t);
   }
 
   private routeSettled(step: StepRecord<P, C>): void {
@@ -702,13 +769,14 @@ export class World<P, C = never> {
     this.emitAtMs = t;
     if (step.deferred) {
       if (step.wakeSends.length > 1) step.wakeSends.sort(byOrigin);
-      for (const w of step.wakeSends) this.send(w.slot, w.messages, t);
+      for (const w of step.wakeSends) this.sendReleased(w, t);
       this.trace.replay(step.records);
     }
     for (const run of step.runs) {
       const id = run.slot.actor.id;
       const events = run.out!.events;
       if (events) for (const e of events) this.trace.record(t, e.kind, id, e.peer ?? '', 0, e.detail);
+      if (run.failure !== undefined) this.trace.record(t, 'custom', id, '', 0, `stopped: ${run.failure}`);
       if (run.sends!.length > 0 && run.slot.up) this.send(run.slot, run.sends!, t);
     }
     this.emitAtMs = null;
@@ -783,6 +851,20 @@ export class World<P, C = never> {
     const step = this.open(t);
     const taken = this.take(t);
     for (const run of this.unsettledTargets(taken)) await this.settle(run);
+    if (!step.deferred) {
+      // It sends released outboxes as it gathers: their writes must have landed.
+      for (const ev of taken.events) {
+        if (ev.type !== 'wake') continue;
+        const slot = this.slots.get(ev.actor);
+        if (!slot || slot.incarnation !== ev.incarnation || slot.busyUntilMs !== t || !slot.outboxDurable) continue;
+        const failure = await landed(slot.outboxDurable);
+        slot.outboxDurable = null;
+        if (failure !== null) {
+          slot.outbox = [];
+          slot.outboxFailure = failure;
+        }
+      }
+    }
     const active = this.gather(step, taken);
     if (this.dispatch(step, active, true)) await this.yieldTask();
   }
