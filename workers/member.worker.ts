@@ -34,6 +34,9 @@ const api: MemberWorkerApi = {
       // Plain data across the boundary: the page keeps the member down with this reason.
       return { error: wireError(e) };
     }
+    // Writes that land are announced unasked: the page waits on them before it routes a step's
+    // messages, and a call per step would cost a round trip each.
+    hosted.onLanded = (seq, error) => self.postMessage(error ? { landed: seq, error } : { landed: seq });
     return { summary: hosted.summary() };
   },
   async step(input: StepInput) {
@@ -42,12 +45,6 @@ const api: MemberWorkerApi = {
     // A storage failure stopped the member: this worker hosts nothing any more.
     if (reply.stopped && hosted === h) hosted = null;
     return reply;
-  },
-  async waitDurable(seq: number) {
-    const h = hosted;
-    // Nothing hosted: it stopped on a failed write (the page learned it from a step) or closed.
-    if (!h) return { error: wireError(new Error('member worker: not running')) };
-    return h.waitDurable(seq);
   },
   summary() {
     return hosted ? hosted.summary() : null;

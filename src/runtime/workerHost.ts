@@ -303,6 +303,32 @@ export class WorkerMemberActor extends MemberHostActor {
     workerCounter.started++;
     this.worker = w;
     this.api = Comlink.wrap<MemberWorkerApi>(w);
+    this.landedUpTo = 0;
+    this.landedFailure = null;
+    // The worker announces landed writes by itself (comlink ignores messages without an id).
+    w.addEventListener('message', (e: MessageEvent) => {
+      const d = e.data as { landed?: number; error?: WireError } | null;
+      if (!d || typeof d.landed !== 'number' || this.worker !== w) return;
+      if (d.error) this.landedFailure = d.error;
+      else if (d.landed > this.landedUpTo) this.landedUpTo = d.landed;
+      this.wakeLanded();
+    });
+  }
+
+  /** The worker's announcements: every step numbered up to this has landed; or why one failed. */
+  private landedUpTo = 0;
+  private landedFailure: WireError | null = null;
+  private readonly landedWaiters: Array<{ seq: number; resolve: (r: { error?: WireError } | null) => void }> = [];
+
+  private wakeLanded(): void {
+    const failure = this.landedFailure;
+    for (let i = this.landedWaiters.length - 1; i >= 0; i--) {
+      const w = this.landedWaiters[i]!;
+      if (failure) w.resolve({ error: failure });
+      else if (w.seq <= this.landedUpTo) w.resolve({});
+      else continue;
+      this.landedWaiters.splice(i, 1);
+    }
   }
 
   /** `p`, or null if the worker is killed first. */
@@ -334,6 +360,8 @@ export class WorkerMemberActor extends MemberHostActor {
     const waiting = [...this.waiting];
     this.waiting.clear();
     for (const cancel of waiting) cancel();
+    // Writes of a killed worker never land.
+    for (const w of this.landedWaiters.splice(0)) w.resolve(null);
   }
 
   protected async stepMember(input: StepInput): Promise<StepReply | null> {
@@ -353,10 +381,11 @@ export class WorkerMemberActor extends MemberHostActor {
     return this.api.details();
   }
 
-  protected async waitDurable(seq: number): Promise<{ error?: WireError } | null> {
-    const api = this.api;
-    if (!api) return null;
-    return this.untilKilled(api.waitDurable(seq) as Promise<{ error?: WireError }>);
+  protected waitDurable(seq: number): Promise<{ error?: WireError } | null> {
+    if (!this.api) return Promise.resolve(null);
+    if (this.landedFailure) return Promise.resolve({ error: this.landedFailure });
+    if (seq <= this.landedUpTo) return Promise.resolve({});
+    return new Promise((resolve) => this.landedWaiters.push({ seq, resolve }));
   }
 
   protected stopped(): void {

@@ -176,6 +176,11 @@ export class HostedMember {
   /** Steps whose writes were still landing when they answered, numbered; and the last landed. */
   private writeSeq = 0;
   private landedSeq = 0;
+  /**
+   * Told when the writes of a numbered step landed (or failed), so a host can tell its page without
+   * being asked (see the worker: one small message per write instead of a call per step).
+   */
+  onLanded: ((seq: number, error?: WireError) => void) | null = null;
   private readonly inFlight = new Map<number, Promise<void>>();
   /** Why a write failed after its step had answered (the member then stopped). */
   private writeFailure: Error | null = null;
@@ -277,10 +282,12 @@ export class HostedMember {
         () => {
           this.inFlight.delete(seq);
           if (seq > this.landedSeq) this.landedSeq = seq;
+          this.onLanded?.(seq);
         },
         (e: unknown) => {
           this.inFlight.delete(seq);
           this.onWriteFailure(e, m);
+          this.onLanded?.(seq, wireError(e));
           throw e;
         },
       );

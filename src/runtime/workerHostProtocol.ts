@@ -63,7 +63,8 @@ export interface StepReply {
   busyMs?: number;
   /**
    * Set when the step's writes were still landing as it answered: its outputs may leave only
-   * after `waitDurable(durableSeq)` says they landed (persist before send).
+   * after they landed (persist before send). The worker announces each landed step by posting
+   * `{ landed: seq }` (with `error` when the write failed), unasked.
    */
   durableSeq?: number;
   /** Every step numbered up to this has landed (so no need to ask). */
@@ -82,8 +83,6 @@ export interface MemberWorkerApi {
   step(input: StepInput): Promise<StepReply>;
   summary(): MemberSummaryWire | null;
   details(): Promise<MemberDetails>;
-  /** Waits for a step's writes (StepReply.durableSeq); `error` if they failed and the member stopped. */
-  waitDurable(seq: number): Promise<{ error?: WireError }>;
   /** Closes the database cleanly (member removed or page shutting down). */
   close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ import { KvStore } from '../mvcc/kvStore.ts';
 import { MemoryBackend } from '../mvcc/memoryBackend.ts';
 import { WatchableStore } from '../mvcc/watchableStore.ts';
 import { Lessor, LeaseError, MemoryLeaseBackend, leaseIdGenerator, type LeaseBackend, type LeaseIdGenerator } from '../lease/index.ts';
-import type { BackendBatch, MemberStorage } from '../storage/types.ts';
+import type { BackendBatch, MemberStorage, ReadyPersist } from '../storage/types.ts';
 import { PersistingKvBackend, PersistingLeaseBackend, loadStoredState, writeAlarms, writeMembership } from './backendSync.ts';
 import type { MembershipState } from './membership.ts';
 import type {
@@ -220,6 +220,8 @@ export class EtcdMember {
   /** The member's storage writes, chained in issue order (see write()), and how many have not landed. */
   private writes: Promise<void> = Promise.resolve();
   private writesInFlight = 0;
+  /** The last queued write when it is a Ready that has not started: later Readies may join it. */
+  private queuedReady: ReadyPersist | null = null;
   /** Virtual time of the last backend batch commit (see settings.backendBatchIntervalMs). */
   private lastBackendCommitMs = 0;
   private events: MemberTraceEvent[] = [];
@@ -482,6 +484,8 @@ export class EtcdMember {
    * state meanwhile; whoever sends its outputs waits for `durable` first.
    */
   private write(run: () => Promise<void>): void {
+    // Whatever is queued after it must not be overtaken: no later Ready joins an earlier one.
+    this.queuedReady = null;
     this.writesInFlight++;
     this.writes = this.writes.then(run).then(() => {
       this.writesInFlight--;
@@ -557,8 +561,25 @@ export class EtcdMember {
    */
   private persist(rd: Ready, applied: BackendBatch | null): void {
     if (rd.entries.length > 0 || rd.hardState || rd.snapshot) {
-      const ready = { entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot };
-      this.write(() => this.storage.saveReady(ready, applied ?? undefined));
+      const q = this.queuedReady;
+      if (q && !applied && !rd.snapshot) {
+        // Group commit: a Ready that comes while the one before it still waits for the disk joins
+        // it, and one transaction (one sync) lands both, as one fsync of etcd's WAL covers every
+        // record written before it. Later entries replace earlier ones from their first index on,
+        // as replaying the WAL would.
+        q.entries = joinEntries(q.entries, rd.entries);
+        if (rd.hardState) q.hardState = rd.hardState;
+      } else {
+        const ready: ReadyPersist = { entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot };
+        this.write(() => {
+          // Started: it takes no more Readies.
+          if (this.queuedReady === ready) this.queuedReady = null;
+          return this.storage.saveReady(ready, applied ?? undefined);
+        });
+        if (!applied && !rd.snapshot) this.queuedReady = ready;
+      }
+      // The modelled disk still syncs once per Ready: virtual time does not depend on how the
+      // browser's disk keeps up.
       this.walWrites++;
     } else if (applied) {
       this.write(() => applied.commit());
@@ -1551,6 +1572,16 @@ export class MemberDataLostError extends Error {
         `it cannot rejoin with an empty log: replace the member (etcdctl member remove, then member add and start it as a new member)`,
     );
   }
+}
+
+/** `earlier` then `later`, where later's entries replace earlier's from their first index on. */
+function joinEntries<E extends { index: number }>(earlier: E[], later: E[]): E[] {
+  if (later.length === 0) return earlier;
+  if (earlier.length === 0) return later;
+  const first = later[0]!.index;
+  let keep = earlier.length;
+  while (keep > 0 && earlier[keep - 1]!.index >= first) keep--;
+  return keep === earlier.length ? earlier.concat(later) : earlier.slice(0, keep).concat(later);
 }
 
 function isValidPeerUrl(u: string): boolean {

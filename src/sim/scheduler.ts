@@ -95,17 +95,23 @@ export interface WorldOptions<P> {
   yieldTask?: () => Promise<void>;
 }
 
+/** One channel for every yield in a page (a channel per yield costs more than the message). */
+let yieldChannel: MessageChannel | null = null;
+const yieldWaiters: Array<() => void> = [];
+
 /** Lets the event loop run once (a macrotask), so every pending promise callback has run. */
 function defaultYieldTask(): Promise<void> {
   const g = globalThis as { setImmediate?: (f: () => void) => void };
   if (typeof g.setImmediate === 'function') return new Promise((r) => g.setImmediate!(r));
   if (typeof MessageChannel === 'function') {
-    return new Promise((r) => {
+    if (!yieldChannel) {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => {
-        ch.port1.close();
-        r();
-      };
+      ch.port1.onmessage = () => yieldWaiters.shift()?.();
+      yieldChannel = ch;
+    }
+    const ch = yieldChannel;
+    return new Promise((r) => {
+      yieldWaiters.push(r);
       ch.port2.postMessage(null);
     });
   }
@@ -138,7 +144,7 @@ interface Taken<P, C> {
 /** An outbox released when a busy time ended; outboxes leave in the order their busy times began. */
 interface WakeSend<P, C = unknown> {
   /** The step whose run started the busy time. */
-  origin: number;
+  origin: StepRecord<P, C>;
   rank: number;
   slot: ActorSlot<P, C>;
   messages: OutgoingMessage<P>[];
@@ -158,8 +164,13 @@ async function landed(durable: () => Promise<void>): Promise<string | null> {
   }
 }
 
-function byOrigin(a: { origin: number; rank: number }, b: { origin: number; rank: number }): number {
-  return a.origin - b.origin || a.rank - b.rank;
+/**
+ * Lock-step order of released outboxes: by the step that started their busy time, then rank. Steps
+ * are in time order, and in gathering order within an instant (a step made for a late wake is the
+ * only one at its instant).
+ */
+function byOrigin<P, C>(a: WakeSend<P, C>, b: WakeSend<P, C>): number {
+  return a.origin.atMs - b.origin.atMs || a.origin.seq - b.origin.seq || a.rank - b.rank;
 }
 
 /**
@@ -218,9 +229,27 @@ interface ActorSlot<P, C> {
   /** Bumped by every crash and removal, so a wake of an earlier life is ignored. */
   incarnation: number;
   /** The step whose run filled the outbox (outboxes of one instant leave in that order). */
-  outboxOrigin: number;
-  /** Its last run while the answer is still out (a pipelined run settles it before its next batch). */
+  outboxOrigin: StepRecord<P, C> | null;
+  /** Its last run while the answer is still out. */
   pending: ActorRun<P, C> | null;
+  /**
+   * What came due for it while `pending` was out, per step, in step order: it cannot be batched
+   * before that answer says whether the actor is busy (see World.advance). Empty when not pending.
+   */
+  lazy: LazyItem<P, C>[];
+}
+
+/** A step's batch for an actor that had not answered its previous one yet. */
+interface LazyItem<P, C> {
+  step: StepRecord<P, C>;
+  batch: ActorBatch<P, C>;
+}
+
+function mergeBatch<P, C>(into: ActorBatch<P, C>, from: ActorBatch<P, C>): void {
+  for (const e of from.envelopes) into.envelopes.push(e);
+  into.ticks += from.ticks;
+  for (const c of from.commands) into.commands.push(c);
+  if (from.calls) for (const f of from.calls) (into.calls ??= []).push(f);
 }
 
 export class World<P, C = never> {
@@ -318,8 +347,9 @@ export class World<P, C = never> {
       outboxFailure: undefined,
       waiting: null,
       incarnation: 0,
-      outboxOrigin: 0,
+      outboxOrigin: null,
       pending: null,
+      lazy: [],
     };
     this.slots.set(actor.id, slot);
     this.order.push(slot);
@@ -526,18 +556,6 @@ export class World<P, C = never> {
     return { events, controls, due };
   }
 
-  /** Slots with a run still out that have something due in `taken` (in registration order). */
-  private unsettledTargets(taken: Taken<P, C>): ActorRun<P, C>[] {
-    const runs: ActorRun<P, C>[] = [];
-    const add = (id: ActorId) => {
-      const r = this.slots.get(id)?.pending;
-      if (r && !runs.includes(r)) runs.push(r);
-    };
-    if (taken.due) for (const env of taken.due) add(env.to);
-    for (const ev of taken.events) if (ev.type !== 'control') add(ev.actor);
-    return runs.sort((a, b) => a.slot.rank - b.slot.rank);
-  }
-
   /**
    * Builds the step's batches from what `take` returned (running its control actions first).
    * Returns the slots with work, in registration order.
@@ -573,7 +591,7 @@ export class World<P, C = never> {
       slot.outboxDurable = null;
       const failure = slot.outboxFailure;
       slot.outboxFailure = undefined;
-      if (out) wakes.push({ origin: slot.outboxOrigin, rank: slot.rank, slot, messages: out, durable, ...(failure !== undefined ? { failure } : {}) });
+      if (out) wakes.push({ origin: slot.outboxOrigin!, rank: slot.rank, slot, messages: out, durable, ...(failure !== undefined ? { failure } : {}) });
       const w = slot.waiting;
       slot.waiting = null;
       if (w && slot.up) {
@@ -596,7 +614,7 @@ export class World<P, C = never> {
     }
     for (let i = 0; i < due.length; i++) {
       const env = due[i]!;
-      const b = this.batchFor(env.to, t);
+      const b = this.batchFor(env.to, t, step);
       if (b) {
         this.trace.record(t, 'deliver', env.to, env.from, env.id, '');
         b.envelopes.push(env);
@@ -609,14 +627,14 @@ export class World<P, C = never> {
         const slot = this.slots.get(ev.actor);
         if (!slot || slot.generation !== ev.generation) continue;
         this.queue.push({ atMs: t + this.tickIntervalMs, seq: 0, type: 'tick', actor: ev.actor, generation: ev.generation });
-        const b = this.batchFor(ev.actor, t);
+        const b = this.batchFor(ev.actor, t, step);
         if (b) b.ticks++;
       } else if (ev.type === 'command') {
-        const b = this.batchFor(ev.actor, t);
+        const b = this.batchFor(ev.actor, t, step);
         this.trace.record(t, 'command', ev.actor, '', 0, b ? '' : 'dropped: actor down or unknown');
         if (b) b.commands.push(ev.command);
       } else if (ev.type === 'call') {
-        const b = this.batchFor(ev.actor, t);
+        const b = this.batchFor(ev.actor, t, step);
         if (b) (b.calls ??= []).push(ev.run);
       }
     }
@@ -629,9 +647,17 @@ export class World<P, C = never> {
    * The batch being gathered for an actor that is up, or null (unknown or down). For a busy
    * actor it is the batch waiting for its wake.
    */
-  private batchFor(id: ActorId, t: number): ActorBatch<P, C> | null {
+  private batchFor(id: ActorId, t: number, step: StepRecord<P, C>): ActorBatch<P, C> | null {
     const slot = this.slots.get(id);
     if (!slot || !slot.up) return null;
+    if (slot.pending) {
+      // Whether it is busy now is not known yet: keep it for when its answer is in.
+      const last = slot.lazy[slot.lazy.length - 1];
+      if (last && last.step === step) return last.batch;
+      const item: LazyItem<P, C> = { step, batch: { nowMs: t, envelopes: [], ticks: 0, commands: [] } };
+      slot.lazy.push(item);
+      return item.batch;
+    }
     if (slot.busyUntilMs > t) return (slot.waiting ??= { nowMs: slot.busyUntilMs, envelopes: [], ticks: 0, commands: [] });
     if (!slot.batch) {
       slot.batch = { nowMs: t, envelopes: [], ticks: 0, commands: [] };
@@ -650,21 +676,87 @@ export class World<P, C = never> {
       const slot = active[i]!;
       const batch = slot.batch!;
       slot.batch = null;
-      const out = slot.actor.handle(batch);
-      const run: ActorRun<P, C> = { slot, step, pending: null, out: null, sends: null };
-      step.runs.push(run);
-      if (typeof (out as Promise<ActorOutput<P>>).then === 'function' || (!allowAsync && (out as ActorOutput<P>).durable)) {
-        if (!allowAsync) throw new Error(`world: actor ${slot.actor.id} answered asynchronously; use stepAsync`);
-        run.pending = out as Promise<ActorOutput<P>>;
-        slot.pending = run;
-      } else {
-        run.out = out as ActorOutput<P>;
-        this.apply(run);
-        anySync = true;
-      }
+      if (this.start(slot, step, batch, allowAsync)) anySync = true;
     }
     active.length = 0;
     return anySync;
+  }
+
+  /**
+   * Hands one batch to an actor, as a run of `step` (kept in registration order there). An
+   * asynchronous answer is applied as soon as it is in, so each actor works through what came due
+   * for it at its own pace; the world waits for it only where it must (routing). Returns whether
+   * the actor answered synchronously.
+   */
+  private start(slot: ActorSlot<P, C>, step: StepRecord<P, C>, batch: ActorBatch<P, C>, allowAsync: boolean): boolean {
+    const out = slot.actor.handle(batch);
+    const run: ActorRun<P, C> = { slot, step, pending: null, out: null, sends: null };
+    const runs = step.runs;
+    let i = runs.length;
+    while (i > 0 && runs[i - 1]!.slot.rank > slot.rank) i--;
+    runs.splice(i, 0, run);
+    if (typeof (out as Promise<ActorOutput<P>>).then === 'function' || (!allowAsync && (out as ActorOutput<P>).durable)) {
+      if (!allowAsync) throw new Error(`world: actor ${slot.actor.id} answered asynchronously; use stepAsync`);
+      const pending = out as Promise<ActorOutput<P>>;
+      run.pending = pending;
+      slot.pending = run;
+      pending.then(
+        (o) => {
+          if (run.sends !== null) return;
+          run.out = o;
+          this.apply(run);
+        },
+        // A failing actor is reported by settle, where the world awaits it.
+        () => undefined,
+      );
+      return false;
+    }
+    run.out = out as ActorOutput<P>;
+    this.apply(run);
+    return true;
+  }
+
+  /**
+   * Works through what came due for an actor while its answer was out, now that it is in (so its
+   * busy time is known): what falls in a busy time joins the waiting batch; the first thing after
+   * it becomes a run of its own step, and the rest waits for that run's answer in turn. A busy time
+   * that ended at or before the last gathered instant is a wake the world has passed: it is handled
+   * here, at its instant's step (the first step at that instant, or a new one).
+   */
+  private advance(slot: ActorSlot<P, C>): void {
+    while (!slot.pending) {
+      const item = slot.lazy[0];
+      const until = slot.busyUntilMs;
+      if (until > 0 && until <= this.gatheredMs) {
+        if (item && item.step.atMs < until) {
+          slot.lazy.shift();
+          mergeBatch((slot.waiting ??= { nowMs: until, envelopes: [], ticks: 0, commands: [] }), item.batch);
+          continue;
+        }
+        slot.busyUntilMs = 0;
+        let batch = slot.waiting;
+        slot.waiting = null;
+        if (batch === null && (item === undefined || item.step.atMs !== until)) continue;
+        const at = this.stepAt(until);
+        if (item && item.step === at) {
+          slot.lazy.shift();
+          if (batch) mergeBatch(batch, item.batch);
+          else batch = item.batch;
+        }
+        if (batch) {
+          batch.nowMs = until;
+          this.start(slot, at, batch, true);
+        }
+        continue;
+      }
+      if (!item) return;
+      slot.lazy.shift();
+      if (until > item.step.atMs) {
+        mergeBatch((slot.waiting ??= { nowMs: until, envelopes: [], ticks: 0, commands: [] }), item.batch);
+        continue;
+      }
+      this.start(slot, item.step, item.batch, true);
+    }
   }
 
   /** Waits for a run's answer and applies it (idempotent). */
@@ -679,9 +771,9 @@ export class World<P, C = never> {
   /**
    * Takes in a run's answer: its busy time starts (the wake is scheduled, its messages go to the
    * outbox), or its messages wait for the step's routing. A busy time that ended at or before the
-   * last gathered instant (possible only when the run was not needed since) cannot be an event any
-   * more: its messages join the routing of the step at that instant, where its wake would have sent
-   * them, and nothing waited for it, because anything due to this actor would have settled it.
+   * last gathered instant (the answer came in late) cannot be an event any more: its messages join
+   * the routing of the step at that instant, where its wake would have sent them, and advance hands
+   * over what waited. Then the actor works through what came due for it meanwhile.
    */
   private apply(run: ActorRun<P, C>): void {
     const slot = run.slot;
@@ -697,18 +789,21 @@ export class World<P, C = never> {
       const until = run.step.atMs + Math.max(1, Math.round(busyMs));
       const msgs = out.messages.length > 0 ? out.messages : null;
       const durable = msgs ? (out.durable ?? null) : null;
+      slot.busyUntilMs = until;
       if (until > this.gatheredMs) {
-        slot.busyUntilMs = until;
         slot.outbox = msgs;
         slot.outboxDurable = durable;
-        slot.outboxOrigin = run.step.seq;
+        slot.outboxOrigin = run.step;
         this.queue.push({ atMs: until, seq: 0, type: 'wake', actor: slot.actor.id, incarnation: slot.incarnation });
       } else if (msgs) {
-        this.stepAt(until).wakeSends.push({ origin: run.step.seq, rank: slot.rank, slot, messages: msgs, durable });
+        // A wake the world has passed: its outbox leaves at that instant's step (see advance).
+        this.stepAt(until).wakeSends.push({ origin: run.step, rank: slot.rank, slot, messages: msgs, durable });
       }
+      this.advance(slot);
       return;
     }
     run.sends = out.messages;
+    this.advance(slot);
   }
 
   /** The first unrouted step at `t`, or a new one in its place when no step ran at `t`. */
@@ -730,7 +825,7 @@ export class World<P, C = never> {
    */
   private async routeOldest(): Promise<void> {
     const step = this.unrouted[0]!;
-    for (const run of step.runs) if (run.sends === null) await this.settle(run);
+    for (let run = step.runs.find((r) => r.sends === null); run; run = step.runs.find((r) => r.sends === null)) await this.settle(run);
     // Persist before send: what the messages may acknowledge must have landed.
     for (const run of step.runs) {
       const durable = run.out!.durable;
@@ -850,7 +945,6 @@ export class World<P, C = never> {
   private async stepOne(t: number): Promise<void> {
     const step = this.open(t);
     const taken = this.take(t);
-    for (const run of this.unsettledTargets(taken)) await this.settle(run);
     if (!step.deferred) {
       // It sends released outboxes as it gathers: their writes must have landed.
       for (const ev of taken.events) {
