@@ -149,4 +149,21 @@ describe('Network', () => {
     expect(run(false).filter(([, p]) => p !== 'x')).toEqual(run(true));
     expect(run(false)).toEqual(run(false));
   });
+
+  it('minDelayMs is the smallest latency of any link, rounded as deliveries are, and at least 1', () => {
+    const { net } = make({ latencyMs: 5, jitterMs: 5 });
+    expect(net.minDelayMs()).toBe(5);
+    net.setLinkFaults('a', 'b', { latencyMs: 2.4 });
+    expect(net.minDelayMs()).toBe(2);
+    net.setLinkFaults('a', 'c', { lossRate: 0.5 });
+    expect(net.minDelayMs()).toBe(2);
+    net.setLinkFaults('a', 'b', undefined);
+    expect(net.minDelayMs()).toBe(5);
+    net.setFaults({ latencyMs: 1 });
+    expect(net.minDelayMs()).toBe(1);
+    // No send ever arrives sooner than it says.
+    const { net: n2 } = make({ latencyMs: 3, jitterMs: 4 });
+    for (let i = 0; i < 200; i++) n2.send('a', 'b', `m${i}`, 10);
+    expect(Math.min(...n2.inFlight().map((e) => e.deliverAtMs - e.sentAtMs))).toBeGreaterThanOrEqual(n2.minDelayMs());
+  });
 });

@@ -206,6 +206,31 @@ class Sender implements Actor<Msg, string> {
   }
 }
 
+describe('World.call: timers of an actor in the scheduler thread', () => {
+  it('runs in the actor batch at its time, before that instant envelopes; dropped for an actor that is gone', () => {
+    const w = new World<Msg, string>({ seed: 4, network: { latencyMs: 10, jitterMs: 0 } });
+    const order: string[] = [];
+    const page = {
+      id: 'page',
+      handle(b: ActorBatch<Msg, string>): ActorOutput<Msg> {
+        if (b.calls) for (const run of b.calls) run();
+        for (const e of b.envelopes) order.push(`${b.nowMs}:env ${e.payload.n}`);
+        return { messages: [] };
+      },
+    };
+    w.addActor(new Echo('a', []), { ticks: false });
+    w.addActor(page, { ticks: false });
+    w.network.send('a', 'page', { n: 7 }, 0);
+    w.call(10, 'page', () => order.push(`${w.nowMs}:timer`));
+    w.call(15, 'nobody', () => order.push('never'));
+    // A call is no control action: it does not make the steps before it finish first.
+    expect((w as unknown as { controls: { size: number } }).controls.size).toBe(0);
+    w.runUntil(50);
+    expect(order).toEqual(['10:timer', '10:env 7']);
+    expect(() => w.call(5, 'page', () => undefined)).toThrow(/cannot schedule/);
+  });
+});
+
 describe('World: busy actors (ActorOutput.busyMs)', () => {
   function busyWorld(busyMs: number) {
     const w = new World<Msg, string>({ seed: 1, network: { latencyMs: 5, jitterMs: 0 } });

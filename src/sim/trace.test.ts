@@ -53,4 +53,22 @@ describe('Trace', () => {
     expect(seen).toEqual([5]);
     expect(() => new Trace({ capacity: -1 })).toThrow(/capacity/);
   });
+
+  it('divert keeps records out until replayed, in order, with the hash of recording them directly', () => {
+    const direct = new Trace({ capacity: 10 });
+    direct.record(1, 'send', 'a', 'b', 1, 'x');
+    direct.record(2, 'deliver', 'b', 'a', 1);
+    direct.record(3, 'custom', 'b', '', 0, 'note');
+    const diverted = new Trace({ capacity: 10 });
+    diverted.record(1, 'send', 'a', 'b', 1, 'x');
+    const sink: Parameters<Trace['divert']>[0] = [];
+    expect(diverted.divert(sink)).toBeNull();
+    diverted.record(2, 'deliver', 'b', 'a', 1);
+    diverted.record(3, 'custom', 'b', '', 0, 'note');
+    expect(diverted.totalCount).toBe(1);
+    expect(diverted.divert(null)).toBe(sink);
+    diverted.replay(sink!);
+    expect(diverted.hash).toBe(direct.hash);
+    expect(diverted.events().map((e) => [e.atMs, e.kind, e.detail])).toEqual(direct.events().map((e) => [e.atMs, e.kind, e.detail]));
+  });
 });
