@@ -146,7 +146,7 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
     const seq = reply.durableSeq;
     const out: ActorOutput<WirePayload> = { messages, events: reply.events, busyMs: reply.busyMs ?? 0 };
     if (seq !== undefined) {
-      // Asked at once, so the answer is usually back before the world needs it (at the wake).
+      // Waited for at once, so it has usually landed before the world routes the step.
       const landed = this.durable(seq, incarnation);
       landed.catch(() => undefined);
       out.durable = () => landed;
@@ -303,20 +303,18 @@ export class WorkerMemberActor extends MemberHostActor {
     workerCounter.started++;
     this.worker = w;
     this.api = Comlink.wrap<MemberWorkerApi>(w);
-    this.landedUpTo = 0;
     this.landedFailure = null;
     // The worker announces landed writes by itself (comlink ignores messages without an id).
     w.addEventListener('message', (e: MessageEvent) => {
       const d = e.data as { landed?: number; error?: WireError } | null;
       if (!d || typeof d.landed !== 'number' || this.worker !== w) return;
       if (d.error) this.landedFailure = d.error;
-      else if (d.landed > this.landedUpTo) this.landedUpTo = d.landed;
+      else if (d.landed > this.landedSeq) this.landedSeq = d.landed;
       this.wakeLanded();
     });
   }
 
-  /** The worker's announcements: every step numbered up to this has landed; or why one failed. */
-  private landedUpTo = 0;
+  /** Why a write failed, as the worker announced it (landed ones raise landedSeq). */
   private landedFailure: WireError | null = null;
   private readonly landedWaiters: Array<{ seq: number; resolve: (r: { error?: WireError } | null) => void }> = [];
 
@@ -325,7 +323,7 @@ export class WorkerMemberActor extends MemberHostActor {
     for (let i = this.landedWaiters.length - 1; i >= 0; i--) {
       const w = this.landedWaiters[i]!;
       if (failure) w.resolve({ error: failure });
-      else if (w.seq <= this.landedUpTo) w.resolve({});
+      else if (w.seq <= this.landedSeq) w.resolve({});
       else continue;
       this.landedWaiters.splice(i, 1);
     }
@@ -384,7 +382,7 @@ export class WorkerMemberActor extends MemberHostActor {
   protected waitDurable(seq: number): Promise<{ error?: WireError } | null> {
     if (!this.api) return Promise.resolve(null);
     if (this.landedFailure) return Promise.resolve({ error: this.landedFailure });
-    if (seq <= this.landedUpTo) return Promise.resolve({});
+    if (seq <= this.landedSeq) return Promise.resolve({});
     return new Promise((resolve) => this.landedWaiters.push({ seq, resolve }));
   }
 

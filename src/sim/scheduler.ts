@@ -5,6 +5,11 @@
  * waits for all of them, and only then puts their outputs on the network, again in registration
  * order. Delays come from the network's seeded stream in that fixed order, so the outcome never
  * depends on which actor finishes first, and a synchronous actor costs no Promise per step.
+ *
+ * A pipelined run (runPipelinedAsync) gives the same outcome and the same trace while overlapping
+ * steps: no message arrives sooner than the network's smallest delay, so the steps within it are
+ * handed out before earlier ones have answered, and their outputs are put on the network later,
+ * still in step and registration order.
  */
 import { VirtualClock } from './clock.ts';
 import { EventQueue, type Timed } from './eventQueue.ts';
