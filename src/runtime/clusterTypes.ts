@@ -1,4 +1,6 @@
 /** Shapes shared by the in-process cluster, its client and its tests. */
+import type { WatchCreateRequest } from '../server/api.ts';
+import type { ClientRequest } from '../server/protocol.ts';
 import type { WirePayload } from './memberWire.ts';
 
 /** A client actor's command: put `payload` on the wire to actor `to`, now. */
@@ -26,13 +28,42 @@ export interface ClientHost {
   kick(): void;
   /** Registers the client actor; `deliver` receives its envelopes' payloads. */
   registerClient(name: string, hooks: ClientHooks): void;
-  unregisterClient(name: string): void;
+  /**
+   * Removes the client actor: at once between steps; while the world is stepping (or when
+   * `deferred`, a replay of such a removal) as a control action at the current instant.
+   */
+  unregisterClient(name: string, deferred?: boolean): void;
   /** Resolves a client URL or name to a member actor name. */
   resolveEndpoint(endpoint: string): string | undefined;
   /** Whether the network would carry an envelope from `from` to `to` now (no cut or partition between them). */
   reachable(from: string, to: string): boolean;
   /** Puts a client's own event (a connection lost, a watch resumed) in the world's trace. */
   note(clientActor: string, peer: string, detail: string): void;
+  /**
+   * Told of every call a client's user makes, before it acts (scenario recording). What the
+   * client does by itself (failover, retries, keep-alives, watch resumes) is not reported: it
+   * follows from these calls, so replaying them replays it.
+   */
+  observe?(event: ClientObservation): void;
+}
+
+/** A client user's call, as plain data (see ClientHost.observe). */
+export type ClientObservation =
+  | { kind: 'open'; client: string; options: ClientOpenOptions }
+  | { kind: 'request'; client: string; request: ClientRequest; endpoint?: string }
+  | { kind: 'watch'; client: string; watch: number; request: WatchCreateRequest }
+  | { kind: 'watchProgress'; client: string; watch: number }
+  | { kind: 'watchCancel'; client: string; watch: number }
+  /** `deferred`: the world was stepping, so the actor leaves at this instant's next step (see unregisterClient). */
+  | { kind: 'close'; client: string; deferred?: boolean };
+
+/** A client's options as data (PlaygroundClientOptions without defaults filled in). */
+export interface ClientOpenOptions {
+  endpoints: string[];
+  commandTimeoutMs?: number;
+  keepaliveTimeMs?: number;
+  keepaliveTimeoutMs?: number;
+  reconnectBackoffMs?: number;
 }
 
 export interface ClientHooks {

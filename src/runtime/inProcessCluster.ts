@@ -22,7 +22,7 @@ import { defaultMemberSettings, validateSettings, type MemberSettings } from '..
 import type { ApplyObserver, EtcdMember } from '../server/member.ts';
 import { MemberActor, type MemberActorOptions } from './memberActor.ts';
 import { describePayload, type WirePayload } from './memberWire.ts';
-import type { ClientCommand, ClientHooks, ClientHost } from './clusterTypes.ts';
+import type { ClientCommand, ClientHooks, ClientHost, ClientObservation } from './clusterTypes.ts';
 import { PlaygroundClient, type PlaygroundClientOptions } from './playgroundClient.ts';
 
 export interface InProcessClusterOptions {
@@ -213,6 +213,14 @@ export class InProcessCluster implements ClientHost {
     return this.world.network.canReach(from, to);
   }
 
+  /** Set by a recorder that wants every client user's call (see ClientHost.observe). */
+  clientObserver: ((event: ClientObservation) => void) | null = null;
+
+  observe(event: ClientObservation): void {
+    if (!this.clientObserver) return;
+    this.clientObserver(event.kind === 'close' && this.world.isStepping && !event.deferred ? { ...event, deferred: true } : event);
+  }
+
   note(clientActor: string, peer: string, detail: string): void {
     this.world.trace.record(this.world.nowMs, 'custom', clientActor, peer, 0, detail);
   }
@@ -226,9 +234,10 @@ export class InProcessCluster implements ClientHost {
     for (const m of this.actors.keys()) this.clientLink(name, m);
   }
 
-  unregisterClient(name: string): void {
+  unregisterClient(name: string, deferred = false): void {
     if (!this.clients.delete(name)) return;
-    this.world.removeActor(name);
+    if (deferred || this.world.isStepping) this.world.at(this.world.nowMs, '', () => this.world.hasActor(name) && this.world.removeActor(name));
+    else this.world.removeActor(name);
   }
 
   resolveEndpoint(endpoint: string): string | undefined {
@@ -304,6 +313,9 @@ export class InProcessCluster implements ClientHost {
 
   client(opts: Partial<PlaygroundClientOptions> = {}): PlaygroundClient {
     const name = opts.name ?? `client-${this.nextClient++}`;
+    // A named client-N (one a scenario replays) keeps later unnamed clients from taking its name.
+    const n = /^client-(\d+)$/.exec(name);
+    if (n) this.nextClient = Math.max(this.nextClient, Number(n[1]) + 1);
     return new PlaygroundClient(this, { ...opts, name });
   }
 

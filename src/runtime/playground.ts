@@ -8,7 +8,7 @@ import type { EtcdClient } from '../client/client.ts';
 import { runEtcdctl } from '../client/etcdctl/runEtcdctl.ts';
 import type { HashKVResponse, Id64, MemberAddResponse } from '../server/api.ts';
 import { DEFAULT_QUOTA_BYTES, type MemberSettings } from '../server/settings.ts';
-import type { Envelope, LinkFaults } from '../sim/network.ts';
+import { validateFaults, type Envelope, type LinkFaults } from '../sim/network.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
 import type { StorageFactory } from '../storage/types.ts';
@@ -34,6 +34,9 @@ import type { PlaygroundClient as ClusterClient } from './playgroundClient.ts';
 import { checkSnapshotBlob, restoredMemberCount, snapshotStatusOf } from './snapshotFile.ts';
 import { defaultWallClock, TimeController, validateSpeed, type WallClock } from './timeController.ts';
 import { localActorFactory, type MemberHostSettings, type PlaygroundMemberActor } from './workerHost.ts';
+import type { ClientObservation } from './clusterTypes.ts';
+import { describeAction, isClientAction, ReplayError, type RecordedAction, type WorldAction } from './worldActions.ts';
+import type { WatchHandle } from '../client/client.ts';
 
 export const defaultClusterSettings: ClusterSettings = {
   members: 3,
@@ -163,6 +166,11 @@ export class Playground implements PlaygroundApi {
   /** The image the next boot's members start from (`etcdctl snapshot restore`), once. */
   private restoreBlob: string | undefined;
   private nextMemberNumber = 1;
+  /** Every action that changed the world since it booted, in order (see worldActions.ts). */
+  private recorded: RecordedAction[] = [];
+  private readonly actionListeners = new Set<(a: RecordedAction) => void>();
+  /** The snapshot image the current cluster booted from, if it was restored from one. */
+  private bootSnapshot: string | undefined;
 
   constructor(private readonly opts: PlaygroundOptions = {}) {
     this.current = { ...defaultClusterSettings, ...opts.settings };
@@ -231,6 +239,9 @@ export class Playground implements PlaygroundApi {
       ...(restoreSnapshot !== undefined ? { restoreSnapshot } : {}),
     });
     this.nextMemberNumber = s.members + 1;
+    this.recorded = [];
+    this.bootSnapshot = restoreSnapshot;
+    this.cluster.clientObserver = (ev) => this.record(actionOfObservation(ev));
     this.cluster.world.afterStep(() => this.afterStep());
     this.ring = [];
     this.ringHead = 0;
@@ -327,6 +338,280 @@ export class Playground implements PlaygroundApi {
     return this.cluster.world.trace.hash;
   }
 
+  // ---- recording: the one way in ----
+
+  private record(a: WorldAction & { deferred?: true }): void {
+    const w = this.cluster.world;
+    const r = { ...a, atMs: w.nowMs, step: w.stepsOpened } as RecordedAction;
+    this.recorded.push(r);
+    for (const l of this.actionListeners) {
+      try {
+        l(r);
+      } catch (e) {
+        console.error('playground: an action listener threw', e);
+      }
+    }
+  }
+
+  /** What changed the world since the cluster booted (copies; see worldActions.ts). */
+  recordedActions(): RecordedAction[] {
+    return this.recorded.slice();
+  }
+
+  /** The settings and snapshot image the current cluster booted with. */
+  bootState(): { settings: ClusterSettings; snapshot?: string } {
+    return { settings: { ...this.current }, ...(this.bootSnapshot !== undefined ? { snapshot: this.bootSnapshot } : {}) };
+  }
+
+  /** Called with every action as it is recorded; returns the unsubscribe. */
+  onAction(listener: (a: RecordedAction) => void): () => void {
+    this.actionListeners.add(listener);
+    return () => {
+      this.actionListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Applies a change that takes no time (a fault, a link or disk setting, a dropped message) and
+   * records it. Between steps it applies at once. While the world is stepping it goes in as a
+   * control action at this instant instead, so where it lands does not depend on which steps
+   * were routed yet; `deferred` asks for that explicitly (a replay of such a change).
+   */
+  private mutate(a: WorldAction, deferred = false): void {
+    const w = this.cluster.world;
+    if (deferred || w.isStepping) {
+      this.record({ ...a, deferred: true });
+      w.at(w.nowMs, '', () => {
+        try {
+          this.applyInstant(a);
+        } catch (e) {
+          console.error(`playground: ${a.type} could not be applied`, e);
+        }
+      });
+      return;
+    }
+    this.record(a);
+    this.applyInstant(a);
+  }
+
+  private applyInstant(a: WorldAction): void {
+    const world = this.cluster.world;
+    switch (a.type) {
+      case 'partition':
+        world.partition(a.groups);
+        return;
+      case 'heal':
+        world.heal();
+        return;
+      case 'cut':
+        world.cut(a.from, a.to);
+        if (!a.oneWay) world.cut(a.to, a.from);
+        return;
+      case 'restore':
+        world.uncut(a.from, a.to);
+        world.uncut(a.to, a.from);
+        return;
+      case 'setLink':
+        this.applyLink(a.link, a.from, a.to);
+        return;
+      case 'setDisk': {
+        const actor = this.actors.get(a.member);
+        if (!actor) throw new Error(`no member named ${a.member}`);
+        actor.diskFsyncMs = a.fsyncMs;
+        world.trace.record(world.nowMs, 'fault', a.member, '', 0, a.fsyncMs === null ? 'disk: fsync as the cluster setting' : `disk: fsync ${a.fsyncMs} ms`);
+        return;
+      }
+      case 'dropMessage':
+        world.network.drop(a.envelopeId);
+        return;
+      default:
+        throw new Error(`playground: ${a.type} is not an instant change`);
+    }
+  }
+
+  /**
+   * Applies a change that waits for members (a crash, a restart, a new member...) and records it.
+   * Callers hold the exclusive queue, so the world is between steps.
+   */
+  private async applyHeld(a: WorldAction, onWait?: () => void): Promise<void> {
+    const world = this.cluster.world;
+    switch (a.type) {
+      case 'crash':
+      case 'kill':
+        this.record(a);
+        await this.cluster.crash(a.member);
+        return;
+      case 'restart': {
+        const actor = this.actors.get(a.member);
+        this.record(a);
+        // A member that stopped by itself is still up in the world: take it down first, as its
+        // process has exited, so the restart really starts it again.
+        if (actor?.error && world.isUp(a.member)) await this.cluster.crash(a.member);
+        await this.cluster.restart(a.member);
+        return;
+      }
+      case 'wipe': {
+        const actor = this.actors.get(a.member);
+        if (!actor) throw new Error(`no member named ${a.member}`);
+        this.record(a);
+        if (world.isUp(a.member)) await this.cluster.crash(a.member);
+        await actor.wipe();
+        return;
+      }
+      case 'launch': {
+        this.record(a);
+        const n = /^m(\d+)$/.exec(a.member);
+        if (n) this.nextMemberNumber = Math.max(this.nextMemberNumber, Number(n[1]) + 1);
+        await this.cluster.launch(a.member, a.id, { join: true });
+        return;
+      }
+      case 'stopMember':
+        this.record(a);
+        this.removed.add(a.member);
+        await this.cluster.stopMember(a.member);
+        return;
+      case 'campaign':
+        this.record(a);
+        world.command(world.nowMs, a.member, CAMPAIGN);
+        return;
+      case 'wait':
+        this.record(a);
+        world.at(a.untilMs, '', onWait ?? (() => undefined));
+        return;
+      default:
+        throw new Error(`playground: ${a.type} is not a held change`);
+    }
+  }
+
+  // ---- replay ----
+
+  /**
+   * Replays recorded actions into the cluster as it booted (call it right after boot or reset,
+   * before anything else acts): runs the world to each action's step and virtual time, applies
+   * the action there, then runs on to `untilMs`. The clock stays paused. It holds the exclusive
+   * queue throughout, so nothing else steps or acts meanwhile, and it lets the page breathe
+   * between chunks. Each action is recorded again as it is applied, so afterwards
+   * `recordedActions()` holds the replayed prefix. Throws ReplayError at the first action that no
+   * longer applies or whose point the run no longer reaches (the world stays where it stopped).
+   */
+  replay(actions: readonly RecordedAction[], opts: { untilMs?: number; onProgress?: (doneMs: number, totalMs: number) => void; signal?: AbortSignal } = {}): Promise<void> {
+    this.controller.pause();
+    return this.exclusive(async () => {
+      const world = this.cluster.world;
+      if (this.recorded.length > 0) throw new Error('replay: the cluster has already been acted on since it booted');
+      const untilMs = opts.untilMs ?? (actions.length > 0 ? actions[actions.length - 1]!.atMs : world.nowMs);
+      const clients = new Map<string, ClusterClient>();
+      const watches = new Map<string, WatchHandle>();
+      const progress = (): void => opts.onProgress?.(world.nowMs, untilMs);
+      for (let i = 0; i < actions.length; i++) {
+        const r = actions[i]!;
+        if (r.atMs > untilMs) break;
+        await this.runToPoint(r.step, r.atMs, i, opts.signal, progress);
+        const before = this.recorded.length;
+        try {
+          if (isClientAction(r)) this.replayClientAction(r, clients, watches);
+          else if (r.type === 'partition' || r.type === 'heal' || r.type === 'cut' || r.type === 'restore' || r.type === 'setLink' || r.type === 'setDisk' || r.type === 'dropMessage') {
+            this.checkActionMembers(r);
+            this.mutate(stripPosition(r), r.deferred === true);
+          } else {
+            this.checkActionMembers(r);
+            await this.applyHeld(stripPosition(r));
+          }
+        } catch (e) {
+          if (e instanceof ReplayError) throw e;
+          throw new ReplayError(i, `action ${i + 1} (${describeAction(r)} at ${r.atMs} ms) no longer applies: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const got = this.recorded[before];
+        if (!got || got.step !== r.step || got.atMs !== r.atMs) {
+          throw new ReplayError(i, `action ${i + 1} (${describeAction(r)}) was recorded at step ${r.step}, ${r.atMs} ms, but replayed at step ${got?.step ?? '?'}, ${got?.atMs ?? '?'} ms`);
+        }
+      }
+      // On to the end (runs everything due up to untilMs, as runFor does).
+      while (world.nextEventMs() <= untilMs) {
+        if (opts.signal?.aborted) throw new Error('replay: stopped');
+        const t0 = this.wall.nowMs();
+        await world.runPipelinedAsync(untilMs, () => this.wall.nowMs() - t0 > 40);
+        progress();
+        if (world.nextEventMs() <= untilMs) await this.wall.yieldNow();
+      }
+      if (untilMs > world.nowMs) world.clock.advanceTo(untilMs);
+      progress();
+    });
+  }
+
+  /** Runs the world until `step` steps have been opened and the clock reads `atMs`. */
+  private async runToPoint(step: number, atMs: number, index: number, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
+    const world = this.cluster.world;
+    for (;;) {
+      if (signal?.aborted) throw new Error('replay: stopped');
+      if (world.stepsOpened > step || world.nowMs > atMs) {
+        throw new ReplayError(index, `the run went past the point of action ${index + 1} (step ${step} at ${atMs} ms; the replay is at step ${world.stepsOpened}, ${world.nowMs} ms): the scenario does not match this version of the playground`);
+      }
+      if (world.stepsOpened === step) break;
+      if (world.nextEventMs() > atMs) {
+        throw new ReplayError(index, `the run stopped short of the point of action ${index + 1} (step ${step} at ${atMs} ms; nothing more happens after step ${world.stepsOpened}): the scenario does not match this version of the playground`);
+      }
+      const t0 = this.wall.nowMs();
+      await world.runPipelinedAsync(atMs, () => world.stepsOpened >= step || this.wall.nowMs() - t0 > 40);
+      if (world.stepsOpened < step) {
+        progress();
+        await this.wall.yieldNow();
+      }
+    }
+    if (world.nowMs < atMs) {
+      if (world.nextEventMs() <= atMs) throw new ReplayError(index, `action ${index + 1} was recorded at ${atMs} ms with nothing due before it, but the replay has events due`);
+      world.clock.advanceTo(atMs);
+    }
+  }
+
+  private checkActionMembers(a: WorldAction): void {
+    const names: string[] = [];
+    if ('member' in a && a.type !== 'launch') names.push(a.member);
+    if (a.type === 'cut' || a.type === 'restore') names.push(a.from, a.to);
+    if (a.type === 'setLink') {
+      if (a.from !== undefined) names.push(a.from);
+      if (a.to !== undefined) names.push(a.to);
+    }
+    if (a.type === 'partition') for (const g of a.groups) names.push(...g);
+    for (const n of names) if (!this.actors.has(n)) throw new Error(`there is no member ${n} (members: ${this.memberNames().join(', ')})`);
+  }
+
+  private replayClientAction(r: RecordedAction, clients: Map<string, ClusterClient>, watches: Map<string, WatchHandle>): void {
+    const ignore = (): void => undefined;
+    if (r.type === 'clientOpen') {
+      if (clients.has(r.client) || this.cluster.world.hasActor(r.client)) throw new Error(`a client named ${r.client} is already open`);
+      clients.set(r.client, this.cluster.client({ ...r.options, name: r.client }));
+      return;
+    }
+    if (!('client' in r)) return;
+    const c = clients.get(r.client);
+    if (!c) throw new Error(`no open client named ${r.client}`);
+    switch (r.type) {
+      case 'clientClose':
+        clients.delete(r.client);
+        c.close(r.deferred ? { deferred: true } : {});
+        return;
+      case 'request':
+        c.request(r.request, r.endpoint).catch(ignore);
+        return;
+      case 'watch':
+        watches.set(`${r.client}#${r.watch}`, c.watch(r.request, ignore));
+        return;
+      case 'watchProgress':
+      case 'watchCancel': {
+        const h = watches.get(`${r.client}#${r.watch}`);
+        if (!h) throw new Error(`client ${r.client} has no watch #${r.watch}`);
+        if (r.type === 'watchCancel') {
+          watches.delete(`${r.client}#${r.watch}`);
+          void h.cancel().catch(ignore);
+        } else h.requestProgress?.();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
   // ---- members ----
 
   private actor(name: string): PlaygroundMemberActor {
@@ -399,7 +684,7 @@ export class Playground implements PlaygroundApi {
   /** Waits `ms` of virtual time (the clock must be running). */
   private sleepVirtual(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      void this.exclusive(async () => this.cluster.world.at(this.cluster.world.nowMs + ms, '', resolve));
+      void this.exclusive(() => this.applyHeld({ type: 'wait', untilMs: this.cluster.world.nowMs + ms }, resolve));
     });
   }
 
@@ -413,7 +698,7 @@ export class Playground implements PlaygroundApi {
       this.withAdmin((c) => c.memberAdd({ peerURLs: urls.peerURLs, isLearner: opts.learner ?? false })),
     );
     const id = resp.member.ID;
-    await this.exclusive(() => this.cluster.launch(name, id, { join: true }));
+    await this.exclusive(() => this.applyHeld({ type: 'launch', member: name, id }));
     return this.members().find((m) => m.name === name)!;
   }
 
@@ -443,22 +728,20 @@ export class Playground implements PlaygroundApi {
   async removeMember(name: string): Promise<void> {
     const id = this.idOf(name);
     await this.retrying(/unhealthy cluster/, 30, this.current.tickMs * 10, () => this.withAdmin((c) => c.memberRemove(id)));
-    this.removed.add(name);
-    await this.exclusive(() => this.cluster.stopMember(name));
+    await this.exclusive(() => this.applyHeld({ type: 'stopMember', member: name }));
   }
 
   async replaceMember(name: string): Promise<MemberInfo> {
     const learner = this.actor(name).info?.isLearner ?? false;
     await this.removeMember(name);
-    const a = this.actors.get(name)!;
-    await a.wipe().catch(() => undefined);
+    await this.exclusive(() => this.applyHeld({ type: 'wipe', member: name })).catch(() => undefined);
     return this.addMember({ learner });
   }
 
   async campaign(name: string): Promise<void> {
     this.actor(name);
     if (!this.isRunning(name)) throw new Error(`member ${name} is down`);
-    await this.exclusive(async () => this.cluster.world.command(this.cluster.world.nowMs, name, CAMPAIGN));
+    await this.exclusive(() => this.applyHeld({ type: 'campaign', member: name }));
   }
 
   async transferLeader(to: string): Promise<void> {
@@ -471,7 +754,7 @@ export class Playground implements PlaygroundApi {
 
   crash(name: string): Promise<void> {
     this.actor(name);
-    return this.exclusive(() => this.cluster.crash(name));
+    return this.exclusive(() => this.applyHeld({ type: 'crash', member: name }));
   }
 
   /**
@@ -483,27 +766,19 @@ export class Playground implements PlaygroundApi {
     if (!this.cluster.world.isUp(name)) return false;
     const busy = a.busy;
     a.killNow();
-    await this.exclusive(() => this.cluster.crash(name));
+    await this.exclusive(() => this.applyHeld({ type: 'kill', member: name }));
     return busy;
   }
 
   /** Rejects with the member's start error (e.g. lost data: replace the member) if it cannot recover. */
   restart(name: string): Promise<void> {
-    const a = this.actor(name);
-    return this.exclusive(async () => {
-      // A member that stopped by itself is still up in the world: take it down first, as its
-      // process has exited, so the restart really starts it again.
-      if (a.error && this.cluster.world.isUp(name)) await this.cluster.crash(name);
-      await this.cluster.restart(name);
-    });
+    this.actor(name);
+    return this.exclusive(() => this.applyHeld({ type: 'restart', member: name }));
   }
 
   async wipe(name: string): Promise<void> {
-    const a = this.actor(name);
-    await this.exclusive(async () => {
-      if (this.cluster.world.isUp(name)) await this.cluster.crash(name);
-      await a.wipe();
-    });
+    this.actor(name);
+    await this.exclusive(() => this.applyHeld({ type: 'wipe', member: name }));
   }
 
   // ---- network ----
@@ -522,26 +797,24 @@ export class Playground implements PlaygroundApi {
         seen.add(n);
       }
     }
-    this.cluster.world.partition(groups);
+    this.mutate({ type: 'partition', groups: groups.map((g) => [...g]) });
   }
 
   heal(): void {
-    this.cluster.world.heal();
+    this.mutate({ type: 'heal' });
   }
 
   cut(from: string, to: string, opts: { oneWay?: boolean } = {}): void {
     this.checkMember(from);
     this.checkMember(to);
     if (from === to) throw new Error('cut: a member cannot be cut from itself');
-    this.cluster.world.cut(from, to);
-    if (!opts.oneWay) this.cluster.world.cut(to, from);
+    this.mutate({ type: 'cut', from, to, oneWay: opts.oneWay === true });
   }
 
   restore(from: string, to: string): void {
     this.checkMember(from);
     this.checkMember(to);
-    this.cluster.world.uncut(from, to);
-    this.cluster.world.uncut(to, from);
+    this.mutate({ type: 'restore', from, to });
   }
 
   linkState(from: string, to: string): LinkState {
@@ -567,28 +840,32 @@ export class Playground implements PlaygroundApi {
   }
 
   setLink(opts: LinkSettings & { from?: string; to?: string }): void {
-    const f: Partial<LinkFaults> = {};
+    const f: LinkSettings = {};
     if (opts.latencyMs !== undefined) f.latencyMs = opts.latencyMs;
     if (opts.jitterMs !== undefined) f.jitterMs = opts.jitterMs;
     if (opts.lossRate !== undefined) f.lossRate = opts.lossRate;
     if (opts.duplicateRate !== undefined) f.duplicateRate = opts.duplicateRate;
     if (opts.reorder !== undefined) f.reorder = opts.reorder;
+    // Bad input is refused before anything changes.
+    validateFaults(f);
+    if (opts.from !== undefined) this.checkMember(opts.from);
+    if (opts.to !== undefined) this.checkMember(opts.to);
+    this.mutate({ type: 'setLink', link: f, ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.to !== undefined ? { to: opts.to } : {}) });
+  }
+
+  private applyLink(f: Partial<LinkFaults>, from: string | undefined, to: string | undefined): void {
     const world = this.cluster.world;
-    if (opts.from === undefined && opts.to === undefined) {
+    if (from === undefined && to === undefined) {
       world.setFaults(f);
       return;
     }
-    if (opts.from !== undefined) this.checkMember(opts.from);
-    if (opts.to !== undefined) this.checkMember(opts.to);
     const links: [string, string][] = [];
-    if (opts.from !== undefined && opts.to !== undefined) links.push([opts.from, opts.to]);
+    if (from !== undefined && to !== undefined) links.push([from, to]);
     else {
       // One end named: every link of that member, both ways.
-      const one = (opts.from ?? opts.to)!;
+      const one = (from ?? to)!;
       for (const other of this.memberNames()) if (other !== one) links.push([one, other], [other, one]);
     }
-    // Validate on the first link before changing any, so bad input changes nothing.
-    world.network.setLinkFaults(links[0]![0], links[0]![1], { ...world.network.linkFaults(links[0]![0], links[0]![1]), ...f });
     for (const [a, b] of links) {
       world.network.setLinkFaults(a, b, { ...world.network.linkFaults(a, b), ...f });
       world.trace.record(world.nowMs, 'fault', a, b, 0, JSON.stringify(f));
@@ -601,10 +878,7 @@ export class Playground implements PlaygroundApi {
     if (ms !== null && !(typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= 60_000)) {
       throw new Error(`setDisk: fsyncMs must be a whole number of virtual ms in [0, 60000], or null for the cluster's setting, got ${String(ms)}`);
     }
-    const a = this.actors.get(name)!;
-    a.diskFsyncMs = ms;
-    const world = this.cluster.world;
-    world.trace.record(world.nowMs, 'fault', name, '', 0, ms === null ? 'disk: fsync as the cluster setting' : `disk: fsync ${ms} ms`);
+    this.mutate({ type: 'setDisk', member: name, fsyncMs: ms });
   }
 
   inFlight(): FlightView[] {
@@ -623,7 +897,11 @@ export class Playground implements PlaygroundApi {
   }
 
   dropMessage(envelopeId: number): boolean {
-    return this.cluster.world.network.drop(envelopeId);
+    const n = this.cluster.world.network;
+    const there = n.inFlight().some((e) => e.id === envelopeId) || n.heldEnvelopes().some((e) => e.id === envelopeId);
+    if (!there) return false;
+    this.mutate({ type: 'dropMessage', envelopeId });
+    return true;
   }
 
   // ---- time ----
@@ -785,3 +1063,27 @@ const ClusterClientProto = {
     return Object.getPrototypeOf(this).hashKV.call(this, revision, endpoint) as Promise<HashKVResponse>;
   },
 };
+
+/** A client user's call as the action a scenario records. */
+function actionOfObservation(ev: ClientObservation): WorldAction {
+  switch (ev.kind) {
+    case 'open':
+      return { type: 'clientOpen', client: ev.client, options: ev.options };
+    case 'close':
+      return { type: 'clientClose', client: ev.client, ...(ev.deferred ? { deferred: true } : {}) } as WorldAction;
+    case 'request':
+      return { type: 'request', client: ev.client, request: ev.request, ...(ev.endpoint !== undefined ? { endpoint: ev.endpoint } : {}) };
+    case 'watch':
+      return { type: 'watch', client: ev.client, watch: ev.watch, request: ev.request };
+    case 'watchProgress':
+      return { type: 'watchProgress', client: ev.client, watch: ev.watch };
+    case 'watchCancel':
+      return { type: 'watchCancel', client: ev.client, watch: ev.watch };
+  }
+}
+
+/** The action without its recorded position. */
+function stripPosition(r: RecordedAction): WorldAction {
+  const { atMs: _atMs, step: _step, deferred: _deferred, ...a } = r;
+  return a as WorldAction;
+}

@@ -173,7 +173,7 @@ export interface PlaygroundClient {
   leaseKeepAliveOnce(id: Id64): Promise<LeaseKeepAliveResponse>;
   leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse>;
   leaseLeases(): Promise<LeaseLeasesResponse>;
-  watch(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): { cancel(): Promise<void> };
+  watch(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): { cancel(): Promise<void>; requestProgress(): void };
   memberList(): Promise<MemberListResponse>;
   status(endpoint?: string): Promise<StatusResponse>;
   hashKV(revision?: number, endpoint?: string): Promise<HashKVResponse>;

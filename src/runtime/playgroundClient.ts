@@ -56,7 +56,7 @@ import type {
   WatchResponse,
 } from '../server/api.ts';
 import type { ClientRequest, ClientResult } from '../server/protocol.ts';
-import type { ClientHost } from './clusterTypes.ts';
+import type { ClientHost, ClientOpenOptions } from './clusterTypes.ts';
 import type { WirePayload } from './memberWire.ts';
 
 /**
@@ -169,6 +169,8 @@ export class PlaygroundClient implements EtcdClient {
   private current = 0;
   private nextReqId = 1;
   private nextStreamId = 1;
+  /** Numbers the user's watch calls (a scenario names a watch by client and number). */
+  private nextWatchNo = 0;
   private readonly pending = new Map<number, Pending>();
   /** Open streams, by their current wire id. */
   private readonly streams = new Map<number, Stream>();
@@ -212,6 +214,12 @@ export class PlaygroundClient implements EtcdClient {
       },
       outstanding: () => this.pending.size + this.cancelsWaiting(),
     });
+    const options: ClientOpenOptions = { endpoints: [...this.endpoints] };
+    if (opts.commandTimeoutMs !== undefined) options.commandTimeoutMs = opts.commandTimeoutMs;
+    if (opts.keepaliveTimeMs !== undefined) options.keepaliveTimeMs = opts.keepaliveTimeMs;
+    if (opts.keepaliveTimeoutMs !== undefined) options.keepaliveTimeoutMs = opts.keepaliveTimeoutMs;
+    if (opts.reconnectBackoffMs !== undefined) options.reconnectBackoffMs = opts.reconnectBackoffMs;
+    host.observe?.({ kind: 'open', client: this.name, options });
   }
 
   /** Watch cancels sent and not yet confirmed: the host keeps stepping for them too. */
@@ -363,7 +371,16 @@ export class PlaygroundClient implements EtcdClient {
     if (c && !c.broken) c.stalled = true;
   }
 
+  /**
+   * Any unary request by its wire form (what a scenario replays). The named methods below are
+   * this with etcd's request shapes.
+   */
+  request<T>(request: ClientRequest, endpoint?: string): Promise<T> {
+    return this.call<T>(request, endpoint);
+  }
+
   private call<T>(request: ClientRequest, endpoint?: string): Promise<T> {
+    if (!this.closed) this.host.observe?.({ kind: 'request', client: this.name, request, ...(endpoint !== undefined ? { endpoint } : {}) });
     if (this.closed) return Promise.reject(new EtcdError({ code: 'Canceled', message: 'grpc: the client connection is closing' }));
     return new Promise<T>((resolve, reject) => {
       const pinned = endpoint !== undefined;
@@ -450,6 +467,8 @@ export class PlaygroundClient implements EtcdClient {
   // ---- watch ----
 
   watch(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): WatchHandle {
+    const no = this.nextWatchNo++;
+    if (!this.closed) this.host.observe?.({ kind: 'watch', client: this.name, watch: no, request: { ...req } });
     const s: Stream = {
       wireId: this.nextStreamId++,
       conn: null,
@@ -469,8 +488,12 @@ export class PlaygroundClient implements EtcdClient {
     } else this.orphan(s);
     this.host.kick();
     return {
-      cancel: () => this.cancelStream(s),
+      cancel: () => {
+        if (!s.canceled && this.streams.get(s.wireId) === s) this.host.observe?.({ kind: 'watchCancel', client: this.name, watch: no });
+        return this.cancelStream(s);
+      },
       requestProgress: () => {
+        if (!s.canceled && this.streams.get(s.wireId) === s) this.host.observe?.({ kind: 'watchProgress', client: this.name, watch: no });
         const c = s.conn;
         if (s.canceled || !c || c.broken || !this.host.isUp(c.member)) return;
         this.sendOn(c, { kind: 'watch', from: this.name, streamId: s.wireId, request: { progress_request: {} } });
@@ -648,8 +671,10 @@ export class PlaygroundClient implements EtcdClient {
     return this.call({ op: 'snapshot' }, endpoint);
   }
 
-  close(): void {
+  /** `deferred` replays a close made while the world was stepping (see ClientHost.unregisterClient). */
+  close(opts: { deferred?: boolean } = {}): void {
     if (this.closed) return;
+    this.host.observe?.({ kind: 'close', client: this.name, ...(opts.deferred ? { deferred: true } : {}) });
     this.closed = true;
     for (const s of [...this.streams.values()]) {
       const c = s.conn;
@@ -659,6 +684,6 @@ export class PlaygroundClient implements EtcdClient {
     this.orphans.clear();
     for (const p of this.pending.values()) p.reject(new EtcdError({ code: 'Canceled', message: 'grpc: the client connection is closing' }));
     this.pending.clear();
-    this.host.unregisterClient(this.name);
+    this.host.unregisterClient(this.name, opts.deferred ?? false);
   }
 }

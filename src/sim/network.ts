@@ -75,7 +75,7 @@ function linkKey(from: ActorId, to: ActorId): string {
   return `${from}\u0000${to}`;
 }
 
-function validateFaults(f: Partial<LinkFaults>): void {
+export function validateFaults(f: Partial<LinkFaults>): void {
   const rate = (name: keyof LinkFaults) => {
     const v = f[name];
     if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) {

@@ -308,6 +308,24 @@ export class World<P, C = never> {
     return this.steps;
   }
 
+  /**
+   * Steps opened so far (gathered, whether or not their outputs are routed yet). Between steps
+   * this equals stepCount. It names a point in the run that every host and every pipelining
+   * reaches the same way, so a scenario places each user action by it (with the virtual time).
+   */
+  get stepsOpened(): number {
+    return this.nextStepSeq;
+  }
+
+  /**
+   * True while a step or a run is in progress (between its first gather and its last routing).
+   * A change to actors or links made then would land between steps in a way that depends on
+   * which steps were routed yet; such a change goes in as a control action (`at(nowMs)`) instead.
+   */
+  get isStepping(): boolean {
+    return this.stepping;
+  }
+
   private onNetwork(kind: NetworkEventKind, env: Envelope<P>, reason?: DropReason): void {
     const t = this.trace;
     const now = this.emitAtMs ?? this.clock.nowMs;
