@@ -19,9 +19,11 @@ export const allowedImports: Record<string, readonly string[]> = {
   client: ['server', 'mvcc'],
   runtime: ['sim', 'server', 'client', 'storage', 'raft', 'mvcc', 'lease'],
   workers: ['runtime', 'server', 'storage', 'raft', 'mvcc', 'lease'],
-  state: ['runtime', 'client', 'server', 'mvcc'],
+  /** Scenarios and time travel: recordings of a runtime's run, replayed into runtimes. */
+  scenario: ['runtime', 'server', 'mvcc'],
+  state: ['scenario', 'runtime', 'client', 'server', 'mvcc'],
   ui: ['state', 'server', 'mvcc'],
-  main: ['ui', 'state', 'runtime'],
+  main: ['ui', 'state', 'scenario', 'runtime'],
 };
 
 /** Finer rules inside a permitted edge. */
@@ -95,6 +97,11 @@ function violations(): string[] {
 describe('architecture (DESIGN.md §1)', () => {
   it('every import goes in an allowed direction', () => {
     expect(violations()).toEqual([]);
+  });
+
+  it('every folder under src is a layer with its place in the import order', () => {
+    const folders = readdirSync(join(root, 'src')).filter((n) => statSync(join(root, 'src', n)).isDirectory());
+    expect(folders.filter((f) => !(f in allowedImports))).toEqual([]);
   });
 
   it('the checker itself catches a wrong-way import', () => {

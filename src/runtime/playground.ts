@@ -171,6 +171,9 @@ export class Playground implements PlaygroundApi {
   private readonly actionListeners = new Set<(a: RecordedAction) => void>();
   /** The snapshot image the current cluster booted from, if it was restored from one. */
   private bootSnapshot: string | undefined;
+  /** The clients and watches a replay opened, kept so a later replay call can go on with them. */
+  private replayClients = new Map<string, ClusterClient>();
+  private replayWatches = new Map<string, WatchHandle>();
 
   constructor(private readonly opts: PlaygroundOptions = {}) {
     this.current = { ...defaultClusterSettings, ...opts.settings };
@@ -240,6 +243,8 @@ export class Playground implements PlaygroundApi {
     });
     this.nextMemberNumber = s.members + 1;
     this.recorded = [];
+    this.replayClients = new Map();
+    this.replayWatches = new Map();
     this.bootSnapshot = restoreSnapshot;
     this.cluster.clientObserver = (ev) => this.record(actionOfObservation(ev));
     this.cluster.world.afterStep(() => this.afterStep());
@@ -356,6 +361,21 @@ export class Playground implements PlaygroundApi {
   /** What changed the world since the cluster booted (copies; see worldActions.ts). */
   recordedActions(): RecordedAction[] {
     return this.recorded.slice();
+  }
+
+  /**
+   * Everything needed to replay this run, taken at one instant: how the cluster booted, what acted
+   * on it, and the trace hash at `endMs`. Events already due at the current time are run first
+   * (a paused clock may stop between two events of one millisecond), so a replay to `endMs`,
+   * which runs everything due by then, ends on the same hash.
+   */
+  capture(): Promise<{ settings: ClusterSettings; snapshot?: string; actions: RecordedAction[]; endMs: number; traceHash: string }> {
+    return this.exclusive(async () => {
+      const world = this.cluster.world;
+      const endMs = world.nowMs;
+      while (world.nextEventMs() <= endMs) await world.runPipelinedAsync(endMs, () => false);
+      return { ...this.bootState(), actions: this.recorded.slice(), endMs, traceHash: world.trace.hash };
+    });
   }
 
   /** The settings and snapshot image the current cluster booted with. */
@@ -498,12 +518,20 @@ export class Playground implements PlaygroundApi {
     this.controller.pause();
     return this.exclusive(async () => {
       const world = this.cluster.world;
-      if (this.recorded.length > 0) throw new Error('replay: the cluster has already been acted on since it booted');
+      // A replay may go on from where an earlier one stopped (a seek forward), so long as what was
+      // applied so far is the start of this list; anything else acted on the cluster meanwhile.
+      const from = this.recorded.length;
+      for (let i = 0; i < from; i++) {
+        const a = actions[i];
+        const got = this.recorded[i]!;
+        if (!a || a.type !== got.type || a.step !== got.step || a.atMs !== got.atMs) throw new Error('replay: the cluster has been acted on since it booted, other than by this recording');
+      }
       const untilMs = opts.untilMs ?? (actions.length > 0 ? actions[actions.length - 1]!.atMs : world.nowMs);
-      const clients = new Map<string, ClusterClient>();
-      const watches = new Map<string, WatchHandle>();
+      if (untilMs < world.nowMs) throw new Error(`replay: the cluster is already at ${world.nowMs} ms, past ${untilMs} ms`);
+      const clients = this.replayClients;
+      const watches = this.replayWatches;
       const progress = (): void => opts.onProgress?.(world.nowMs, untilMs);
-      for (let i = 0; i < actions.length; i++) {
+      for (let i = from; i < actions.length; i++) {
         const r = actions[i]!;
         if (r.atMs > untilMs) break;
         await this.runToPoint(r.step, r.atMs, i, opts.signal, progress);
@@ -1023,9 +1051,17 @@ export class Playground implements PlaygroundApi {
 
   // ---- lifecycle ----
 
-  async reset(settings: Partial<ClusterSettings> = {}): Promise<void> {
+  /**
+   * A new cluster with these settings (the rest kept) and fresh databases. `snapshot` boots it
+   * from a snapshot image instead of empty, as a restore does; it is checked before anything stops.
+   */
+  async reset(settings: Partial<ClusterSettings> = {}, opts: { snapshot?: string } = {}): Promise<void> {
     const next = { ...this.current, ...settings };
     validateClusterSettings(next);
+    if (opts.snapshot !== undefined) {
+      checkSnapshotBlob(opts.snapshot);
+      this.restoreBlob = opts.snapshot;
+    }
     await this.ready().catch(() => undefined);
     const time = this.controller?.state();
     await this.shutdown();
