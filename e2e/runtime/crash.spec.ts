@@ -22,12 +22,12 @@ test('leader crash: a new leader is elected; the restarted member recovers from 
     for (let i = 20; i < 30; i++) await c.put({ key: `k${i}`, value: `v${i}` });
     // Restart it cut off from everyone: whatever it shows now came from its own database alone
     // (its WAL replayed through its first Ready), not from the leader.
-    pg.partition([[old], pg.members().map((m) => m.name).filter((n) => n !== old)]);
+    await pg.partition([[old], pg.members().map((m) => m.name).filter((n) => n !== old)]);
     await pg.restart(old);
     await pg.runFor(300);
     const recovered = pg.members().find((m) => m.name === old)!;
     const details = await pg.memberDetails(old);
-    pg.heal();
+    await pg.heal();
     const leaderCommit = () => pg.leader()?.commitIndex ?? Infinity;
     await h.waitFor(() => pg.members().find((m) => m.name === old)!.appliedIndex >= leaderCommit());
     const last = await h.valueOn(old, 'k29', 'v29');

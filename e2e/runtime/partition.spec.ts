@@ -14,7 +14,7 @@ test('partition: the minority cannot commit (indeterminate), the majority can; a
     const minority = [lead, names.find((n) => n !== lead)!];
     const majority = names.filter((n) => !minority.includes(n));
     await pg.client().put({ key: 'before', value: '1' });
-    pg.partition([minority, majority]);
+    await pg.partition([minority, majority]);
     const states = { inside: pg.linkState(minority[0]!, minority[1]!), across: pg.linkState(minority[0]!, majority[0]!) };
     const minorityClient = pg.client({ endpoints: [minority[1]!] });
     const majorityClient = pg.client({ endpoints: majority });
@@ -26,7 +26,7 @@ test('partition: the minority cannot commit (indeterminate), the majority can; a
       })(),
     ]);
     const newLeader = pg.members().find((m) => majority.includes(m.name) && m.role === 'leader')?.name;
-    pg.heal();
+    await pg.heal();
     const hashes = await h.convergedHashes();
     const minorityValue = await h.valueOn(minority[0]!, 'majority', 'y');
     return {
@@ -54,7 +54,7 @@ test('one-way cut: the leader cannot reach a follower, the cluster still commits
     const pg = window.etcdPlayground!;
     const lead = await h.waitLeader();
     const follower = pg.members().find((m) => m.name !== lead)!.name;
-    pg.cut(lead, follower, { oneWay: true });
+    await pg.cut(lead, follower, { oneWay: true });
     const state = pg.linkState(lead, follower);
     const c = pg.client({ endpoints: pg.members().map((m) => m.name).filter((n) => n !== follower) });
     let ok = 0;
@@ -64,7 +64,7 @@ test('one-way cut: the leader cannot reach a follower, the cluster still commits
     }
     const followerApplied = pg.members().find((m) => m.name === follower)!.appliedIndex;
     const leaderCommit = pg.leader()!.commitIndex;
-    pg.restore(lead, follower);
+    await pg.restore(lead, follower);
     const after = pg.linkState(lead, follower);
     const hashes = await h.convergedHashes();
     return { state, after, ok, behind: followerApplied < leaderCommit, hashes, value: await h.valueOn(follower, 'cut9', '9') };

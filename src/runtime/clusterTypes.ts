@@ -29,6 +29,11 @@ export interface ClientHost {
   /** Registers the client actor; `deliver` receives its envelopes' payloads. */
   registerClient(name: string, hooks: ClientHooks): void;
   /**
+   * Runs a client user's call now, or, while the world is in the middle of a run, right after the
+   * step being processed (World.betweenSteps): the point a replay reaches again in every host.
+   */
+  betweenSteps?(fn: () => void): void;
+  /**
    * Removes the client actor: at once between steps; while the world is stepping (or when
    * `deferred`, a replay of such a removal) as a control action at the current instant.
    */

@@ -225,6 +225,10 @@ export class InProcessCluster implements ClientHost {
     this.world.trace.record(this.world.nowMs, 'custom', clientActor, peer, 0, detail);
   }
 
+  betweenSteps(fn: () => void): void {
+    this.world.betweenSteps(fn);
+  }
+
   registerClient(name: string, hooks: ClientHooks): void {
     if (this.world.hasActor(name)) throw new Error(`actor ${name} already exists`);
     const a = new ClientActor(name, hooks);

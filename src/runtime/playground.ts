@@ -345,9 +345,11 @@ export class Playground implements PlaygroundApi {
 
   // ---- recording: the one way in ----
 
-  private record(a: WorldAction & { deferred?: true }): void {
+  /** Records an action at the point it is applied (see RecordedAction). */
+  private record(a: WorldAction): void {
     const w = this.cluster.world;
-    const r = { ...a, atMs: w.nowMs, step: w.stepsOpened } as RecordedAction;
+    const { deferred: _d, ...plain } = a as WorldAction & { deferred?: true };
+    const r = { ...plain, atMs: w.nowMs, ...(w.instantComplete() ? {} : { pending: true }) } as RecordedAction;
     this.recorded.push(r);
     for (const l of this.actionListeners) {
       try {
@@ -393,25 +395,39 @@ export class Playground implements PlaygroundApi {
 
   /**
    * Applies a change that takes no time (a fault, a link or disk setting, a dropped message) and
-   * records it. Between steps it applies at once. While the world is stepping it goes in as a
-   * control action at this instant instead, so where it lands does not depend on which steps
-   * were routed yet; `deferred` asks for that explicitly (a replay of such a change).
+   * records it. Between runs it applies at once. Made during a run, it waits for the end of the
+   * step being processed and then goes in as a control action at that instant, so where it lands
+   * does not depend on which steps were routed yet. The promise settles once it has been applied.
    */
-  private mutate(a: WorldAction, deferred = false): void {
+  private mutate(a: WorldAction): Promise<void> {
     const w = this.cluster.world;
-    if (deferred || w.isStepping) {
-      this.record({ ...a, deferred: true });
-      w.at(w.nowMs, '', () => {
-        try {
-          this.applyInstant(a);
-        } catch (e) {
-          console.error(`playground: ${a.type} could not be applied`, e);
+    const applied = new Promise<void>((resolve, reject) => {
+      // In the middle of a run it waits for the end of the step being processed (betweenSteps).
+      w.betweenSteps(() => {
+        this.record(a);
+        if (!w.isStepping) {
+          try {
+            this.applyInstant(a);
+            resolve();
+          } catch (e) {
+            reject(e);
+          }
+          return;
         }
+        w.at(w.nowMs, '', () => {
+          try {
+            this.applyInstant(a);
+            resolve();
+          } catch (e) {
+            console.error(`playground: ${a.type} could not be applied`, e);
+            reject(e);
+          }
+        });
       });
-      return;
-    }
-    this.record(a);
-    this.applyInstant(a);
+    });
+    // The UI does not await these; a failure is already logged and must not go unhandled.
+    applied.catch(() => undefined);
+    return applied;
   }
 
   private applyInstant(a: WorldAction): void {
@@ -524,35 +540,43 @@ export class Playground implements PlaygroundApi {
       for (let i = 0; i < from; i++) {
         const a = actions[i];
         const got = this.recorded[i]!;
-        if (!a || a.type !== got.type || a.step !== got.step || a.atMs !== got.atMs) throw new Error('replay: the cluster has been acted on since it booted, other than by this recording');
+        if (!a || a.type !== got.type || a.atMs !== got.atMs) throw new Error('replay: the cluster has been acted on since it booted, other than by this recording');
       }
       const untilMs = opts.untilMs ?? (actions.length > 0 ? actions[actions.length - 1]!.atMs : world.nowMs);
       if (untilMs < world.nowMs) throw new Error(`replay: the cluster is already at ${world.nowMs} ms, past ${untilMs} ms`);
       const clients = this.replayClients;
       const watches = this.replayWatches;
       const progress = (): void => opts.onProgress?.(world.nowMs, untilMs);
-      for (let i = from; i < actions.length; i++) {
+      const failed = (i: number, e: unknown): ReplayError =>
+        e instanceof ReplayError ? e : new ReplayError(i, `action ${i + 1} (${describeAction(actions[i]!)} at ${actions[i]!.atMs} ms) no longer applies: ${e instanceof Error ? e.message : String(e)}`);
+      for (let i = from; i < actions.length && actions[i]!.atMs <= untilMs; i++) {
         const r = actions[i]!;
-        if (r.atMs > untilMs) break;
-        await this.runToPoint(r.step, r.atMs, i, opts.signal, progress);
+        if (r.pending) {
+          // Straight after the action before it, at the same instant.
+          if (world.nowMs !== r.atMs) throw new ReplayError(i, `action ${i + 1} (${describeAction(r)}) followed another at ${r.atMs} ms, but the replay is at ${world.nowMs} ms`);
+        } else await this.runToPoint(r.atMs, i, opts.signal, progress);
         const before = this.recorded.length;
         try {
           if (isClientAction(r)) this.replayClientAction(r, clients, watches);
           else if (r.type === 'partition' || r.type === 'heal' || r.type === 'cut' || r.type === 'restore' || r.type === 'setLink' || r.type === 'setDisk' || r.type === 'dropMessage') {
             this.checkActionMembers(r);
-            this.mutate(stripPosition(r), r.deferred === true);
+            this.mutate(stripPosition(r));
           } else {
             this.checkActionMembers(r);
             await this.applyHeld(stripPosition(r));
           }
         } catch (e) {
-          if (e instanceof ReplayError) throw e;
-          throw new ReplayError(i, `action ${i + 1} (${describeAction(r)} at ${r.atMs} ms) no longer applies: ${e instanceof Error ? e.message : String(e)}`);
+          throw failed(i, e);
         }
         const got = this.recorded[before];
-        if (!got || got.step !== r.step || got.atMs !== r.atMs) {
-          throw new ReplayError(i, `action ${i + 1} (${describeAction(r)}) was recorded at step ${r.step}, ${r.atMs} ms, but replayed at step ${got?.step ?? '?'}, ${got?.atMs ?? '?'} ms`);
+        if (!got || got.atMs !== r.atMs || got.type !== r.type) {
+          throw new ReplayError(i, `action ${i + 1} (${describeAction(r)}) was recorded at ${r.atMs} ms, but replayed at ${got?.atMs ?? '?'} ms`);
         }
+        // A change made in the middle of a run went in as a control at its instant, which kept
+        // what followed it waiting (pending); replayed between runs it applies at once and
+        // nothing waits. Either way it is the same point: the recording keeps the original's mark.
+        if (r.pending) got.pending = true;
+        else delete got.pending;
       }
       // On to the end (runs everything due up to untilMs, as runFor does).
       while (world.nextEventMs() <= untilMs) {
@@ -567,29 +591,20 @@ export class Playground implements PlaygroundApi {
     });
   }
 
-  /** Runs the world until `step` steps have been opened and the clock reads `atMs`. */
-  private async runToPoint(step: number, atMs: number, index: number, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
+  /** Runs every event due up to `atMs` (its instant complete), the clock at `atMs`. */
+  private async runToPoint(atMs: number, index: number, signal: AbortSignal | undefined, progress: () => void): Promise<void> {
     const world = this.cluster.world;
-    for (;;) {
+    if (world.nowMs > atMs) throw new ReplayError(index, `the run went past the point of action ${index + 1} (${atMs} ms; the replay is at ${world.nowMs} ms): the scenario does not match this version of the playground`);
+    while (world.nextEventMs() <= atMs) {
       if (signal?.aborted) throw new Error('replay: stopped');
-      if (world.stepsOpened > step || world.nowMs > atMs) {
-        throw new ReplayError(index, `the run went past the point of action ${index + 1} (step ${step} at ${atMs} ms; the replay is at step ${world.stepsOpened}, ${world.nowMs} ms): the scenario does not match this version of the playground`);
-      }
-      if (world.stepsOpened === step) break;
-      if (world.nextEventMs() > atMs) {
-        throw new ReplayError(index, `the run stopped short of the point of action ${index + 1} (step ${step} at ${atMs} ms; nothing more happens after step ${world.stepsOpened}): the scenario does not match this version of the playground`);
-      }
       const t0 = this.wall.nowMs();
-      await world.runPipelinedAsync(atMs, () => world.stepsOpened >= step || this.wall.nowMs() - t0 > 40);
-      if (world.stepsOpened < step) {
+      await world.runPipelinedAsync(atMs, () => this.wall.nowMs() - t0 > 40);
+      if (world.nextEventMs() <= atMs) {
         progress();
         await this.wall.yieldNow();
       }
     }
-    if (world.nowMs < atMs) {
-      if (world.nextEventMs() <= atMs) throw new ReplayError(index, `action ${index + 1} was recorded at ${atMs} ms with nothing due before it, but the replay has events due`);
-      world.clock.advanceTo(atMs);
-    }
+    if (world.nowMs < atMs) world.clock.advanceTo(atMs);
   }
 
   private checkActionMembers(a: WorldAction): void {
@@ -617,7 +632,7 @@ export class Playground implements PlaygroundApi {
     switch (r.type) {
       case 'clientClose':
         clients.delete(r.client);
-        c.close(r.deferred ? { deferred: true } : {});
+        c.close();
         return;
       case 'request':
         c.request(r.request, r.endpoint).catch(ignore);
@@ -815,7 +830,7 @@ export class Playground implements PlaygroundApi {
     if (!this.actors.has(name)) throw new Error(`no member named ${JSON.stringify(name)} (members: ${this.memberNames().join(', ')})`);
   }
 
-  partition(groups: string[][]): void {
+  partition(groups: string[][]): Promise<void> {
     if (!Array.isArray(groups) || groups.some((g) => !Array.isArray(g))) throw new Error('partition: expected groups of member names, e.g. [["m1"], ["m2", "m3"]]');
     const seen = new Set<string>();
     for (const g of groups) {
@@ -825,24 +840,24 @@ export class Playground implements PlaygroundApi {
         seen.add(n);
       }
     }
-    this.mutate({ type: 'partition', groups: groups.map((g) => [...g]) });
+    return this.mutate({ type: 'partition', groups: groups.map((g) => [...g]) });
   }
 
-  heal(): void {
-    this.mutate({ type: 'heal' });
+  heal(): Promise<void> {
+    return this.mutate({ type: 'heal' });
   }
 
-  cut(from: string, to: string, opts: { oneWay?: boolean } = {}): void {
+  cut(from: string, to: string, opts: { oneWay?: boolean } = {}): Promise<void> {
     this.checkMember(from);
     this.checkMember(to);
     if (from === to) throw new Error('cut: a member cannot be cut from itself');
-    this.mutate({ type: 'cut', from, to, oneWay: opts.oneWay === true });
+    return this.mutate({ type: 'cut', from, to, oneWay: opts.oneWay === true });
   }
 
-  restore(from: string, to: string): void {
+  restore(from: string, to: string): Promise<void> {
     this.checkMember(from);
     this.checkMember(to);
-    this.mutate({ type: 'restore', from, to });
+    return this.mutate({ type: 'restore', from, to });
   }
 
   linkState(from: string, to: string): LinkState {
@@ -867,7 +882,7 @@ export class Playground implements PlaygroundApi {
     return { from, to, state, cut, blockedFromTo, blockedToFrom };
   }
 
-  setLink(opts: LinkSettings & { from?: string; to?: string }): void {
+  setLink(opts: LinkSettings & { from?: string; to?: string }): Promise<void> {
     const f: LinkSettings = {};
     if (opts.latencyMs !== undefined) f.latencyMs = opts.latencyMs;
     if (opts.jitterMs !== undefined) f.jitterMs = opts.jitterMs;
@@ -878,7 +893,7 @@ export class Playground implements PlaygroundApi {
     validateFaults(f);
     if (opts.from !== undefined) this.checkMember(opts.from);
     if (opts.to !== undefined) this.checkMember(opts.to);
-    this.mutate({ type: 'setLink', link: f, ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.to !== undefined ? { to: opts.to } : {}) });
+    return this.mutate({ type: 'setLink', link: f, ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.to !== undefined ? { to: opts.to } : {}) });
   }
 
   private applyLink(f: Partial<LinkFaults>, from: string | undefined, to: string | undefined): void {
@@ -900,13 +915,13 @@ export class Playground implements PlaygroundApi {
     }
   }
 
-  setDisk(name: string, opts: { fsyncMs: number | null }): void {
+  setDisk(name: string, opts: { fsyncMs: number | null }): Promise<void> {
     this.checkMember(name);
     const ms = opts?.fsyncMs;
     if (ms !== null && !(typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms <= 60_000)) {
       throw new Error(`setDisk: fsyncMs must be a whole number of virtual ms in [0, 60000], or null for the cluster's setting, got ${String(ms)}`);
     }
-    this.mutate({ type: 'setDisk', member: name, fsyncMs: ms });
+    return this.mutate({ type: 'setDisk', member: name, fsyncMs: ms });
   }
 
   inFlight(): FlightView[] {
@@ -928,7 +943,7 @@ export class Playground implements PlaygroundApi {
     const n = this.cluster.world.network;
     const there = n.inFlight().some((e) => e.id === envelopeId) || n.heldEnvelopes().some((e) => e.id === envelopeId);
     if (!there) return false;
-    this.mutate({ type: 'dropMessage', envelopeId });
+    void this.mutate({ type: 'dropMessage', envelopeId });
     return true;
   }
 
@@ -1120,6 +1135,7 @@ function actionOfObservation(ev: ClientObservation): WorldAction {
 
 /** The action without its recorded position. */
 function stripPosition(r: RecordedAction): WorldAction {
-  const { atMs: _atMs, step: _step, deferred: _deferred, ...a } = r;
+  const { atMs: _atMs, pending: _pending, ...a } = r as RecordedAction & { deferred?: true };
+  delete (a as { deferred?: true }).deferred;
   return a as WorldAction;
 }

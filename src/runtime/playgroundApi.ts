@@ -240,19 +240,24 @@ export interface PlaygroundApi {
   restart(name: string): Promise<void>;
   wipe(name: string): Promise<void>;
 
-  partition(groups: string[][]): void;
-  heal(): void;
-  cut(from: string, to: string, opts?: { oneWay?: boolean }): void;
-  restore(from: string, to: string): void;
+  /**
+   * Link and disk changes take no virtual time. Made while the cluster runs they land once the
+   * instant being processed is complete (so a replay puts them at the same point); the promise
+   * settles when the change is in effect, so read linkState after awaiting it.
+   */
+  partition(groups: string[][]): Promise<void>;
+  heal(): Promise<void>;
+  cut(from: string, to: string, opts?: { oneWay?: boolean }): Promise<void>;
+  restore(from: string, to: string): Promise<void>;
   linkState(from: string, to: string): LinkState;
   /** linkState plus which direction is blocked (a one-way cut's direction). */
   linkDetail(from: string, to: string): LinkDetail;
-  setLink(opts: LinkSettings & { from?: string; to?: string }): void;
+  setLink(opts: LinkSettings & { from?: string; to?: string }): Promise<void>;
   /**
    * One member's disk: `fsyncMs` is the virtual time a WAL write takes there (a slow disk, etcd's
    * classic trouble: a leader busy syncing sends its heartbeats late); null = the cluster's setting.
    */
-  setDisk(name: string, opts: { fsyncMs: number | null }): void;
+  setDisk(name: string, opts: { fsyncMs: number | null }): Promise<void>;
   inFlight(): FlightView[];
   dropMessage(envelopeId: number): boolean;
 

@@ -182,6 +182,8 @@ export class PlaygroundClient implements EtcdClient {
   /** Stale streams already told to close (member + wire id), so each is closed once. */
   private readonly resets = new Set<string>();
   private closed = false;
+  /** Runs a user's call at the point the world allows (ClientHost.betweenSteps), in call order. */
+  private readonly gate: (fn: () => void) => void;
   readonly connectionStats: ConnectionStats = { keepaliveBreaks: 0, memberDownBreaks: 0, watchResumes: 0 };
 
   constructor(
@@ -203,6 +205,19 @@ export class PlaygroundClient implements EtcdClient {
     this.keepaliveTimeMs = positive(opts.keepaliveTimeMs, 'keepaliveTimeMs', DEFAULT_KEEPALIVE_TIME_MS);
     this.keepaliveTimeoutMs = positive(opts.keepaliveTimeoutMs, 'keepaliveTimeoutMs', DEFAULT_KEEPALIVE_TIMEOUT_MS);
     this.reconnectBackoffMs = positive(opts.reconnectBackoffMs, 'reconnectBackoffMs', DEFAULT_RECONNECT_BACKOFF_MS);
+    const gate = host.betweenSteps ? (fn: () => void) => host.betweenSteps!(fn) : (fn: () => void) => fn();
+    this.gate = gate;
+    const options: ClientOpenOptions = { endpoints: [...this.endpoints] };
+    if (opts.commandTimeoutMs !== undefined) options.commandTimeoutMs = opts.commandTimeoutMs;
+    if (opts.keepaliveTimeMs !== undefined) options.keepaliveTimeMs = opts.keepaliveTimeMs;
+    if (opts.keepaliveTimeoutMs !== undefined) options.keepaliveTimeoutMs = opts.keepaliveTimeoutMs;
+    if (opts.reconnectBackoffMs !== undefined) options.reconnectBackoffMs = opts.reconnectBackoffMs;
+    gate(() => this.open(options));
+  }
+
+  /** Joins the world (see ClientHost.betweenSteps for when). */
+  private open(options: ClientOpenOptions): void {
+    const host = this.host;
     host.registerClient(this.name, {
       deliver: (from, p) => this.deliver(from, p),
       memberDown: (m) => this.memberDown(m),
@@ -214,11 +229,6 @@ export class PlaygroundClient implements EtcdClient {
       },
       outstanding: () => this.pending.size + this.cancelsWaiting(),
     });
-    const options: ClientOpenOptions = { endpoints: [...this.endpoints] };
-    if (opts.commandTimeoutMs !== undefined) options.commandTimeoutMs = opts.commandTimeoutMs;
-    if (opts.keepaliveTimeMs !== undefined) options.keepaliveTimeMs = opts.keepaliveTimeMs;
-    if (opts.keepaliveTimeoutMs !== undefined) options.keepaliveTimeoutMs = opts.keepaliveTimeoutMs;
-    if (opts.reconnectBackoffMs !== undefined) options.reconnectBackoffMs = opts.reconnectBackoffMs;
     host.observe?.({ kind: 'open', client: this.name, options });
   }
 
@@ -380,6 +390,10 @@ export class PlaygroundClient implements EtcdClient {
   }
 
   private call<T>(request: ClientRequest, endpoint?: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.gate(() => this.callNow<T>(request, endpoint).then(resolve, reject)));
+  }
+
+  private callNow<T>(request: ClientRequest, endpoint?: string): Promise<T> {
     if (!this.closed) this.host.observe?.({ kind: 'request', client: this.name, request, ...(endpoint !== undefined ? { endpoint } : {}) });
     if (this.closed) return Promise.reject(new EtcdError({ code: 'Canceled', message: 'grpc: the client connection is closing' }));
     return new Promise<T>((resolve, reject) => {
@@ -467,6 +481,17 @@ export class PlaygroundClient implements EtcdClient {
   // ---- watch ----
 
   watch(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): WatchHandle {
+    let handle: WatchHandle | null = null;
+    const copy = { ...req };
+    this.gate(() => (handle = this.watchNow(copy, onResponse)));
+    // The handle's calls wait behind the watch itself (the gate keeps their order).
+    return {
+      cancel: () => new Promise<void>((resolve, reject) => this.gate(() => handle!.cancel().then(resolve, reject))),
+      requestProgress: () => this.gate(() => handle!.requestProgress()),
+    };
+  }
+
+  private watchNow(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): WatchHandle {
     const no = this.nextWatchNo++;
     if (!this.closed) this.host.observe?.({ kind: 'watch', client: this.name, watch: no, request: { ...req } });
     const s: Stream = {
@@ -673,6 +698,10 @@ export class PlaygroundClient implements EtcdClient {
 
   /** `deferred` replays a close made while the world was stepping (see ClientHost.unregisterClient). */
   close(opts: { deferred?: boolean } = {}): void {
+    this.gate(() => this.closeNow(opts));
+  }
+
+  private closeNow(opts: { deferred?: boolean }): void {
     if (this.closed) return;
     this.host.observe?.({ kind: 'close', client: this.name, ...(opts.deferred ? { deferred: true } : {}) });
     this.closed = true;

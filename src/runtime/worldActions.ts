@@ -44,18 +44,16 @@ export type WorldAction =
 export type WorldActionType = WorldAction['type'];
 
 /**
- * An action and where it happened. Invariants: `step` is the world's stepsOpened and `atMs` its
- * virtual time when the action was applied; both never decrease along a recording; replaying
- * runs the world to exactly that step and time and applies the action there.
+ * An action and when it happened. Invariants: `atMs` is the world's virtual time when the action
+ * was applied and never decreases along a recording. Actions are applied only once their instant
+ * is complete (everything due at `atMs` has run; World.betweenSteps), so "at atMs" names one
+ * point in the run however it was cut into chunks. `pending` marks one applied while something an
+ * earlier action put at the same instant had not run yet (two calls in a row): a replay applies
+ * it straight after that one.
  */
 export type RecordedAction = WorldAction & {
   atMs: number;
-  step: number;
-  /**
-   * Made while the world was stepping: it went in as a control action at that instant (an instant
-   * change) or left at that instant's next step (a client's close), and a replay does the same.
-   */
-  deferred?: true;
+  pending?: true;
 };
 
 /** A replay that cannot go on: the action at `index` no longer applies or the run went elsewhere. */

@@ -1,14 +1,15 @@
 /**
  * The scenario file: a run written down so anyone can replay it to the same trace hash. It holds
  * how the cluster booted (settings with the seed, and a snapshot image when it booted from one)
- * and every action that changed the world, each at the virtual time and step where it happened.
+ * and every action that changed the world, each at the virtual time it happened (see
+ * RecordedAction for what "at" means, and `pending`).
  *
  *   {
  *     "format": "etcd-playground-scenario", "version": 1,
  *     "title": "optional", "description": "optional",
  *     "settings": { "members": 3, "seed": 42, ... },
  *     "snapshot": "optional: base64 snapshot image the cluster booted from",
- *     "actions": [ { "type": "crash", "member": "m1", "atMs": 5200, "step": 311 }, ... ],
+ *     "actions": [ { "type": "crash", "member": "m1", "atMs": 5200 }, ... ],
  *     "endMs": 30000,
  *     "traceHash": "3f2a...",
  *     "checksum": "crc32:1a2b3c4d"
@@ -31,7 +32,7 @@ export const MAX_SCENARIO_ACTIONS = 500_000;
 
 /**
  * A parsed, checked scenario. Invariants: settings are valid cluster settings; actions are known
- * types with well-typed fields, in non-decreasing (atMs, step) order; endMs is at or after the
+ * types with well-typed fields, in non-decreasing atMs order; endMs is at or after the
  * last action; traceHash is what a replay to endMs must produce.
  */
 export interface Scenario {
@@ -218,8 +219,7 @@ function checkAction(raw: unknown, i: number): RecordedAction {
     throw new ScenarioError(`${where}.type ${JSON.stringify(type)} is not an action this version knows (known: ${WORLD_ACTION_TYPES.join(', ')})`);
   }
   if (!isInt(raw.atMs) || raw.atMs < 0) throw new ScenarioError(`${where} (${type}).atMs must be a whole number of virtual ms ≥ 0, got ${JSON.stringify(raw.atMs)}`);
-  if (!isInt(raw.step) || raw.step < 0) throw new ScenarioError(`${where} (${type}).step must be a whole number ≥ 0, got ${JSON.stringify(raw.step)}`);
-  if (raw.deferred !== undefined && raw.deferred !== true) throw new ScenarioError(`${where} (${type}).deferred must be true or absent`);
+  if (raw.pending !== undefined && raw.pending !== true) throw new ScenarioError(`${where} (${type}).pending must be true or absent`);
   const spec = actionFields[type as WorldActionType];
   for (const [name, k] of Object.entries(spec)) {
     const optional = k.endsWith('?');
@@ -233,7 +233,7 @@ function checkAction(raw: unknown, i: number): RecordedAction {
     if (p) throw new ScenarioError(p);
   }
   for (const k of Object.keys(raw)) {
-    if (k !== 'type' && k !== 'atMs' && k !== 'step' && k !== 'deferred' && !(k in spec)) throw new ScenarioError(`${where} (${type}) has an unknown field ${JSON.stringify(k)}`);
+    if (k !== 'type' && k !== 'atMs' && k !== 'pending' && !(k in spec)) throw new ScenarioError(`${where} (${type}) has an unknown field ${JSON.stringify(k)}`);
   }
   return raw as unknown as RecordedAction;
 }
@@ -275,14 +275,16 @@ export function parseScenario(input: string | unknown): Scenario {
     throw new ScenarioError('the scenario\'s "snapshot" must be a base64 snapshot image');
   }
   if (!Array.isArray(v.actions)) throw new ScenarioError('the scenario\'s "actions" must be a list');
+  if (v.actions.length > 0 && isObj(v.actions[0]) && v.actions[0].pending === true) throw new ScenarioError('actions[0] is marked pending, but there is no action before it');
   if (v.actions.length > MAX_SCENARIO_ACTIONS) throw new ScenarioError(`the scenario has ${v.actions.length} actions; at most ${MAX_SCENARIO_ACTIONS} are accepted`);
   const actions = v.actions.map((a, i) => checkAction(a, i));
   for (let i = 1; i < actions.length; i++) {
     const p = actions[i - 1]!;
     const a = actions[i]!;
-    if (a.atMs < p.atMs || a.step < p.step) {
-      throw new ScenarioError(`actions[${i}] (${a.type} at ${a.atMs} ms, step ${a.step}) comes before actions[${i - 1}] (${p.atMs} ms, step ${p.step}): actions must be in the order they happened`);
+    if (a.atMs < p.atMs) {
+      throw new ScenarioError(`actions[${i}] (${a.type} at ${a.atMs} ms) comes before actions[${i - 1}] (${p.atMs} ms): actions must be in the order they happened`);
     }
+    if (a.pending && a.atMs !== p.atMs) throw new ScenarioError(`actions[${i}] (${a.type}) is marked pending (straight after the action before it) but is at ${a.atMs} ms, not ${p.atMs} ms`);
   }
   if (!isInt(v.endMs) || v.endMs < 0) throw new ScenarioError(`the scenario's "endMs" must be a whole number of virtual ms ≥ 0, got ${JSON.stringify(v.endMs)}`);
   const last = actions[actions.length - 1];

@@ -167,7 +167,7 @@ export class TimeMachine implements PlaygroundApi {
     const actions = capture.actions;
     let view = this.past;
     // The shown cluster can go on forward only if it is replaying this same recording and is not past the target.
-    const reusable = view !== null && view.pg.now() <= target && view.actions.length <= actions.length && view.actions.every((a, i) => a.step === actions[i]!.step && a.atMs === actions[i]!.atMs && a.type === actions[i]!.type);
+    const reusable = view !== null && view.pg.now() <= target && view.actions.length <= actions.length && view.actions.every((a, i) => a.atMs === actions[i]!.atMs && a.type === actions[i]!.type);
     const abort = new AbortController();
     this.seekAbort = abort;
     this.seeking = true;
@@ -399,21 +399,21 @@ export class TimeMachine implements PlaygroundApi {
     this.refuse(`wipe ${name}`);
     return this.live.wipe(name);
   }
-  partition(groups: string[][]): void {
+  partition(groups: string[][]): Promise<void> {
     this.refuse('partition the network');
-    this.live.partition(groups);
+    return this.live.partition(groups);
   }
-  heal(): void {
+  heal(): Promise<void> {
     this.refuse('heal the network');
-    this.live.heal();
+    return this.live.heal();
   }
-  cut(from: string, to: string, opts?: { oneWay?: boolean }): void {
+  cut(from: string, to: string, opts?: { oneWay?: boolean }): Promise<void> {
     this.refuse('cut a link');
-    this.live.cut(from, to, opts);
+    return this.live.cut(from, to, opts);
   }
-  restore(from: string, to: string): void {
+  restore(from: string, to: string): Promise<void> {
     this.refuse('restore a link');
-    this.live.restore(from, to);
+    return this.live.restore(from, to);
   }
   linkState(from: string, to: string): LinkState {
     return this.view.linkState(from, to);
@@ -421,13 +421,13 @@ export class TimeMachine implements PlaygroundApi {
   linkDetail(from: string, to: string): LinkDetail {
     return this.view.linkDetail(from, to);
   }
-  setLink(opts: LinkSettings & { from?: string; to?: string }): void {
+  setLink(opts: LinkSettings & { from?: string; to?: string }): Promise<void> {
     this.refuse('change link settings');
-    this.live.setLink(opts);
+    return this.live.setLink(opts);
   }
-  setDisk(name: string, opts: { fsyncMs: number | null }): void {
+  setDisk(name: string, opts: { fsyncMs: number | null }): Promise<void> {
     this.refuse('change a disk');
-    this.live.setDisk(name, opts);
+    return this.live.setDisk(name, opts);
   }
   inFlight(): FlightView[] {
     return this.view.inFlight();

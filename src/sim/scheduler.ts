@@ -322,6 +322,41 @@ export class World<P, C = never> {
    * A change to actors or links made then would land between steps in a way that depends on
    * which steps were routed yet; such a change goes in as a control action (`at(nowMs)`) instead.
    */
+  /**
+   * Inputs from outside the world (a user's click, a console command, a client's answer acted
+   * on) that arrived during a run. They wait until the current instant is complete (nothing more
+   * can happen at this virtual time): the one point a replay reaches again however the run was
+   * cut into chunks and steps, in every host. Arriving between runs, they apply at once.
+   */
+  private inputs: (() => void)[] = [];
+
+  /** Runs `fn` now between runs, or during a run once the current instant is complete (see inputs). */
+  betweenSteps(fn: () => void): void {
+    if (!this.stepping && this.inputs.length === 0) fn();
+    else this.inputs.push(fn);
+  }
+
+  /**
+   * Nothing more is due at the current time: no event, and no unrouted step that could still
+   * deliver at it (a step delivers at least the network's smallest delay after it ran).
+   */
+  instantComplete(): boolean {
+    if (this.nextEventMs() <= this.nowMs) return false;
+    if (this.network.minDelayMs() > 0) return true;
+    return this.unrouted.every((st) => st.atMs < this.nowMs);
+  }
+
+  private flushInputs(): void {
+    while (this.inputs.length > 0) {
+      const fn = this.inputs.shift()!;
+      try {
+        fn();
+      } catch (e) {
+        console.error('world: an input failed', e);
+      }
+    }
+  }
+
   get isStepping(): boolean {
     return this.stepping;
   }
@@ -940,6 +975,7 @@ export class World<P, C = never> {
     } finally {
       this.stepping = false;
     }
+    this.flushInputs();
     return true;
   }
 
@@ -956,6 +992,7 @@ export class World<P, C = never> {
     } finally {
       this.stepping = false;
     }
+    this.flushInputs();
     return true;
   }
 
@@ -992,7 +1029,8 @@ export class World<P, C = never> {
    * soon as every step that could still deliver to it has been routed, that is every step older
    * than the network's smallest delay (Network.minDelayMs), and the actors it involves have
    * answered their previous batch. A step with control actions waits for all earlier ones.
-   * `stop()` is asked after each step is dispatched; everything is routed before this returns.
+   * `stop()` is asked after each step that completes an instant (nothing more due at its time);
+   * everything is routed before this returns.
    */
   async runPipelinedAsync(untilMs: number, stop?: () => boolean): Promise<number> {
     if (this.stepping) throw new Error('world: step called while a step is running');
@@ -1010,7 +1048,15 @@ export class World<P, C = never> {
         if (t > untilMs) break;
         await this.stepOne(t);
         n++;
-        if (stop && stop()) break;
+        let complete = this.instantComplete();
+        if (complete && this.inputs.length > 0) {
+          this.flushInputs();
+          // They may have put something at this instant: it runs before the run may stop.
+          complete = this.instantComplete();
+        }
+        // A run stops only once its instant is complete, so an input between runs lands where
+        // one in the middle of a run would: after everything at its time.
+        if (complete && stop && stop()) break;
       }
       await this.drain();
     } finally {
@@ -1018,6 +1064,7 @@ export class World<P, C = never> {
     }
     // Stopped early, what is left is still due; otherwise nothing is due up to untilMs.
     if (untilMs > this.nowMs && untilMs !== Infinity && this.nextEventMs() > untilMs) this.clock.advanceTo(untilMs);
+    this.flushInputs();
     return n;
   }
 
