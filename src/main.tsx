@@ -4,6 +4,8 @@ import { App } from './ui/App.tsx';
 import { createPlaygroundStore } from './state/store.ts';
 import { bootPlayground } from './state/boot.ts';
 import { startPlayground } from './runtime/bootstrap.ts';
+import { TimeMachine } from './scenario/timeMachine.ts';
+import { readShareFragment, ScenarioError } from './scenario/index.ts';
 
 const store = createPlaygroundStore();
 
@@ -13,5 +15,40 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// One Web Worker and one IndexedDB database per member; the URL's settings (?members=5&seed=42).
-void bootPlayground(store, () => startPlayground({ search: location.search }), location.search);
+declare global {
+  interface Window {
+    /** The time machine over the live cluster (also window.etcdPlayground). */
+    etcdPlaygroundTime?: TimeMachine;
+  }
+}
+
+/** Opens the scenario a shared link carries, if any; a bad link is reported and changes nothing. */
+async function openSharedLink(): Promise<void> {
+  let shared: ReturnType<typeof readShareFragment>;
+  try {
+    shared = readShareFragment(location.hash);
+  } catch (e) {
+    store.getState().notify(`this link's scenario cannot be opened: ${e instanceof ScenarioError ? e.message : String(e)}`, 'error');
+    return;
+  }
+  if (shared) await store.getState().loadScenario(shared.scenario, shared.atMs);
+}
+
+// One Web Worker and one IndexedDB database per member; the URL's settings (?members=5&seed=42),
+// and a scenario in the fragment (#scenario=...) replayed once the cluster is up.
+void bootPlayground(
+  store,
+  async () => {
+    const pg = await startPlayground({ search: location.search });
+    const tm = new TimeMachine(pg);
+    window.etcdPlayground = tm;
+    window.etcdPlaygroundTime = tm;
+    store.getState().attachMachine(tm);
+    return tm;
+  },
+  location.search,
+).then(async (api) => {
+  if (!api) return;
+  await openSharedLink();
+  window.addEventListener('hashchange', () => void openSharedLink());
+});

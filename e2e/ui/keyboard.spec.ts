@@ -20,10 +20,10 @@ test('keyboard only: select, pause, step, speed, crash, restart, isolate, heal, 
   expect(await page.evaluate(() => window.etcdPlayground!.time().paused)).toBe(false);
 
   const speed0 = await page.evaluate(() => window.etcdPlayground!.time().speed);
-  await page.keyboard.press('[');
+  await page.keyboard.press('-');
   const slower = await page.evaluate(() => window.etcdPlayground!.time().speed);
   expect(typeof slower === 'number' && (speed0 === 'max' || slower < speed0)).toBe(true);
-  await page.keyboard.press(']');
+  await page.keyboard.press('=');
   expect(await page.evaluate(() => window.etcdPlayground!.time().speed)).toBe(speed0);
 
   await page.keyboard.press(key);

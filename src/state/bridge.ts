@@ -61,6 +61,7 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
   let lastLinkSig = '';
   let lastBandWallMs = 0;
   let feedMaxIndex = 0;
+  let lastMode = 'live';
   const unsubscribe = api.subscribe((events) => {
     pending.push(...events);
     // Bound the backlog while the tab is hidden and frames do not run.
@@ -93,7 +94,13 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     const structure = structureSignature(read);
     const progress = progressSignature(read);
     framesSinceMembers++;
-    const changed = structure !== lastStructure || (progress !== lastProgress && framesSinceMembers >= PROGRESS_EVERY_FRAMES);
+    // While the past is shown, the members are the past's, and the timeline is the whole run's:
+    // it is not extended from them, nor from the jump back to the present.
+    const mode = s.travel.view.mode;
+    const history = mode === 'live' && lastMode === 'live';
+    const switched = mode !== lastMode;
+    lastMode = mode;
+    const changed = switched || structure !== lastStructure || (progress !== lastProgress && framesSinceMembers >= PROGRESS_EVERY_FRAMES);
     // Between drawn changes the UI keeps the member data it drew (the same array: no re-render).
     const members = changed ? read : s.members;
     let markers = s.markers;
@@ -103,11 +110,11 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
       lastProgress = progress;
       framesSinceMembers = 0;
       patch.members = members;
-      markers = appendMarkers(markers, markersFromMembers(s.members, members, t.nowMs));
-      const snapshots = feedFromMembers(s.members, members, t.nowMs);
+      if (history) markers = appendMarkers(markers, markersFromMembers(s.members, members, t.nowMs));
+      const snapshots = history ? feedFromMembers(s.members, members, t.nowMs) : [];
       if (snapshots.length) feed = [...feed, ...snapshots];
       const leader = members.find((m) => m.role === 'leader' && m.alive);
-      if (leader) {
+      if (leader && history) {
         const r = feedFromEntries(leader.recentEntries, leader.commitIndex, feedMaxIndex, leader.name, t.nowMs);
         feedMaxIndex = r.maxIndex;
         if (r.items.length) feed = [...feed, ...r.items];
@@ -180,14 +187,14 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     const { term, leader } = observeLeadership(read);
     const last = s.bands[s.bands.length - 1];
     const wall = performance.now();
-    if (!last || last.term !== term || last.leader !== leader || wall - lastBandWallMs > 250) {
+    if (history && (!last || last.term !== term || last.leader !== leader || wall - lastBandWallMs > 250)) {
       lastBandWallMs = wall;
       const bands = extendBands(s.bands, t.nowMs, term, leader);
       if (bands !== s.bands) patch.bands = bands;
     }
 
     if (Object.keys(patch).length) store.setState(patch);
-    s.tickWorkload(t.nowMs);
+    if (mode === 'live') s.tickWorkload(t.nowMs);
   };
 
   handle = frames.request(frame);

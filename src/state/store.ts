@@ -13,6 +13,7 @@ import type { FeedItem } from './feed.ts';
 import { pushHistory } from './consoleModel.ts';
 import { defaultWorkload, validateWorkload, WorkloadRunner, type WorkloadOptions } from './workload.ts';
 import type { OpSample } from './workloadStats.ts';
+import { travelSlice, type TravelActions, type TravelState } from './travelSlice.ts';
 import type {
   ClusterSettings,
   FlightView,
@@ -40,6 +41,8 @@ export interface ConsoleEntry {
   chunks: { stream: 'stdout' | 'stderr'; text: string }[];
   exitCode: number | null;
   running: boolean;
+  /** Virtual time the command was run at: the past view shows the transcript up to then. */
+  atMs?: number;
   /** A file the command wrote (`snapshot save <path>`), offered for download. Bytes as a byte string. */
   file?: { path: string; blob: string };
 }
@@ -188,7 +191,7 @@ export interface PlaygroundActions {
   setReducedMotion(on: boolean): void;
 }
 
-export type Store = PlaygroundState & PlaygroundActions;
+export type Store = PlaygroundState & PlaygroundActions & TravelState & TravelActions;
 export type PlaygroundStore = StoreApi<Store>;
 
 export const linkKey = (a: string, b: string): string => `${a}>${b}`;
@@ -263,6 +266,7 @@ export function createPlaygroundStore(): PlaygroundStore {
     };
 
     return {
+      ...travelSlice(set, get),
       api: null,
       status: 'starting',
       error: '',
@@ -491,8 +495,12 @@ export function createPlaygroundStore(): PlaygroundStore {
       async runConsole(line, stdin) {
         const command = line.trim().replace(/^etcdctl\s+/, '');
         if (!command) return;
+        if (get().travel.view.mode === 'past') {
+          get().notify('the console runs on the present: return to the present, or press "Continue from here" to run commands from this point', 'error');
+          return;
+        }
         const id = consoleSeq++;
-        const entry: ConsoleEntry = { id, command, stdout: '', stderr: '', chunks: [], exitCode: null, running: true };
+        const entry: ConsoleEntry = { id, command, stdout: '', stderr: '', chunks: [], exitCode: null, running: true, atMs: get().api?.now() ?? 0 };
         set((s) => ({ consoleEntries: [...s.consoleEntries.slice(-199), entry], consoleHistory: pushHistory(s.consoleHistory, line) }));
         const update = (f: (e: ConsoleEntry) => ConsoleEntry): void =>
           set((s) => ({ consoleEntries: s.consoleEntries.map((e) => (e.id === id ? f(e) : e)) }));

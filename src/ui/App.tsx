@@ -20,6 +20,7 @@ import { handleKey, shortcuts } from './keyboard.ts';
 import { ClusterActions } from './MemberActions.tsx';
 import { tabKeys } from './tabKeys.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { PastBanner, ReplayProgress, TravelBar } from './TravelBar.tsx';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -119,6 +120,7 @@ function Shell() {
   const tab = usePlayground((s) => s.sideTab);
   const status = usePlayground((s) => s.status);
   const error = usePlayground((s) => s.error);
+  const past = usePlayground((s) => s.travel.view.mode === 'past');
   const [help, setHelp] = useState(false);
   const helpRef = useRef(help);
   helpRef.current = help;
@@ -141,7 +143,7 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
   return (
-    <div className={`app${projector ? ' projector' : ''}`} data-status={status}>
+    <div className={`app${projector ? ' projector' : ''}${past ? ' viewing-past' : ''}`} data-status={status} data-view={past ? 'past' : 'live'}>
       <header className="topbar">
         <h1>etcd playground</h1>
         <TimeControls />
@@ -152,6 +154,7 @@ function Shell() {
       </header>
       <main className="workspace">
         <section className="centre" aria-label="cluster view">
+          <PastBanner />
           {status === 'error' ? (
             <div className="boot-error" role="alert">
               The cluster could not start: {error}
@@ -188,6 +191,9 @@ function Shell() {
         </aside>
       </main>
       <footer className="bottom">
+        <ErrorBoundary name="time travel">
+          <TravelBar />
+        </ErrorBoundary>
         <ErrorBoundary name="console">
           <ConsolePanel />
         </ErrorBoundary>
@@ -196,6 +202,7 @@ function Shell() {
         </ErrorBoundary>
       </footer>
       <LiveRegion />
+      <ReplayProgress />
       <Notices />
       {help && <Help onClose={() => setHelp(false)} />}
     </div>

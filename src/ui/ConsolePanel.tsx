@@ -5,7 +5,7 @@
  * selectable and has a copy button. `txn` opens an editor for its stdin (compares, success ops,
  * failure ops, separated by blank lines) as etcdctl reads them.
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { browseHistory, complete, needsStdin, type HistoryCursor } from '../state/consoleModel.ts';
 import type { ConsoleEntry } from '../state/store.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
@@ -68,11 +68,14 @@ function SnapshotDownload({ file }: { file: { path: string; blob: string } }) {
 
 export function ConsolePanel() {
   const store = useStoreApi();
-  const entries = usePlayground((s) => s.consoleEntries);
+  const allEntries = usePlayground((s) => s.consoleEntries);
+  // In the past, the transcript as it stood then.
+  const pastMs = usePlayground((s) => (s.travel.view.mode === 'past' ? s.travel.view.targetMs : null));
+  const entries = useMemo(() => (pastMs === null ? allEntries : allEntries.filter((e) => (e.atMs ?? 0) <= pastMs)), [allEntries, pastMs]);
   const history = usePlayground((s) => s.consoleHistory);
   const endpoint = usePlayground((s) => s.consoleEndpoint);
   const memberNames = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').map((m) => m.name).join(' '));
-  const ready = usePlayground((s) => s.api !== null);
+  const ready = usePlayground((s) => s.api !== null && s.travel.view.mode === 'live');
   const [line, setLine] = useState('');
   const [stdin, setStdin] = useState<string | null>(null);
   const [cursor, setCursor] = useState<HistoryCursor>({ index: 0, draft: '' });
@@ -217,7 +220,7 @@ export function ConsolePanel() {
           aria-describedby="console-hint"
           onChange={(e) => setLine(e.target.value)}
           onKeyDown={onKey}
-          placeholder="put foo bar"
+          placeholder={pastMs === null ? 'put foo bar' : 'viewing the past: return to the present to run commands'}
         />
         <button type="button" onClick={submit} disabled={!ready}>
           Run

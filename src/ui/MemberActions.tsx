@@ -7,8 +7,10 @@ export function MemberActions({ m }: { m: MemberInfo }) {
   const busy = usePlayground((s) => s.busy);
   const leader = usePlayground((s) => s.members.find((x) => x.role === 'leader' && x.alive)?.name ?? '');
   const clusterFsyncMs = usePlayground((s) => s.settings?.walFsyncMs ?? 0);
+  // The past cannot be changed: every action waits for the present (or Continue from here).
+  const past = usePlayground((s) => s.travel.view.mode === 'past');
   const s = store.getState();
-  const dis = busy !== '';
+  const dis = busy !== '' || past;
   return (
     <div className="actions" role="toolbar" aria-label={`actions for ${m.name}`}>
       {m.alive ? (
@@ -43,6 +45,7 @@ export function MemberActions({ m }: { m: MemberInfo }) {
       <label className="disk" title="how long one WAL write (fsync) takes on this member's disk, in virtual time; a leader that syncs for longer than the election timeout sends its heartbeats too late">
         disk
         <select
+          disabled={past}
           value={m.walFsyncMs === clusterFsyncMs ? '' : String(m.walFsyncMs)}
           onChange={(e) => s.setDisk(m.name, e.target.value === '' ? null : Number(e.target.value))}
           aria-label={`${m.name} disk: virtual time per WAL write`}
@@ -66,12 +69,13 @@ const DISK_PRESETS_MS = [0, 10, 100, 500, 3000];
 export function ClusterActions() {
   const store = useStoreApi();
   const busy = usePlayground((s) => s.busy);
+  const dis = usePlayground((s) => s.busy !== '' || s.travel.view.mode === 'past');
   return (
     <div className="actions" role="toolbar" aria-label="membership">
-      <button type="button" disabled={busy !== ''} onClick={() => store.getState().addMember(false)} aria-keyshortcuts="a">
+      <button type="button" disabled={dis} onClick={() => store.getState().addMember(false)} aria-keyshortcuts="a">
         Add member <kbd>a</kbd>
       </button>
-      <button type="button" disabled={busy !== ''} onClick={() => store.getState().addMember(true)} aria-keyshortcuts="l">
+      <button type="button" disabled={dis} onClick={() => store.getState().addMember(true)} aria-keyshortcuts="l">
         Add learner <kbd>l</kbd>
       </button>
       {busy && <span className="busy" role="status">{busy}…</span>}

@@ -48,7 +48,7 @@ export function TimeControls() {
           step={1}
           value={speedToSlider(speed)}
           aria-valuetext={speed === 'max' ? 'as fast as possible' : `${formatSpeed(speed)} real time`}
-          aria-keyshortcuts="[ ]"
+          aria-keyshortcuts="- ="
           disabled={!ready}
           data-testid="speed"
           onChange={(e) => store.getState().setSpeed(sliderToSpeed(Number(e.target.value)))}

@@ -9,7 +9,7 @@
  * the listbox itself because markers come and go while the clock runs, and a focused marker that
  * scrolled out of the window would drop focus to the page.
  */
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { scaleLinear } from 'd3-scale';
 import type { Marker, MarkerKind } from '../state/timeline.ts';
 import { usePlayground, useStoreApi, useWidth } from './hooks.ts';
@@ -75,9 +75,23 @@ export function Timeline() {
   const [activeId, setActiveId] = useState(0);
   const [focused, setFocused] = useState(false);
   const [boxRef, W] = useWidth<HTMLDivElement>(1000);
-  const end = bands.length ? bands[bands.length - 1]!.endMs : 0;
+  // The time shown while viewing the past (the whole run stays drawn, the rest of it greyed).
+  const pastMs = usePlayground((s) => (s.travel.view.mode === 'past' ? s.travel.view.targetMs : null));
+  const liveEndMs = usePlayground((s) => (s.travel.view.mode === 'past' ? s.travel.view.endMs : null));
+  const bandEnd = bands.length ? bands[bands.length - 1]!.endMs : 0;
+  const end = Math.max(bandEnd, liveEndMs ?? 0);
   const first = bands.length ? bands[0]!.startMs : 0;
-  const start = Math.max(first, windowMs === Infinity ? first : end - windowMs);
+  let start = Math.max(first, windowMs === Infinity ? first : end - windowMs);
+  // A past time before the window widens it, so the cursor stays in sight.
+  if (pastMs !== null && pastMs < start + 1000) start = Math.max(0, Math.min(first, pastMs - 2000));
+  const dragging = useRef(false);
+  const seekAt = (e: PointerEvent<SVGElement>): void => {
+    const svg = (e.currentTarget as SVGElement).ownerSVGElement ?? (e.currentTarget as SVGSVGElement);
+    const r = svg.getBoundingClientRect();
+    const px = ((e.clientX - r.left) / r.width) * W;
+    if (px < GUTTER - 4) return;
+    store.getState().seek(Math.max(0, Math.round(x.invert(px))));
+  };
   const x = useMemo(() => scaleLinear().domain([start, Math.max(end, start + 1000)]).range([GUTTER, W - 10]), [start, end, W]);
   const ticks = x.ticks(Math.max(2, Math.floor(W / 110)));
   const shown = markers.filter((m) => m.atMs >= start);
@@ -138,6 +152,35 @@ export function Timeline() {
               </g>
             );
           })}
+        {/* Press and drag along the axis or the term bands to travel in time. */}
+        <rect
+          x={GUTTER}
+          y={0}
+          width={Math.max(0, W - 10 - GUTTER)}
+          height={BAND_Y + BAND_H}
+          fill="transparent"
+          className="scrub-area"
+          data-testid="timeline-scrub"
+          onPointerDown={(e) => {
+            dragging.current = true;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            seekAt(e);
+          }}
+          onPointerMove={(e) => {
+            if (dragging.current) seekAt(e);
+          }}
+          onPointerUp={() => (dragging.current = false)}
+          onPointerCancel={() => (dragging.current = false)}
+        >
+          <title>press and drag to see the run at an earlier time</title>
+        </rect>
+        {pastMs !== null && (
+          <g className="timeline-cursor-group" data-testid="timeline-cursor" data-at={pastMs} pointerEvents="none">
+            <rect x={x(pastMs)} y={BAND_Y} width={Math.max(0, x(end) - x(pastMs))} height={H - BAND_Y} className="future" />
+            <line x1={x(pastMs)} x2={x(pastMs)} y1={0} y2={H} className="timeline-cursor" />
+            <path d={`M${x(pastMs) - 6},0H${x(pastMs) + 6}L${x(pastMs)},8Z`} className="timeline-cursor-handle" />
+          </g>
+        )}
         <defs>
           <pattern id="no-leader" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <line x1="0" y1="0" x2="0" y2="6" stroke="#cbd5e1" strokeWidth="2" />

@@ -8,7 +8,9 @@ import { stepSpeed } from './speedScale.ts';
 export const shortcuts: [string, string][] = [
   ['Space', 'play / pause'],
   ['.', 'step to the next event'],
-  ['[  ]', 'slower / faster (] past 1× = as fast as possible)'],
+  ['-  =', 'slower / faster (= past 1× = as fast as possible)'],
+  ['[  ]', 'time travel: one second back / forward (Shift: ten seconds)'],
+  ['Home / End', 'time travel: the start of the run / back to the present'],
   ['1–9', 'select the 1st–9th member (again to deselect)'],
   ['c / r', 'crash / restart the selected member'],
   ['w', 'wipe its disk'],
@@ -55,7 +57,23 @@ export function handleKey(e: KeyboardEvent, store: PlaygroundStore, ui: { toggle
       return true;
     case '[':
     case ']':
-      s.setSpeed(stepSpeed(s.speed, e.key === ']' ? 1 : -1));
+    case '{':
+    case '}': {
+      const back = e.key === '[' || e.key === '{';
+      if (!back && s.travel.view.mode !== 'past') return true;
+      s.seekBy((back ? -1 : 1) * (e.shiftKey ? 10_000 : 1000));
+      return true;
+    }
+    case 'Home':
+      s.seek(0);
+      return true;
+    case 'End':
+      if (s.travel.view.mode === 'past') s.present();
+      return true;
+    case '-':
+    case '=':
+    case '+':
+      s.setSpeed(stepSpeed(s.speed, e.key === '-' ? -1 : 1));
       s.narrate(`speed ${store.getState().speed === 'max' ? 'as fast as possible' : `${store.getState().speed}×`}`);
       return true;
     case 'Escape':
