@@ -37,7 +37,8 @@ const api: MemberWorkerApi = {
     // Writes that land are announced unasked: the page waits on them before it routes a step's
     // messages, and a call per step would cost a round trip each.
     hosted.onLanded = (seq, error) => self.postMessage(error ? { landed: seq, error } : { landed: seq });
-    return { summary: hosted.summary() };
+    // Recovery draws too (a restart resets the election timer): the page mirrors these as well.
+    return { summary: hosted.summary(), draws: hosted.drawCount };
   },
   async step(input: StepInput) {
     const h = running();

@@ -106,7 +106,17 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
   }
 
   async wipe(): Promise<void> {
-    await this.settings.storageFactory.destroy(this.storageClusterId, this.opts.name, { forgetMembership: false });
+    // A just-killed worker's lock on the database is released by the browser shortly after (as
+    // in startMember): wait for it rather than fail the wipe. Wall time only; nothing virtual moves.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.settings.storageFactory.destroy(this.storageClusterId, this.opts.name, { forgetMembership: false });
+        return;
+      } catch (e) {
+        if (!isLockedError(e) || attempt >= 50) throw e;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
   }
 
   async handle(batch: ActorBatch<WirePayload, never>): Promise<ActorOutput<WirePayload>> {
@@ -287,6 +297,8 @@ export class WorkerMemberActor extends MemberHostActor {
         if (reply === null || incarnation !== this.incarnation) throw new Error(`member ${this.id} was killed while starting`);
         // The worker reports a failed start as plain data; the member stays down with it.
         if ('error' in reply) throw errorFromWire(reply.error);
+        // Mirror the draws recovery took, as a step's are: a later restart continues after them.
+        for (let i = 0; i < reply.draws; i++) this.rng.nextUint32();
         this.info = reply.summary;
         return;
       } catch (e) {

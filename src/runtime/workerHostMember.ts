@@ -187,6 +187,11 @@ export class HostedMember {
   /** The last summary while running, kept so a stopped member still shows what it last was. */
   private lastSummary: MemberSummaryWire | null = null;
 
+  /** Draws taken from the seeded stream so far (right after open: those recovery took). */
+  get drawCount(): number {
+    return this.draws;
+  }
+
   /**
    * Opens the storage and starts the member, which recovers from whatever the storage holds.
    * `options` builds the member's start options around the (tracked) storage; `randInt` passed

@@ -51,7 +51,8 @@ export interface WireError {
 }
 
 /** A start's outcome: the member's first summary, or why it could not start (it stays down). */
-export type StartReply = { summary: MemberSummaryWire } | { error: WireError };
+/** `draws`: taken from the member's seeded stream while it started (the page mirrors them). */
+export type StartReply = { summary: MemberSummaryWire; draws: number } | { error: WireError };
 
 export interface StepReply {
   outputs: MemberOutput[];
