@@ -33,6 +33,25 @@ async function makeRun(page: Page): Promise<{ oldLeader: string; crashAtMs: numb
   return { oldLeader, crashAtMs, firstWriteAtMs, endMs };
 }
 
+/** makeRun, then a split and a heal from the Network presets, and a workload burst. */
+async function makeFullRun(page: Page): Promise<void> {
+  await makeRun(page);
+  await page.evaluate(() => window.etcdPlayground!.resume());
+  await page.getByRole('tab', { name: 'Network' }).click();
+  await page.getByTestId('preset-split').click();
+  await expect(page.locator('[data-island]')).toHaveCount(2);
+  const splitAtMs = await page.evaluate(() => window.etcdPlayground!.now());
+  await page.waitForFunction((t) => window.etcdPlayground!.now() > t + 1500, splitAtMs);
+  await page.getByTestId('preset-heal').click();
+  await page.getByRole('tab', { name: 'Workload' }).click();
+  await page.getByTestId('wl-rate').fill('50');
+  await page.getByTestId('wl-toggle').click();
+  await expect.poll(async () => Number(await page.getByTestId('wl-summary').getAttribute('data-ops')), { timeout: 60_000 }).toBeGreaterThan(20);
+  await page.getByTestId('wl-toggle').click();
+  await expect(page.getByTestId('wl-summary')).toContainText('stopped');
+  await page.evaluate(() => window.etcdPlayground!.pause());
+}
+
 /** Drags the scrubber's thumb to the point for `ms`, as a hand would. */
 async function dragScrubberTo(page: Page, ms: number, endMs: number): Promise<void> {
   const box = (await page.getByTestId('scrubber').boundingBox())!;
@@ -94,7 +113,25 @@ test('dragging the scrubber before the crash shows the old leader alive and lead
 
 test('export a scenario, reload, import it: the same trace hash; the same through a Share link', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=32');
-  await makeRun(page);
+  await makeFullRun(page);
+  const kinds = await page.evaluate(() => [...new Set(window.etcdPlaygroundTime!.recordedActions().map((a) => a.type))].sort());
+  expect(kinds).toEqual(expect.arrayContaining(['crash', 'heal', 'partition', 'request']));
+
+  // What the clients saw, as a history file the checkers read.
+  const historyP = page.waitForEvent('download');
+  await page.getByTestId('export-menu').click();
+  await page.getByTestId('export-history').click();
+  const historyPath = `${SHOTS}/exported-history.json`;
+  mkdirSync(SHOTS, { recursive: true });
+  await (await historyP).saveAs(historyPath);
+  const history = JSON.parse(readFileSync(historyPath, 'utf8')) as { format: string; operations: { op: { type: string; request: { key?: string } }; outcome: { status: string } }[] };
+  expect(history.format).toBe('etcd-playground-history');
+  const puts = history.operations.filter((o) => o.op.type === 'put' && o.outcome.status === 'ok').map((o) => Buffer.from(o.op.request.key!, 'base64').toString());
+  expect(puts.slice(0, 3)).toEqual(['a', 'b', 'after']);
+  // The workload's burst (a mix of puts, gets and txns): more than 20 calls after the console's three.
+  expect(history.operations.length).toBeGreaterThan(23);
+  expect(puts.some((k) => k.startsWith('wl/'))).toBe(true);
+
   const downloadP = page.waitForEvent('download');
   await page.getByTestId('export-menu').click();
   await page.getByTestId('export-scenario').click();

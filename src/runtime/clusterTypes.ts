@@ -1,4 +1,5 @@
 /** Shapes shared by the in-process cluster, its client and its tests. */
+import type { HistoryRecorder } from '../sim/checkers/history.ts';
 import type { WatchCreateRequest } from '../server/api.ts';
 import type { ClientRequest } from '../server/protocol.ts';
 import type { WirePayload } from './memberWire.ts';
@@ -12,6 +13,8 @@ export interface ClientCommand {
 /** What a client needs from the world it lives in (the in-process cluster offers it). */
 export interface ClientHost {
   readonly nowMs: number;
+  /** Where clients record what they saw (their calls, answers and watch responses), if anywhere. */
+  readonly history?: HistoryRecorder;
   /** Member actor names in the cluster's order. */
   memberNames(): string[];
   isUp(actor: string): boolean;

@@ -15,6 +15,7 @@ import { World, type Actor, type ActorBatch, type ActorOutput } from '../sim/sch
 import type { LinkFaults } from '../sim/network.ts';
 import type { TraceOptions } from '../sim/trace.ts';
 import { Prng, type Seed } from '../sim/prng.ts';
+import { HistoryRecorder } from '../sim/checkers/history.ts';
 import type { StorageFactory } from '../storage/types.ts';
 import type { Id64 } from '../server/api.ts';
 import { computeMemberId } from '../server/ids.ts';
@@ -49,6 +50,8 @@ export interface InProcessClusterOptions {
    * such an actor must keep in step with its remote copy so both hosts draw the same numbers.
    */
   memberActorFactory?: MemberActorFactory;
+  /** Keep a client history (every KV call and answer, every watch response) in `history`. */
+  recordHistory?: boolean;
 }
 
 /** What the cluster needs from a member's host actor; `member` is null when the member lives elsewhere. */
@@ -88,6 +91,8 @@ export const CLIENT_RETRANSMIT_MS = 200;
 
 export class InProcessCluster implements ClientHost {
   readonly world: World<WirePayload, ClientCommand>;
+  /** What the cluster's clients saw, when asked for (recordHistory). */
+  readonly history?: HistoryRecorder;
   readonly settings: MemberSettings;
   readonly clusterToken: string;
   readonly epochMs: number;
@@ -116,6 +121,7 @@ export class InProcessCluster implements ClientHost {
     this.restoreSnapshot = opts.restoreSnapshot;
     this.memberActorFactory = opts.memberActorFactory;
     this.autoRun = opts.autoRun ?? true;
+    if (opts.recordHistory) this.history = new HistoryRecorder();
     this.rng = new Prng(seed).fork('cluster');
     this.clusterKey = `${this.clusterToken}-${String(seed)}`;
     this.world = new World<WirePayload, ClientCommand>({

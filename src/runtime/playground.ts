@@ -31,6 +31,7 @@ import type {
   TimeState,
 } from './playgroundApi.ts';
 import type { PlaygroundClient as ClusterClient } from './playgroundClient.ts';
+import { exportHistory, type HistoryFile } from '../sim/checkers/exportHistory.ts';
 import { checkSnapshotBlob, restoredMemberCount, snapshotStatusOf } from './snapshotFile.ts';
 import { defaultWallClock, TimeController, validateSpeed, type WallClock } from './timeController.ts';
 import { localActorFactory, type MemberHostSettings, type PlaygroundMemberActor } from './workerHost.ts';
@@ -238,6 +239,7 @@ export class Playground implements PlaygroundApi {
       // playground keeps its own ring of payload-free events, fed below.
       trace: { capacity: 0 },
       memberActorFactory,
+      recordHistory: true,
       // A string, so it reaches worker-hosted members as plain data in their start options.
       ...(restoreSnapshot !== undefined ? { restoreSnapshot } : {}),
     });
@@ -341,6 +343,10 @@ export class Playground implements PlaygroundApi {
 
   traceHash(): string {
     return this.cluster.world.trace.hash;
+  }
+
+  clientHistory(): HistoryFile {
+    return exportHistory(this.cluster.history!.history());
   }
 
   // ---- recording: the one way in ----

@@ -7,6 +7,7 @@
  * Everything returned is plain, structured-cloneable data (DESIGN.md §5). Requests and responses
  * are etcd's (src/server/api.ts). Times are virtual milliseconds unless a name says otherwise.
  */
+import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
 import type {
   AlarmResponse,
   CompactionRequest,
@@ -279,4 +280,10 @@ export interface PlaygroundApi {
   subscribe(listener: (events: PlaygroundEvent[]) => void): () => void;
   trace(): PlaygroundEvent[];
   traceHash(): string;
+  /**
+   * What every client of this cluster saw since it booted (console, workload, scripts): each KV
+   * call with its answer and virtual times, each watch stream's responses; the
+   * etcd-playground-history format the checkers read.
+   */
+  clientHistory(): HistoryFile;
 }

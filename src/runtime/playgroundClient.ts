@@ -57,6 +57,8 @@ import type {
 } from '../server/api.ts';
 import type { ClientRequest, ClientResult } from '../server/protocol.ts';
 import type { ClientHost, ClientOpenOptions } from './clusterTypes.ts';
+import type { KvRequest, KvResponse } from '../sim/checkers/types.ts';
+import type { WatchHandle as HistoryWatchHandle } from '../sim/checkers/history.ts';
 import type { WirePayload } from './memberWire.ts';
 
 /**
@@ -156,6 +158,8 @@ interface Stream {
   cancelWaiters: (() => void)[];
   /** The user got the stream's "created" response: a re-creation's own is internal. */
   createdDelivered: boolean;
+  /** Its record in the client history, closed when the stream ends. */
+  recorded?: HistoryWatchHandle;
 }
 
 export class PlaygroundClient implements EtcdClient {
@@ -396,7 +400,19 @@ export class PlaygroundClient implements EtcdClient {
   private callNow<T>(request: ClientRequest, endpoint?: string): Promise<T> {
     if (!this.closed) this.host.observe?.({ kind: 'request', client: this.name, request, ...(endpoint !== undefined ? { endpoint } : {}) });
     if (this.closed) return Promise.reject(new EtcdError({ code: 'Canceled', message: 'grpc: the client connection is closing' }));
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<T>((resolveCall, rejectCall) => {
+      // The client history (what this client saw, for the checkers) records the answer at the
+      // virtual time it arrived, so it is taken here and not in a later promise callback.
+      const h = this.host.history && isKvRequest(request) ? this.host.history.invoke(this.name, kvOf(request), this.host.nowMs) : null;
+      const resolve = h ? (v: T) => (h.ok(v as KvResponse, this.host.nowMs), resolveCall(v)) : resolveCall;
+      const reject = h
+        ? (e: unknown) => {
+            if (e instanceof IndeterminateError) h.indeterminate(this.host.nowMs, { message: e.message });
+            else if (e instanceof EtcdError) h.settle({ code: e.code, message: e.message }, this.host.nowMs);
+            else h.indeterminate(this.host.nowMs);
+            rejectCall(e);
+          }
+        : rejectCall;
       const pinned = endpoint !== undefined;
       let member: string | undefined;
       if (pinned) {
@@ -491,14 +507,25 @@ export class PlaygroundClient implements EtcdClient {
     };
   }
 
-  private watchNow(req: WatchCreateRequest, onResponse: (resp: WatchResponse) => void): WatchHandle {
+  private watchNow(req: WatchCreateRequest, userOnResponse: (resp: WatchResponse) => void): WatchHandle {
     const no = this.nextWatchNo++;
     if (!this.closed) this.host.observe?.({ kind: 'watch', client: this.name, watch: no, request: { ...req } });
+    // One history record per stream the user opened; a resume after a broken connection goes on
+    // in the same record (it starts after the last revision delivered).
+    const recorded = this.host.history && !this.closed ? this.host.history.watch(this.name, { ...req }, this.host.nowMs, { watcherId: `${this.name}/w${no}` }) : null;
+    const onResponse = recorded
+      ? (resp: WatchResponse) => {
+          recorded.receive(resp, this.host.nowMs);
+          if (resp.canceled) recorded.close(this.host.nowMs);
+          userOnResponse(resp);
+        }
+      : userOnResponse;
     const s: Stream = {
       wireId: this.nextStreamId++,
       conn: null,
       req: { ...req },
       onResponse,
+      ...(recorded ? { recorded } : {}),
       watchId: null,
       lastRevision: 0,
       canceled: false,
@@ -562,8 +589,16 @@ export class PlaygroundClient implements EtcdClient {
     s.onResponse(resp);
   }
 
+  private closeRecord(s: Stream): void {
+    const r = s.recorded;
+    if (!r) return;
+    delete s.recorded;
+    r.close(this.host.nowMs);
+  }
+
   /** Forgets a stream for good and wakes whoever waits for its cancel. */
   private finishStream(s: Stream): void {
+    this.closeRecord(s);
     s.canceled = true;
     this.streams.delete(s.wireId);
     this.orphans.delete(s);
@@ -709,10 +744,28 @@ export class PlaygroundClient implements EtcdClient {
       const c = s.conn;
       if (c && !c.broken && this.host.isUp(c.member)) this.host.send(this.name, { to: c.member, payload: { kind: 'watchClose', from: this.name, streamId: s.wireId } });
     }
+    for (const s of this.streams.values()) this.closeRecord(s);
     this.streams.clear();
     this.orphans.clear();
     for (const p of this.pending.values()) p.reject(new EtcdError({ code: 'Canceled', message: 'grpc: the client connection is closing' }));
     this.pending.clear();
     this.host.unregisterClient(this.name, opts.deferred ?? false);
+  }
+}
+
+function isKvRequest(r: ClientRequest): r is Extract<ClientRequest, { op: 'put' | 'range' | 'deleteRange' | 'txn' }> {
+  return r.op === 'put' || r.op === 'range' || r.op === 'deleteRange' || r.op === 'txn';
+}
+
+function kvOf(r: Extract<ClientRequest, { op: 'put' | 'range' | 'deleteRange' | 'txn' }>): KvRequest {
+  switch (r.op) {
+    case 'put':
+      return { type: 'put', request: r.req };
+    case 'range':
+      return { type: 'range', request: r.req };
+    case 'deleteRange':
+      return { type: 'deleteRange', request: r.req };
+    case 'txn':
+      return { type: 'txn', request: r.req };
   }
 }

@@ -17,6 +17,7 @@
 import { Playground } from '../runtime/playground.ts';
 import type { ClusterSettings, EtcdctlResult, FlightView, LinkDetail, LinkSettings, LinkState, MemberDetails, MemberInfo, PlaygroundApi, PlaygroundClient, PlaygroundEvent, Speed, TimeState } from '../runtime/playgroundApi.ts';
 import type { RecordedAction } from '../runtime/worldActions.ts';
+import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
 import { makeScenario, type Scenario } from './scenarioFormat.ts';
 
 export type TravelView =
@@ -488,6 +489,9 @@ export class TimeMachine implements PlaygroundApi {
   }
   traceHash(): string {
     return this.view.traceHash();
+  }
+  clientHistory(): HistoryFile {
+    return this.view.clientHistory();
   }
   /** What acted on the live run since it booted (see worldActions.ts). */
   recordedActions(): RecordedAction[] {

@@ -36,6 +36,8 @@ export interface TravelActions {
   shareLink(pageUrl: string): Promise<string>;
   /** The trace events the view holds, as JSON. */
   exportTrace(): { name: string; text: string };
+  /** What the clients saw in the run shown (etcd-playground-history). */
+  exportHistory(): { name: string; text: string };
 }
 
 type Set = StoreApi<Store>['setState'];
@@ -188,6 +190,10 @@ export function travelSlice(set: Set, get: Get): TravelState & TravelActions {
       const events = tm.trace();
       const text = JSON.stringify({ format: 'etcd-playground-trace', version: 1, settings: tm.settings(), nowMs: tm.now(), traceHash: tm.traceHash(), events }, null, 1);
       return { name: `etcd-playground-trace-${fileStamp({ settings: tm.settings(), endMs: tm.now() })}.json`, text };
+    },
+    exportHistory() {
+      const tm = machine();
+      return { name: `etcd-playground-history-${fileStamp({ settings: tm.settings(), endMs: tm.now() })}.json`, text: JSON.stringify(tm.clientHistory()) };
     },
   };
 }

@@ -167,9 +167,15 @@ export function TravelBar() {
       >
         Share
       </button>
-      <details className="export-menu">
+      <details
+        className="export-menu"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') e.currentTarget.open = false;
+        }}
+      >
         <summary data-testid="export-menu">Export</summary>
-        <div className="menu" role="menu">
+        {/* A choice closes the menu (the click reaches here after the item's own handler). */}
+        <div className="menu" role="menu" onClick={(e) => ((e.currentTarget.parentElement as HTMLDetailsElement).open = false)}>
           <button
             type="button"
             role="menuitem"
@@ -190,6 +196,19 @@ export function TravelBar() {
             }}
           >
             Trace (.json)
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            data-testid="export-history"
+            disabled={!ready}
+            title="every client call with its answer and virtual times, and every watch stream (etcd-playground-history), for the checkers"
+            onClick={() => {
+              const f = store.getState().exportHistory();
+              download(f.name, f.text);
+            }}
+          >
+            Client history (.json)
           </button>
           <button type="button" role="menuitem" data-testid="export-cluster-svg" onClick={() => picture('cluster', 'svg')}>
             Cluster view (.svg)
