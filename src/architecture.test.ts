@@ -20,7 +20,7 @@ export const allowedImports: Record<string, readonly string[]> = {
   runtime: ['sim', 'server', 'client', 'storage', 'raft', 'mvcc', 'lease'],
   workers: ['runtime', 'server', 'storage', 'raft', 'mvcc', 'lease'],
   /** Scenarios and time travel: recordings of a runtime's run, replayed into runtimes. */
-  scenario: ['runtime', 'server', 'mvcc'],
+  scenario: ['runtime', 'sim', 'server', 'mvcc'],
   state: ['scenario', 'runtime', 'client', 'server', 'mvcc'],
   ui: ['state', 'server', 'mvcc'],
   main: ['ui', 'state', 'scenario', 'runtime'],
