@@ -6,8 +6,10 @@ import { bootPlayground } from './state/boot.ts';
 import { startPlayground } from './runtime/bootstrap.ts';
 import { TimeMachine } from './scenario/timeMachine.ts';
 import { readShareFragment, ScenarioError } from './scenario/index.ts';
+import { parseViewQuery } from './state/urlSettings.ts';
 
 const store = createPlaygroundStore();
+store.setState(parseViewQuery(location.search));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -219,3 +219,39 @@ test('a malformed scenario file or link is refused with a clear error and change
   await page.waitForFunction(() => !!window.etcdPlayground!.leader());
   expect(await page.evaluate(() => window.etcdPlayground!.settings().seed)).toBe(35);
 });
+
+test('embed mode: the Share dialog gives an iframe whose page shows the same run with only the cluster, time controls and scrubber', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=33');
+  await consoleRun(page, 'put a 1', 'OK');
+  await consoleRun(page, 'put b 2', 'OK');
+  await page.evaluate(() => window.etcdPlayground!.pause());
+  const hash = await page.evaluate(() => window.etcdPlayground!.traceHash());
+  await page.getByTestId('share').click();
+  const code = await page.getByTestId('share-embed').inputValue();
+  const src = /<iframe src="([^"]+)"/.exec(code)![1]!.replace(/&amp;/g, '&');
+  expect(new URL(src).searchParams.get('embed')).toBe('1');
+  expect(src).toContain('#scenario=');
+
+  await page.goto('about:blank');
+  await page.goto(src);
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.waitForFunction((h) => window.etcdPlayground?.traceHash() === h, hash, { timeout: 90_000 });
+  await expect(page.locator('.app')).toHaveClass(/\bembed\b/);
+  // The cluster, the time controls and the scrubber; no side panels, no console, no export menu.
+  await expect(page.getByTestId('cluster-svg')).toBeVisible();
+  await expect(page.getByTestId('scrubber')).toBeVisible();
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect(page.getByTestId('play-pause')).toBeVisible();
+  await expect(page.locator('aside.side')).toHaveCount(0);
+  await expect(page.getByTestId('console-input')).toHaveCount(0);
+  await expect(page.getByTestId('export-menu')).toHaveCount(0);
+  // The scrubber works there too: back to before the second write, one key; the title opens the full page.
+  const firstAtMs = await page.evaluate(() => window.etcdPlaygroundTime!.recordedActions().filter((a) => a.type === 'request')[1]!.atMs - 1);
+  await page.evaluate((t) => window.etcdPlaygroundTime!.seek(t), firstAtMs);
+  await expect(page.locator('.app')).toHaveAttribute('data-view', 'past');
+  const href = await page.locator('.topbar h1 a').getAttribute('href');
+  expect(new URL(href!).searchParams.get('embed')).toBeNull();
+  expect(href).toContain('#scenario=');
+  await page.setViewportSize({ width: 960, height: 540 });
+  await shot(page, 'embed-960x540');
+});

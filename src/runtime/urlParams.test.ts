@@ -10,6 +10,7 @@ describe('runtime URL parameters', () => {
     });
     expect(parseRuntimeParams('speed=0.25').speed).toBe(0.25);
     expect(parseRuntimeParams('')).toEqual({ settings: {} });
+    expect(parseRuntimeParams('?embed=1&projector=0')).toEqual({ settings: {}, embed: true, projector: false });
   });
 
   it('refuses bad values and unknown names, naming each', () => {
@@ -19,6 +20,7 @@ describe('runtime URL parameters', () => {
     expect(() => parseRuntimeParams('?speed=0.01')).toThrow(/speed/);
     expect(() => parseRuntimeParams('?checkQuorum=maybe')).toThrow(/checkQuorum: expected true or false/);
     expect(() => parseRuntimeParams('?durability=fast')).toThrow(/durability/);
+    expect(() => parseRuntimeParams('?embed=yes please')).toThrow(/embed: expected true or false/);
     let msg = '';
     try {
       parseRuntimeParams('?membres=3&seed=x');

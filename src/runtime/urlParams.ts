@@ -10,6 +10,9 @@ export interface RuntimeParams {
   settings: Partial<ClusterSettings>;
   speed?: Speed;
   paused?: boolean;
+  /** How the page is laid out; checked here so a bad value is reported with the others. */
+  embed?: boolean;
+  projector?: boolean;
 }
 
 type Kind = 'int' | 'bool' | 'durability';
@@ -52,6 +55,8 @@ export function parseRuntimeParams(search: string): RuntimeParams {
           out.speed = n;
         }
       } else if (key === 'paused') out.paused = parseBool(key, raw);
+      else if (key === 'embed') out.embed = parseBool(key, raw);
+      else if (key === 'projector') out.projector = parseBool(key, raw);
       else if (Object.hasOwn(FIELDS, key)) {
         const f = FIELDS[key as keyof ClusterSettings];
         if (f.kind === 'bool') settings[key] = parseBool(key, raw);
@@ -63,7 +68,7 @@ export function parseRuntimeParams(search: string): RuntimeParams {
           if (raw.trim() === '' || !Number.isInteger(n) || n < f.min! || n > f.max!) throw new Error(`URL parameter ${key}: expected a whole number in [${f.min}, ${f.max}], got "${raw}"`);
           settings[key] = n;
         }
-      } else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(FIELDS), 'speed', 'paused'].join(', ')})`);
+      } else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(FIELDS), 'speed', 'paused', 'embed', 'projector'].join(', ')})`);
     } catch (e) {
       errors.push((e as Error).message);
     }

@@ -130,6 +130,8 @@ export interface PlaygroundState {
 
   // preferences
   projector: boolean;
+  /** `?embed=1`: the cluster, the time controls and the scrubber only, for slides and blogs. */
+  embed: boolean;
   reducedMotion: boolean;
 }
 
@@ -298,6 +300,7 @@ export function createPlaygroundStore(): PlaygroundStore {
       workload: { running: false, options: defaultWorkload, samples: [], startedAtMs: 0, error: '' },
       hot: { drops: [] },
       projector: false,
+      embed: false,
       reducedMotion: false,
 
       attach(a) {

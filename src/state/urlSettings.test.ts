@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSettingsQuery, settingsToQuery } from './urlSettings.ts';
+import { parseSettingsQuery, parseViewQuery, settingsToQuery } from './urlSettings.ts';
 
 describe('settings in the URL', () => {
   it('parses members, seed and flags', () => {
@@ -18,5 +18,10 @@ describe('settings in the URL', () => {
     const q = settingsToQuery({ ...s, preVote: false }, s);
     expect(q).toBe('?members=5&seed=42&preVote=0');
     expect(parseSettingsQuery(q).settings).toEqual({ members: 5, seed: 42, preVote: false });
+  });
+  it('reads the page layout: embed and projector', () => {
+    expect(parseViewQuery('?embed=1&seed=3')).toEqual({ embed: true, projector: false });
+    expect(parseViewQuery('?projector=true')).toEqual({ embed: false, projector: true });
+    expect(parseViewQuery('?embed=0')).toEqual({ embed: false, projector: false });
   });
 });

@@ -59,3 +59,10 @@ export function settingsToQuery(s: ClusterSettings, defaults?: Partial<ClusterSe
   }
   return `?${params.toString()}`;
 }
+
+/** How the page is laid out, from `?embed=1&projector=1` (anything but a true value is off). */
+export function parseViewQuery(search: string): { embed: boolean; projector: boolean } {
+  const params = new URLSearchParams(search);
+  const on = (k: string): boolean => /^(1|true|on|yes)$/i.test(params.get(k) ?? '');
+  return { embed: on('embed'), projector: on('projector') };
+}

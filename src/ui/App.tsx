@@ -114,9 +114,17 @@ function Help({ onClose }: { onClose(): void }) {
   );
 }
 
+/** The page without `embed`: the same run (its fragment) with the console and the inspector. */
+function fullPageHref(): string {
+  const u = new URL(location.href);
+  u.searchParams.delete('embed');
+  return u.toString();
+}
+
 function Shell() {
   const store = useStoreApi();
   const projector = usePlayground((s) => s.projector);
+  const embed = usePlayground((s) => s.embed);
   const tab = usePlayground((s) => s.sideTab);
   const status = usePlayground((s) => s.status);
   const error = usePlayground((s) => s.error);
@@ -143,9 +151,17 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
   return (
-    <div className={`app${projector ? ' projector' : ''}${past ? ' viewing-past' : ''}`} data-status={status} data-view={past ? 'past' : 'live'}>
+    <div className={`app${projector ? ' projector' : ''}${embed ? ' embed' : ''}${past ? ' viewing-past' : ''}`} data-status={status} data-view={past ? 'past' : 'live'}>
       <header className="topbar">
-        <h1>etcd playground</h1>
+        {embed ? (
+          <h1>
+            <a href={fullPageHref()} target="_blank" rel="noopener" title="open this in the full playground, with the console and the inspector">
+              etcd playground ↗
+            </a>
+          </h1>
+        ) : (
+          <h1>etcd playground</h1>
+        )}
         <TimeControls />
         <Summary />
         <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?" className="help-btn">
@@ -166,6 +182,7 @@ function Shell() {
           )}
           <Legend />
         </section>
+        {!embed && (
         <aside className="side" aria-label="details">
           <div role="tablist" className="tabs" aria-label="side panel" onKeyDown={tabKeys(sideTabs.map((t) => t.id), tab, (id) => store.getState().setSideTab(id), 'stab-')}>
             {sideTabs.map((t) => (
@@ -189,14 +206,17 @@ function Shell() {
             </ErrorBoundary>
           </div>
         </aside>
+        )}
       </main>
       <footer className="bottom">
         <ErrorBoundary name="time travel">
           <TravelBar />
         </ErrorBoundary>
-        <ErrorBoundary name="console">
-          <ConsolePanel />
-        </ErrorBoundary>
+        {!embed && (
+          <ErrorBoundary name="console">
+            <ConsolePanel />
+          </ErrorBoundary>
+        )}
         <ErrorBoundary name="timeline">
           <Timeline />
         </ErrorBoundary>

@@ -53,6 +53,14 @@ export function ReplayProgress() {
   );
 }
 
+/** An iframe of the same link in embed mode. */
+function embedCode(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('embed', '1');
+  const attr = u.toString().replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<iframe src="${attr}" width="960" height="540" title="etcd playground" style="border:0"></iframe>`;
+}
+
 function ShareDialog({ url, onClose }: { url: string; onClose(): void }) {
   const [copied, setCopied] = useState(false);
   return (
@@ -67,6 +75,10 @@ function ShareDialog({ url, onClose }: { url: string; onClose(): void }) {
         <p>Anyone who opens this link gets the same run, replayed in their own browser to where you are now.</p>
         <input type="text" readOnly value={url} data-testid="share-url" aria-label="link to this run" onFocus={(e) => e.currentTarget.select()} autoFocus />
         <p className="muted">{url.length.toLocaleString()} characters</p>
+        <label className="embed-code">
+          <span>To put it in a slide or a page (the cluster, the time controls and the scrubber only):</span>
+          <input type="text" readOnly value={embedCode(url)} data-testid="share-embed" aria-label="embed code for this run" onFocus={(e) => e.currentTarget.select()} />
+        </label>
         <button
           type="button"
           className="primary"
@@ -95,6 +107,7 @@ export function TravelBar() {
   const branches = usePlayground((s) => s.travel.branches);
   const ready = usePlayground((s) => s.travel.machine !== null && s.status === 'ready');
   const busy = usePlayground((s) => s.travel.progress !== null);
+  const embed = usePlayground((s) => s.embed);
   const [share, setShare] = useState('');
   const fileRef = useRef<HTMLInputElement>(null);
   const current = branches.find((b) => b.current);
@@ -167,6 +180,7 @@ export function TravelBar() {
       >
         Share
       </button>
+      {!embed && (<>
       <details
         className="export-menu"
         onKeyDown={(e) => {
@@ -244,6 +258,7 @@ export function TravelBar() {
           void f.text().then((t) => store.getState().importScenario(t), fail('Import'));
         }}
       />
+      </>)}
       {share && <ShareDialog url={share} onClose={() => setShare('')} />}
     </div>
   );
