@@ -3,20 +3,35 @@ import { createPlaygroundStore, linkKey, linkPairState, snapshotSavePath, splitG
 import { member } from './testMembers.ts';
 import type { LinkState, PlaygroundApi } from './types.ts';
 
-/** Just enough of the api for the network actions: a table of cut directions. */
-function linkTable(symmetric = false) {
+/**
+ * Just enough of the api for the network actions: a table of cut directions. With `late`, a
+ * change lands only at `land()`, as the runtime applies it between two steps of the world.
+ */
+function linkTable(symmetric = false, late = false) {
   const cut = new Set<string>();
   const calls: string[] = [];
+  const queued: (() => void)[] = [];
+  const later = (f: () => void): Promise<void> | undefined => {
+    if (!late) return void f();
+    return new Promise((resolve) => queued.push(() => (f(), resolve())));
+  };
+  const land = (): void => {
+    for (const f of queued.splice(0)) f();
+  };
   const api = {
     cut(a: string, b: string, o?: { oneWay?: boolean }) {
       calls.push(`cut ${a} ${b}${o?.oneWay ? ' oneWay' : ''}`);
-      cut.add(`${a}>${b}`);
-      if (!o?.oneWay) cut.add(`${b}>${a}`);
+      return later(() => {
+        cut.add(`${a}>${b}`);
+        if (!o?.oneWay) cut.add(`${b}>${a}`);
+      });
     },
     restore(a: string, b: string) {
       calls.push(`restore ${a} ${b}`);
-      cut.delete(`${a}>${b}`);
-      cut.delete(`${b}>${a}`);
+      return later(() => {
+        cut.delete(`${a}>${b}`);
+        cut.delete(`${b}>${a}`);
+      });
     },
     linkState(a: string, b: string): LinkState {
       const ab = cut.has(`${a}>${b}`);
@@ -31,7 +46,7 @@ function linkTable(symmetric = false) {
       calls.push('heal');
     },
   };
-  return { api: api as unknown as PlaygroundApi, calls };
+  return { api: api as unknown as PlaygroundApi, calls, land };
 }
 
 describe('network actions', () => {
@@ -46,6 +61,20 @@ describe('network actions', () => {
     }
     expect(seen).toEqual(['cut-ab', 'cut-both', 'healthy']);
     expect(store.getState().links[linkKey('n1', 'n2')]).toBe('healthy');
+  });
+  it('clicks faster than the world applies them still cycle: each goes on from the one before', async () => {
+    const { api, calls, land } = linkTable(true, true);
+    const store = createPlaygroundStore();
+    store.getState().attach(api);
+    for (let i = 0; i < 3; i++) store.getState().cycleLink('n1', 'n2');
+    expect(calls).toEqual(['cut n1 n2 oneWay', 'cut n1 n2', 'restore n1 n2', 'restore n2 n1']);
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('healthy');
+    land();
+    await new Promise((r) => setTimeout(r, 0));
+    // Read back from the runtime once the changes are in: still healthy.
+    expect(api.linkState('n1', 'n2')).toBe('healthy');
+    expect(linkPairState(store.getState().links, 'n1', 'n2', store.getState().oneWay)).toBe('healthy');
+    expect(store.getState().notices).toEqual([]);
   });
   it('knows which way a one-way cut goes when the runtime reports it on both ordered pairs', () => {
     const { api, calls } = linkTable(true);

@@ -156,6 +156,8 @@ export interface PlaygroundActions {
   isolateLeader(): void;
   split(minority: number): void;
   cycleLink(a: string, b: string): void;
+  /** Reads one pair's link states back from the runtime (after a change has landed). */
+  refreshLinks(a: string, b: string): void;
   /** Sets one link to a state: healthy ('none'), cut from→to only ('one-way'), or cut both ways. */
   setLinkCut(from: string, to: string, cut: 'none' | 'one-way' | 'both'): void;
   setLinkSettings(opts: LinkSettings & { from?: string; to?: string }): void;
@@ -379,23 +381,41 @@ export function createPlaygroundStore(): PlaygroundStore {
           delete oneWay[linkKey(a, b)];
           delete oneWay[linkKey(b, a)];
           // healthy -> a to b cut -> both cut -> healthy.
+          let applied: Promise<unknown>;
+          let ab: LinkState;
+          let ba: LinkState;
           if (state === 'healthy') {
-            p.cut(a, b, { oneWay: true });
+            applied = p.cut(a, b, { oneWay: true });
             oneWay[linkKey(a, b)] = true;
+            // The runtime names a pair's state the same from both ends; `oneWay` says which way.
+            [ab, ba] = ['cut-one-way', 'cut-one-way'];
           } else if (state === 'cut-ab' || state === 'cut-ba') {
-            p.cut(a, b);
+            applied = p.cut(a, b);
+            [ab, ba] = ['cut-both', 'cut-both'];
           } else {
-            p.restore(a, b);
-            p.restore(b, a);
+            applied = Promise.all([p.restore(a, b), p.restore(b, a)]);
+            [ab, ba] = ['healthy', 'healthy'];
           }
-          const links = { ...get().links, [linkKey(a, b)]: p.linkState(a, b), [linkKey(b, a)]: p.linkState(b, a) };
-          set({ links, oneWay });
-          const after = linkPairState(links, a, b, oneWay);
+          // A change lands between two steps of the world, so the runtime reports the old state
+          // until then: the link shows what was asked at once (a second click goes on from it),
+          // and what the runtime says once the change is in.
+          set({ links: { ...get().links, [linkKey(a, b)]: ab, [linkKey(b, a)]: ba }, oneWay });
+          void Promise.resolve(applied).then(() => get().refreshLinks(a, b), () => undefined);
+          const after = linkPairState({ [linkKey(a, b)]: ab, [linkKey(b, a)]: ba }, a, b, oneWay);
           get().narrate(
             after === 'healthy' ? `link ${a}–${b} healthy` : after === 'cut-both' ? `link ${a}–${b} cut both ways` : `link ${a}→${b} cut one way`,
           );
         } catch (e) {
           get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      refreshLinks(a, b) {
+        const p = get().api;
+        if (!p) return;
+        try {
+          set({ links: { ...get().links, [linkKey(a, b)]: p.linkState(a, b), [linkKey(b, a)]: p.linkState(b, a) } });
+        } catch {
+          // A member that went away meanwhile: the next refresh from the runtime draws it.
         }
       },
       setLinkCut(from, to, cut) {
@@ -404,13 +424,16 @@ export function createPlaygroundStore(): PlaygroundStore {
           // Checked before anything changes: bad names leave the link as it was.
           p.linkState(from, to);
           if (from === to) throw new Error('a member has no link to itself');
-          p.restore(from, to);
-          if (cut !== 'none') p.cut(from, to, { oneWay: cut === 'one-way' });
+          const restored = p.restore(from, to);
+          const applied = cut !== 'none' ? Promise.all([restored, p.cut(from, to, { oneWay: cut === 'one-way' })]) : restored;
           const oneWay = { ...get().oneWay };
           delete oneWay[linkKey(from, to)];
           delete oneWay[linkKey(to, from)];
           if (cut === 'one-way') oneWay[linkKey(from, to)] = true;
-          set({ links: { ...get().links, [linkKey(from, to)]: p.linkState(from, to), [linkKey(to, from)]: p.linkState(to, from) }, oneWay });
+          const ab: LinkState = cut === 'none' ? 'healthy' : cut === 'both' ? 'cut-both' : 'cut-one-way';
+          const ba = ab;
+          set({ links: { ...get().links, [linkKey(from, to)]: ab, [linkKey(to, from)]: ba }, oneWay });
+          void Promise.resolve(applied).then(() => get().refreshLinks(from, to), () => undefined);
           get().narrate(cut === 'none' ? `link ${from}–${to} healthy` : cut === 'both' ? `link ${from}–${to} cut both ways` : `link ${from}→${to} cut one way`);
         } catch (e) {
           get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
