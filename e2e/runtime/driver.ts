@@ -27,8 +27,16 @@ export async function installHelpers(page: Page): Promise<void> {
           await sleep(5);
         }
       },
+      /**
+       * Waits for a leader that every live member has heard from (same term, same commit index):
+       * before that, a follower still without a leader drops a proposal sent to it, as etcd does.
+       */
       async waitLeader(): Promise<string> {
-        await h.waitFor(() => pg.leader() !== undefined);
+        await h.waitFor(() => {
+          const l = pg.leader();
+          if (!l) return false;
+          return pg.members().filter((m) => m.alive).every((m) => m.term === l.term && m.commitIndex === l.commitIndex);
+        });
         return pg.leader()!.name;
       },
       /**
