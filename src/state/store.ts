@@ -156,8 +156,6 @@ export interface PlaygroundActions {
   isolateLeader(): void;
   split(minority: number): void;
   cycleLink(a: string, b: string): void;
-  /** Reads one pair's link states back from the runtime (after a change has landed). */
-  refreshLinks(a: string, b: string): void;
   /** Sets one link to a state: healthy ('none'), cut from→to only ('one-way'), or cut both ways. */
   setLinkCut(from: string, to: string, cut: 'none' | 'one-way' | 'both'): void;
   setLinkSettings(opts: LinkSettings & { from?: string; to?: string }): void;
@@ -241,6 +239,17 @@ export function createPlaygroundStore(): PlaygroundStore {
       const a = get().api;
       if (!a) throw new Error('the cluster is not running yet');
       return a;
+    };
+
+    /** Reads one pair's link states back from the runtime, once a change to it has landed. */
+    const refreshPair = (a: string, b: string): void => {
+      const p = get().api;
+      if (!p) return;
+      try {
+        set({ links: { ...get().links, [linkKey(a, b)]: p.linkState(a, b), [linkKey(b, a)]: p.linkState(b, a) } });
+      } catch {
+        // A member that went away meanwhile: the runtime's next update draws it.
+      }
     };
 
     /** Runs a member action with its failure turned into a notice. */
@@ -400,22 +409,13 @@ export function createPlaygroundStore(): PlaygroundStore {
           // until then: the link shows what was asked at once (a second click goes on from it),
           // and what the runtime says once the change is in.
           set({ links: { ...get().links, [linkKey(a, b)]: ab, [linkKey(b, a)]: ba }, oneWay });
-          void Promise.resolve(applied).then(() => get().refreshLinks(a, b), () => undefined);
+          void Promise.resolve(applied).then(() => refreshPair(a, b), () => undefined);
           const after = linkPairState({ [linkKey(a, b)]: ab, [linkKey(b, a)]: ba }, a, b, oneWay);
           get().narrate(
             after === 'healthy' ? `link ${a}–${b} healthy` : after === 'cut-both' ? `link ${a}–${b} cut both ways` : `link ${a}→${b} cut one way`,
           );
         } catch (e) {
           get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
-        }
-      },
-      refreshLinks(a, b) {
-        const p = get().api;
-        if (!p) return;
-        try {
-          set({ links: { ...get().links, [linkKey(a, b)]: p.linkState(a, b), [linkKey(b, a)]: p.linkState(b, a) } });
-        } catch {
-          // A member that went away meanwhile: the next refresh from the runtime draws it.
         }
       },
       setLinkCut(from, to, cut) {
@@ -430,10 +430,9 @@ export function createPlaygroundStore(): PlaygroundStore {
           delete oneWay[linkKey(from, to)];
           delete oneWay[linkKey(to, from)];
           if (cut === 'one-way') oneWay[linkKey(from, to)] = true;
-          const ab: LinkState = cut === 'none' ? 'healthy' : cut === 'both' ? 'cut-both' : 'cut-one-way';
-          const ba = ab;
-          set({ links: { ...get().links, [linkKey(from, to)]: ab, [linkKey(to, from)]: ba }, oneWay });
-          void Promise.resolve(applied).then(() => get().refreshLinks(from, to), () => undefined);
+          const asked: LinkState = cut === 'none' ? 'healthy' : cut === 'both' ? 'cut-both' : 'cut-one-way';
+          set({ links: { ...get().links, [linkKey(from, to)]: asked, [linkKey(to, from)]: asked }, oneWay });
+          void Promise.resolve(applied).then(() => refreshPair(from, to), () => undefined);
           get().narrate(cut === 'none' ? `link ${from}–${to} healthy` : cut === 'both' ? `link ${from}–${to} cut both ways` : `link ${from}→${to} cut one way`);
         } catch (e) {
           get().notify(`link change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
