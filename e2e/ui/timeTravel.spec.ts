@@ -194,7 +194,11 @@ test('continue from here forks: the new branch diverges, and returning to the fi
 
 test('a malformed scenario file or link is refused with a clear error and changes nothing', async ({ page }) => {
   await openPlayground(page, 'members=3&seed=34');
-  await page.evaluate(() => window.etcdPlayground!.pause());
+  // Pausing lets the chunk of steps in flight finish; runFor(0) waits behind it.
+  await page.evaluate(async () => {
+    window.etcdPlayground!.pause();
+    await window.etcdPlayground!.runFor(0);
+  });
   const before = await page.evaluate(() => ({ hash: window.etcdPlayground!.traceHash(), now: window.etcdPlayground!.now(), seed: window.etcdPlayground!.settings().seed }));
   mkdirSync(SHOTS, { recursive: true });
   const bad = `${SHOTS}/bad-scenario.json`;
