@@ -192,7 +192,8 @@ function MvccTab({ d }: { d: MemberDetails }) {
     <div>
       <dl className="kv">
         <Kv k="revision" v={d.mvcc.revision} />
-        <Kv k="compacted at" v={d.mvcc.compactRevision || 'never'} />
+        {/* The store starts at -1 (nothing compacted yet); a number alone would read as a revision. */}
+        <Kv k="compacted at" v={d.mvcc.compactRevision > 0 ? `revision ${d.mvcc.compactRevision}` : 'never compacted'} />
         <Kv k="keys" v={d.mvcc.keys.length} />
       </dl>
       <table className="grid" data-testid="mvcc-table">
