@@ -53,6 +53,9 @@ const api: MemberWorkerApi = {
   details() {
     return running().details();
   },
+  leaseExpiries() {
+    return running().leaseExpiries();
+  },
   async close() {
     const h = hosted;
     hosted = null;

@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { expect, leaderName, openPlayground, selectMember } from './driver.ts';
+import { expect, leaderName, openPlayground, selectMember, shot } from './driver.ts';
 
 // What a newcomer stumbled on, one test per finding.
 
@@ -20,4 +20,61 @@ test('MVCC tab: a store never compacted says so in words, and a compaction shows
     await api.etcdctl(`compaction ${rev - 1}`);
   });
   await expect(facts).toContainText(/compacted at\s*revision \d+/);
+});
+
+function leaseRow(page: import('@playwright/test').Page, id: string) {
+  return page.getByTestId('lease-list').locator('li', { hasText: id });
+}
+
+/** The inspector's countdown for `id`, in seconds, and the virtual time it was read at. */
+async function shownLeft(page: import('@playwright/test').Page, id: string): Promise<{ leftS: number; atMs: number }> {
+  const text = await leaseRow(page, id).locator('.lease-head > span').nth(1).innerText();
+  const atMs = await page.evaluate(() => window.etcdPlayground!.now());
+  const m = /^([\d.]+) s of 20 s$/.exec(text.trim());
+  if (!m) throw new Error(`lease ${id}: the inspector shows "${text}", not a countdown`);
+  return { leftS: Number(m[1]), atMs };
+}
+
+/** What `lease timetolive` answers, in whole seconds, and the virtual time it answered at. */
+async function timeToLive(page: import('@playwright/test').Page, id: string): Promise<{ ttlS: number; atMs: number }> {
+  return page.evaluate(async (id) => {
+    const api = window.etcdPlayground!;
+    const out = (await api.etcdctl(`lease timetolive ${id}`)).stdout;
+    const ttl = /remaining\((-?\d+)s\)/.exec(out);
+    if (!ttl) throw new Error(`lease timetolive answered: ${out}`);
+    return { ttlS: Number(ttl[1]), atMs: api.now() };
+  }, id);
+}
+
+test('Leases tab: the countdown runs from the grant and matches lease timetolive, on the leader and on a follower', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=15');
+  const leader = await leaderName(page);
+  const id = await page.evaluate(async () => {
+    const api = window.etcdPlayground!;
+    api.setSpeed(0.25);
+    const out = (await api.etcdctl('lease grant 20')).stdout;
+    const id = /lease ([0-9a-f]+) granted/.exec(out)?.[1];
+    if (!id) throw new Error(`lease grant answered: ${out}`);
+    await api.etcdctl(`put held v --lease=${id}`);
+    return id;
+  });
+  const follower = (await page.evaluate(() => window.etcdPlayground!.members().map((m) => m.name))).find((n) => n !== leader)!;
+  for (const name of [leader, follower]) {
+    await selectMember(page, name);
+    await page.getByRole('tab', { name: 'Leases' }).click();
+    const row = leaseRow(page, id);
+    await expect(row).toContainText('keys: held');
+    // The countdown moves: it is below the granted TTL and goes down as virtual time passes.
+    await expect(row.locator('.lease-head > span').nth(1)).toHaveText(/^(1\d|[1-9])\.\d s of 20 s$/);
+    const shown = await shownLeft(page, id);
+    const asked = await timeToLive(page, id);
+    // Both count the same expiry: what was shown, moved on to when etcdctl answered, truncated.
+    const shownThen = shown.leftS - (asked.atMs - shown.atMs) / 1000;
+    expect(Math.abs(shownThen - asked.ttlS), `${name}: shown ${shown.leftS} s at ${shown.atMs} ms, timetolive ${asked.ttlS} s at ${asked.atMs} ms`).toBeLessThanOrEqual(1.5);
+    await expect.poll(async () => (await shownLeft(page, id)).leftS).toBeLessThan(shown.leftS);
+    if (name === follower) {
+      await expect(page.getByTestId('lease-counted-by')).toContainText(leader);
+      await shot(page, 'lease-countdown-follower', true);
+    }
+  }
 });

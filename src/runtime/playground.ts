@@ -705,7 +705,28 @@ export class Playground implements PlaygroundApi {
   memberDetails(name: string): Promise<MemberDetails> {
     const a = this.actor(name);
     if (!this.isRunning(name)) return Promise.reject(new Error(`member ${name} is down${a.error ? `: ${a.error.message}` : ''}`));
-    return this.exclusive(() => a.details());
+    return this.exclusive(async () => {
+      const d = await a.details();
+      const nowMs = this.now();
+      // Only a leader's lessor counts down. A follower borrows the countdown of the leader it
+      // follows, the member its own `lease timetolive` would be forwarded to.
+      let borrowed: Map<string, number | null> | null = null;
+      let from = '';
+      if (d.leases.some((l) => l.expiryMs === null)) {
+        const lead = this.members().find((m) => m.id === d.raft.lead && m.alive && m.role === 'leader' && m.name !== name);
+        if (lead && this.isRunning(lead.name)) {
+          const list = await this.actor(lead.name).leaseExpiries().catch(() => []);
+          borrowed = new Map(list.map((l) => [l.id, l.expiryMs]));
+          from = lead.name;
+        }
+      }
+      d.leases = d.leases.map((l) => {
+        const expiryMs = l.expiryMs ?? borrowed?.get(l.id) ?? null;
+        const countedBy = l.expiryMs !== null ? l.countedBy : expiryMs !== null ? from : undefined;
+        return { ...l, expiryMs, remainingMs: expiryMs === null ? 0 : Math.max(0, expiryMs - nowMs), ...(countedBy ? { countedBy } : {}) };
+      });
+      return d;
+    });
   }
 
   /** Names of member workers/actors that are running (one per member that is up). */

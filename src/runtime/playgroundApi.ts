@@ -208,8 +208,19 @@ export interface MemberDetails {
     compactRevision: number;
     keys: { key: string; kv?: KeyValue; generations: { created: number; revisions: number[]; tombstone?: number }[] }[];
   };
-  leases: { id: Id64; grantedTTL: number; remainingMs: number; keys: string[] }[];
+  /**
+   * The lessor's leases. Only the leader's lessor counts down (as in etcd), so a follower's entry
+   * carries the leader's expiry, named in `countedBy`; with no leader known, `expiryMs` is null.
+   * `remainingMs` is at the virtual time the details were taken.
+   */
+  leases: { id: Id64; grantedTTL: number; expiryMs: number | null; remainingMs: number; countedBy?: string; keys: string[] }[];
   watchers: { watchId: number; client: string; key: string; rangeEnd: string; nextRevision: number }[];
+}
+
+/** One lease's expiry in virtual time on one member's lessor (null: that lessor is not counting). */
+export interface LeaseExpiry {
+  id: Id64;
+  expiryMs: number | null;
 }
 
 export interface EtcdctlResult {

@@ -21,7 +21,7 @@ import type { Durability, StorageFactory } from '../storage/types.ts';
 import type { HostedMemberActor, MemberActorFactory } from './inProcessCluster.ts';
 import type { MemberActorOptions } from './memberActor.ts';
 import { payloadOfOutput, type WirePayload } from './memberWire.ts';
-import type { MemberDetails } from './playgroundApi.ts';
+import type { LeaseExpiry, MemberDetails } from './playgroundApi.ts';
 import { errorFromWire, HostedMember, prngFromState, prngState } from './workerHostMember.ts';
 import type { MemberSummaryWire, MemberWorkerApi, StartReply, StepInput, StepReply, WireError } from './workerHostProtocol.ts';
 
@@ -29,6 +29,8 @@ export interface PlaygroundMemberActor extends HostedMemberActor {
   /** The summary after the member's last step (kept across a crash: the last thing it showed). */
   readonly info: MemberSummaryWire | null;
   details(): Promise<MemberDetails>;
+  /** The member's lessor expiries (only a leader's are counting). */
+  leaseExpiries(): Promise<LeaseExpiry[]>;
   crash(nowMs?: number): Promise<void>;
   restart(nowMs: number): Promise<void>;
   /** Deletes the member's data (the member must be down): its disk is lost. */
@@ -99,6 +101,7 @@ abstract class MemberHostActor implements PlaygroundMemberActor {
   abstract crash(): Promise<void>;
   abstract killNow(): void;
   abstract details(): Promise<MemberDetails>;
+  abstract leaseExpiries(): Promise<LeaseExpiry[]>;
   protected abstract stepMember(input: StepInput): Promise<StepReply | null>;
 
   restart(nowMs: number): Promise<void> {
@@ -221,6 +224,11 @@ export class LocalMemberActor extends MemberHostActor {
   async details(): Promise<MemberDetails> {
     if (!this.hosted) throw new Error(`member ${this.id} is down`);
     return this.hosted.details();
+  }
+
+  async leaseExpiries(): Promise<LeaseExpiry[]> {
+    if (!this.hosted) throw new Error(`member ${this.id} is down`);
+    return this.hosted.leaseExpiries();
   }
 
   protected async waitDurable(seq: number): Promise<{ error?: WireError } | null> {
@@ -389,6 +397,11 @@ export class WorkerMemberActor extends MemberHostActor {
   async details(): Promise<MemberDetails> {
     if (!this.api) throw new Error(`member ${this.id} is down`);
     return this.api.details();
+  }
+
+  async leaseExpiries(): Promise<LeaseExpiry[]> {
+    if (!this.api) throw new Error(`member ${this.id} is down`);
+    return this.api.leaseExpiries();
   }
 
   protected waitDurable(seq: number): Promise<{ error?: WireError } | null> {

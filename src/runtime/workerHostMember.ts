@@ -19,7 +19,7 @@ import {
   type BackendBatch,
   type StorageFactory,
 } from '../storage/types.ts';
-import type { EntrySummary, MemberDetails, RoleName } from './playgroundApi.ts';
+import type { EntrySummary, LeaseExpiry, MemberDetails, RoleName } from './playgroundApi.ts';
 import type { MemberSummaryWire, PrngState, StepInput, StepReply, WireError } from './workerHostProtocol.ts';
 
 /** Entries kept for the summary's log strip. */
@@ -388,7 +388,7 @@ export class HostedMember {
     const st = m.raftStatus();
     const status = m.status();
     const kv = m.kvStore();
-    const [records, snaps, leases, storedIndex] = await Promise.all([storage.wal.records(), storage.snapshotter.list(), storage.backend.listLeases(), storage.backend.getMeta('consistent_index')]);
+    const [records, snaps, storedIndex] = await Promise.all([storage.wal.records(), storage.snapshotter.list(), storage.backend.getMeta('consistent_index')]);
     const entries = new Map<number, Entry>();
     let walSnap = { index: 0, term: 0 };
     for (const r of records) {
@@ -406,16 +406,10 @@ export class HostedMember {
     }
     const keys: MemberDetails['mvcc']['keys'] = [];
     const rev = kv.rev();
-    const byLease = new Map<string, string[]>();
     for (const ki of kv.keyIndexes()) {
       if (keys.length >= DETAIL_KEYS) break;
       const r = kv.range(ki.key, undefined, { limit: 1 });
       const cur = r.kvs?.[0];
-      if (cur && cur.lease && cur.lease !== '0') {
-        const list = byLease.get(cur.lease) ?? [];
-        list.push(cur.key);
-        byLease.set(cur.lease, list);
-      }
       keys.push({
         key: ki.key,
         ...(cur ? { kv: cur } : {}),
@@ -459,9 +453,22 @@ export class HostedMember {
         consistentIndex: typeof storedIndex === 'number' ? storedIndex : 0,
       },
       mvcc: { revision: rev, compactRevision: kv.compactRev(), keys },
-      leases: leases.map((l) => ({ id: l.ID, grantedTTL: l.TTL, remainingMs: Math.max(0, l.RemainingTTL) * 1000, keys: byLease.get(l.ID) ?? [] })),
+      // The lessor's view, not the stored records: those carry a remaining TTL only once checkpointed.
+      leases: m.leaseViews().map((l) => ({
+        id: l.ID,
+        grantedTTL: l.TTL,
+        expiryMs: l.expiryMs,
+        remainingMs: l.expiryMs === null ? 0 : Math.max(0, l.expiryMs - m.now()),
+        ...(l.expiryMs === null ? {} : { countedBy: m.name }),
+        keys: l.keys,
+      })),
       watchers: m.watchers().map((w) => ({ watchId: w.watchId, client: w.client, key: w.key, rangeEnd: w.rangeEnd, nextRevision: w.nextRevision })),
     };
+  }
+
+  /** The lessor's expiries: what a follower's inspector borrows from the leader's. */
+  leaseExpiries(): LeaseExpiry[] {
+    return this.etcd.leaseViews().map((l) => ({ id: l.ID, expiryMs: l.expiryMs }));
   }
 
   /** Closes the storage cleanly. */

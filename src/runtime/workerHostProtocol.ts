@@ -8,7 +8,7 @@ import type { MemberStartOptions } from '../server/member.ts';
 import type { MemberInput, MemberOutput } from '../server/protocol.ts';
 import type { ActorTraceEvent } from '../sim/scheduler.ts';
 import type { Durability } from '../storage/types.ts';
-import type { MemberDetails, MemberInfo } from './playgroundApi.ts';
+import type { LeaseExpiry, MemberDetails, MemberInfo } from './playgroundApi.ts';
 
 /** A seeded stream's exact state, so a restarted worker continues the same sequence of draws. */
 export interface PrngState {
@@ -84,6 +84,7 @@ export interface MemberWorkerApi {
   step(input: StepInput): Promise<StepReply>;
   summary(): MemberSummaryWire | null;
   details(): Promise<MemberDetails>;
+  leaseExpiries(): LeaseExpiry[];
   /** Closes the database cleanly (member removed or page shutting down). */
   close(): Promise<void>;
 }

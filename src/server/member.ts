@@ -19,7 +19,7 @@ import type { ConfChange, Entry, Message, NodeId, Ready, Snapshot, Status } from
 import { KvStore } from '../mvcc/kvStore.ts';
 import { MemoryBackend } from '../mvcc/memoryBackend.ts';
 import { WatchableStore } from '../mvcc/watchableStore.ts';
-import { Lessor, LeaseError, MemoryLeaseBackend, leaseIdGenerator, type LeaseBackend, type LeaseIdGenerator } from '../lease/index.ts';
+import { Lessor, LeaseError, MemoryLeaseBackend, leaseIdGenerator, type LeaseBackend, type LeaseIdGenerator, type LeaseView } from '../lease/index.ts';
 import type { BackendBatch, MemberStorage, ReadyPersist } from '../storage/types.ts';
 import { PersistingKvBackend, PersistingLeaseBackend, loadStoredState, writeAlarms, writeMembership } from './backendSync.ts';
 import type { MembershipState } from './membership.ts';
@@ -1349,6 +1349,19 @@ export class EtcdMember {
   /** Read-only access for inspectors and tests. */
   kvStore(): KvStore {
     return this.kv;
+  }
+
+  /** The virtual time of the last step. */
+  now(): number {
+    return this.nowMs;
+  }
+
+  /**
+   * The lessor's leases for inspectors: on the primary each carries its virtual expiry; elsewhere
+   * the expiry is null, since only the primary counts down (etcd forwards TimeToLive to it).
+   */
+  leaseViews(): LeaseView[] {
+    return this.lessor.leases();
   }
 
   /** The watchers of every client stream (inspectors, tests). */

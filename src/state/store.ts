@@ -187,7 +187,6 @@ export interface PlaygroundActions {
 
   memberDetails(name: string): Promise<MemberDetails>;
   /** Leases as the member's lessor reports them over the etcd API (LeaseLeases + LeaseTimeToLive). */
-  memberLeases(name: string): Promise<MemberDetails['leases']>;
 
   setProjector(on: boolean): void;
   setReducedMotion(on: boolean): void;
@@ -631,21 +630,6 @@ export function createPlaygroundStore(): PlaygroundStore {
       memberDetails(name) {
         return api().memberDetails(name);
       },
-      async memberLeases(name) {
-        const c = api().client({ endpoints: [name] });
-        try {
-          const list = await c.leaseLeases();
-          const out: MemberDetails['leases'] = [];
-          for (const l of list.leases.slice(0, 50)) {
-            const t = await c.leaseTimeToLive({ ID: l.ID, keys: true });
-            if (t.TTL >= 0) out.push({ id: l.ID, grantedTTL: t.grantedTTL, remainingMs: t.TTL * 1000, keys: t.keys });
-          }
-          return out;
-        } finally {
-          c.close();
-        }
-      },
-
       setProjector(on) {
         set({ projector: on });
       },

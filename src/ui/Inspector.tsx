@@ -20,19 +20,18 @@ const tabs: { id: InspectorTab; label: string }[] = [
   { id: 'watchers', label: 'Watchers' },
 ];
 
-function useDetails(name: string, alive: boolean): { details: MemberDetails | null; fetchedAtMs: number; error: string } {
+function useDetails(name: string, alive: boolean): { details: MemberDetails | null; error: string } {
   const store = useStoreApi();
-  const [state, setState] = useState<{ details: MemberDetails | null; fetchedAtMs: number; error: string }>({ details: null, fetchedAtMs: 0, error: '' });
+  const [state, setState] = useState<{ details: MemberDetails | null; error: string }>({ details: null, error: '' });
   useEffect(() => {
     let live = true;
     let timer = 0;
-    setState({ details: null, fetchedAtMs: 0, error: '' });
+    setState({ details: null, error: '' });
     const load = async (): Promise<void> => {
       const s = store.getState();
       try {
-        const at = s.api?.now() ?? 0;
         const d = await s.memberDetails(name);
-        if (live) setState({ details: d, fetchedAtMs: at, error: '' });
+        if (live) setState({ details: d, error: '' });
       } catch (e) {
         if (live) setState((p) => ({ ...p, error: e instanceof Error ? e.message : String(e) }));
       }
@@ -230,64 +229,50 @@ function MvccTab({ d }: { d: MemberDetails }) {
   );
 }
 
-/**
- * Leases from the member's stored state, or when that has none yet (the backend persists on its
- * own interval), from its lessor through the etcd API.
- */
-function useLeases(name: string, alive: boolean, stored: MemberDetails['leases'], storedAtMs: number): { leases: MemberDetails['leases']; atMs: number } {
-  const store = useStoreApi();
-  const [live, setLive] = useState<{ leases: MemberDetails['leases']; atMs: number } | null>(null);
-  const useStored = stored.length > 0 || !alive;
-  useEffect(() => {
-    if (useStored) return;
-    let on = true;
-    let timer = 0;
-    const load = async (): Promise<void> => {
-      const at = store.getState().api?.now() ?? 0;
-      try {
-        const leases = await store.getState().memberLeases(name);
-        if (on) setLive({ leases, atMs: at });
-      } catch {
-        // A member that cannot answer now shows what it stored.
-      }
-      if (on) timer = window.setTimeout(load, 1000);
-    };
-    void load();
-    return () => {
-      on = false;
-      clearTimeout(timer);
-    };
-  }, [name, useStored, store]);
-  return useStored || !live ? { leases: stored, atMs: storedAtMs } : live;
-}
-
-function LeasesTab({ d, fetchedAtMs, alive }: { d: MemberDetails; fetchedAtMs: number; alive: boolean }) {
+function LeasesTab({ d }: { d: MemberDetails }) {
   // Tenths of a second are all it shows: no render for every frame's clock change.
   const now = usePlayground((s) => Math.floor(s.nowMs / 100) * 100);
-  const { leases, atMs } = useLeases(d.name, alive, d.leases, fetchedAtMs);
-  fetchedAtMs = atMs;
+  const leases = d.leases;
   if (leases.length === 0) return <p className="muted">No leases. Try <code>lease grant 10</code> in the console.</p>;
+  const borrowed = leases.find((l) => l.countedBy && l.countedBy !== d.name)?.countedBy;
   return (
-    <ul className="leases" data-testid="lease-list">
-      {leases.map((l) => {
-        const left = Math.max(0, l.remainingMs - Math.max(0, now - fetchedAtMs));
-        const frac = l.grantedTTL > 0 ? Math.min(1, left / (l.grantedTTL * 1000)) : 0;
-        return (
-          <li key={l.id}>
-            <div className="lease-head">
-              <span className="mono">{l.id}</span>
-              <span>
-                {(left / 1000).toFixed(1)} s of {l.grantedTTL} s
-              </span>
-            </div>
-            <div className="bar" role="meter" aria-valuemin={0} aria-valuemax={l.grantedTTL} aria-valuenow={Math.round(left / 1000)} aria-label={`lease ${l.id} time to live`}>
-              <div style={{ width: `${(frac * 100).toFixed(1)}%` }} className={frac < 0.25 ? 'low' : ''} />
-            </div>
-            <div className="muted">{l.keys.length ? `keys: ${l.keys.join(', ')}` : 'no keys attached'}</div>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      {borrowed ? (
+        <p className="muted" data-testid="lease-counted-by">
+          Only the leader counts a lease down. {d.name} is a follower: these are the countdowns of its leader, {borrowed}.
+        </p>
+      ) : null}
+      {leases.some((l) => l.expiryMs === null) ? (
+        <p className="muted" data-testid="lease-not-counting">
+          Only the leader counts a lease down, and {d.name} knows no leader now: the time left is unknown here.
+        </p>
+      ) : null}
+      <ul className="leases" data-testid="lease-list">
+        {leases.map((l) => {
+          const left = l.expiryMs === null ? null : Math.max(0, l.expiryMs - now);
+          const frac = left === null ? 1 : l.grantedTTL > 0 ? Math.min(1, left / (l.grantedTTL * 1000)) : 0;
+          return (
+            <li key={l.id} data-lease={l.id}>
+              <div className="lease-head">
+                <span className="mono">{l.id}</span>
+                <span data-testid="lease-left">{left === null ? `TTL ${l.grantedTTL} s, not counting here` : `${(left / 1000).toFixed(1)} s of ${l.grantedTTL} s`}</span>
+              </div>
+              <div
+                className="bar"
+                role="meter"
+                aria-valuemin={0}
+                aria-valuemax={l.grantedTTL}
+                aria-valuenow={left === null ? l.grantedTTL : Math.round(left / 1000)}
+                aria-label={`lease ${l.id} time to live`}
+              >
+                <div style={{ width: `${(frac * 100).toFixed(1)}%` }} className={left === null ? 'idle' : frac < 0.25 ? 'low' : ''} />
+              </div>
+              <div className="muted">{l.keys.length ? `keys: ${l.keys.join(', ')}` : 'no keys attached'}</div>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }
 
@@ -407,7 +392,7 @@ export function Inspector() {
 }
 
 function DetailsBody({ name, m, tab }: { name: string; m: MemberInfo; tab: InspectorTab }) {
-  const { details, fetchedAtMs, error } = useDetails(name, m.alive);
+  const { details, error } = useDetails(name, m.alive);
   if (!details) return <p className="muted">{error ? `Details unavailable: ${error}` : 'Loading…'}</p>;
   switch (tab) {
     case 'raft':
@@ -417,7 +402,7 @@ function DetailsBody({ name, m, tab }: { name: string; m: MemberInfo; tab: Inspe
     case 'mvcc':
       return <MvccTab d={details} />;
     case 'leases':
-      return <LeasesTab d={details} fetchedAtMs={fetchedAtMs} alive={m.alive} />;
+      return <LeasesTab d={details} />;
     case 'watchers':
       return <WatchersTab d={details} />;
   }
