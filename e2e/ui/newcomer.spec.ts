@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { expect, leaderName, openPlayground, selectMember, shot } from './driver.ts';
+import { dragMemberTo, expect, leaderName, memberCentre, memberNames, openPlayground, pause, selectMember, shot } from './driver.ts';
 
 // What a newcomer stumbled on, one test per finding.
 
@@ -78,3 +78,43 @@ test('Leases tab: the countdown runs from the grant and matches lease timetolive
     }
   }
 });
+
+async function linkStates(page: import('@playwright/test').Page, name: string, others: string[]): Promise<string[]> {
+  return page.evaluate(
+    ({ name, others }) => others.flatMap((o) => [window.etcdPlayground!.linkState(name, o), window.etcdPlayground!.linkState(o, name)]),
+    { name, others },
+  );
+}
+
+for (const mode of ['running', 'paused', 'at 0.07x'] as const) {
+  test(`drag to partition (${mode}): a member dragged a short way out of the ring is cut off; dragged back, it is healed`, async ({ page }) => {
+    await openPlayground(page, 'members=3&seed=16');
+    const names = await memberNames(page);
+    // The top member, dragged sideways away from the ring: it stays level with its old place, but
+    // it is plainly away from the other two.
+    const ys = await Promise.all(names.map(async (n) => ({ n, ...(await memberCentre(page, n)) })));
+    const top = ys.sort((a, b) => a.y - b.y)[0]!;
+    const moved = top.n;
+    const others = names.filter((n) => n !== moved);
+    if (mode === 'paused') await pause(page);
+    if (mode === 'at 0.07x') await page.evaluate(() => window.etcdPlayground!.setSpeed(0.07));
+    // While held over open water, the page says what a drop there does, before it is done.
+    await page.mouse.move(top.x, top.y);
+    await page.mouse.down();
+    await page.mouse.move(top.x + 8, top.y + 8, { steps: 3 });
+    await page.mouse.move(top.x + 130, top.y, { steps: 12 });
+    await expect(page.locator('.drop-hint')).toHaveText('drop here: new island');
+    await page.mouse.up();
+    await expect(page.locator('[data-island]')).toHaveCount(2);
+    expect(await linkStates(page, moved, others)).toEqual(others.flatMap(() => ['cut-both', 'cut-both']));
+    // The member is an island of its own, labelled so.
+    const alone = page.locator('[data-island]').filter({ hasText: '1 member' });
+    await expect(alone).toHaveCount(1);
+    if (mode === 'running') await shot(page, 'drag-partition-short', true);
+    // Back onto the ring, next to another member: one island, healthy links.
+    const home = await memberCentre(page, others[0]!);
+    await dragMemberTo(page, moved, { x: home.x + 20, y: home.y + 30 });
+    await expect(page.locator('[data-island]')).toHaveCount(0);
+    expect(await linkStates(page, moved, others)).toEqual(others.flatMap(() => ['healthy', 'healthy']));
+  });
+}

@@ -9,7 +9,7 @@ import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClientActorView } from '../state/store.ts';
 import { linkPairState } from '../state/store.ts';
-import { clientPosition, islandAt, islandLayout, moveToIsland, towards, type Point } from './geometry.ts';
+import { clientPosition, islandAt, islandLayout, islandPath, moveToIsland, towards, type Point } from './geometry.ts';
 import { MemberNode, NODE_R } from './MemberNode.tsx';
 import { FlightLayer } from './FlightLayer.tsx';
 import { usePlayground, useSize, useStoreApi } from './hooks.ts';
@@ -186,8 +186,8 @@ export function ClusterView() {
               const voters = isl.members.filter((n) => !visible.find((m) => m.name === n)?.isLearner).length;
               return (
                 <g key={isl.index} className={`island${dragTarget === isl.index ? ' target' : ''}`} data-island={isl.index}>
-                  <ellipse cx={isl.cx} cy={isl.cy} rx={isl.rx} ry={isl.ry} />
-                  <text x={isl.cx} y={Math.max(16, isl.cy - isl.ry + 24)} className="island-label">
+                  <path className="island-outline" d={islandPath(isl)} />
+                  <text x={isl.cx} y={Math.max(14, isl.top - 6)} className="island-label">
                     {`island ${isl.index + 1} · ${isl.members.length} member${isl.members.length === 1 ? '' : 's'}${voters >= majority ? ' · has a majority' : ' · no majority'}`}
                   </text>
                 </g>

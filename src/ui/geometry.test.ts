@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { circleLayout, clientPosition, flightPosition, flightProgress, islandAt, islandLayout, moveToIsland, ringArcPath, timeoutRemaining } from './geometry.ts';
+import { circleLayout, clientPosition, convexHull, flightPosition, flightProgress, hullDistance, islandAt, islandLayout, islandPath, moveToIsland, ringArcPath, timeoutRemaining } from './geometry.ts';
 
 describe('flightProgress', () => {
   it('is 0 at send, 1 at delivery and linear between', () => {
@@ -59,10 +59,41 @@ describe('islands', () => {
     for (const s of islands) {
       for (const m of s.members) {
         const p = positions.get(m)!;
-        expect(Math.hypot((p.x - s.cx) / s.rx, (p.y - s.cy) / s.ry)).toBeLessThan(1);
+        expect(islandAt(p, islands)).toBe(s.index);
       }
     }
     expect(islands[0]!.cx).toBeLessThan(islands[1]!.cx);
+  });
+  it('draws the drop region: a point is inside exactly when it is within the radius of the hull', () => {
+    const { islands } = islandLayout([['n1', 'n2', 'n3']], 880, 400);
+    const s = islands[0]!;
+    // Three members: the hull is a hexagon-ish polygon around the ring and the strips below it.
+    expect(s.hull.length).toBeGreaterThanOrEqual(3);
+    for (const p of s.hull) expect(hullDistance(p, s.hull)).toBe(0);
+    // Just inside and just outside the outline, straight above the top member.
+    const topY = Math.min(...s.hull.map((p) => p.y));
+    const top = s.hull.find((p) => p.y === topY)!;
+    expect(islandAt({ x: top.x, y: topY - s.radius + 2 }, islands)).toBe(0);
+    expect(islandAt({ x: top.x, y: topY - s.radius - 2 }, islands)).toBe(-1);
+    expect(s.top).toBeCloseTo(topY - s.radius);
+    // The ring's middle is inside; the far corners of the view are open water.
+    expect(islandAt({ x: s.cx, y: s.cy }, islands)).toBe(0);
+    expect(islandAt({ x: 10, y: 10 }, islands)).toBe(-1);
+    expect(islandAt({ x: 870, y: 390 }, islands)).toBe(-1);
+    // The outline passes through every point at exactly the radius from the hull.
+    const d = islandPath(s);
+    const nums = [...d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    expect(nums.length).toBeGreaterThan(2);
+    for (const p of nums) expect(hullDistance(p, s.hull)).toBeCloseTo(s.radius, 0);
+  });
+  it('hulls: a square is its four corners, collinear points are a segment, one point is itself', () => {
+    const sq = convexHull([{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 10, y: 10 }, { x: 0, y: 10 }, { x: 5, y: 5 }]);
+    expect(sq).toHaveLength(4);
+    expect(hullDistance({ x: 5, y: 5 }, sq)).toBe(0);
+    expect(hullDistance({ x: 13, y: 5 }, sq)).toBeCloseTo(3);
+    expect(convexHull([{ x: 0, y: 0 }, { x: 5, y: 0 }, { x: 10, y: 0 }])).toEqual([{ x: 0, y: 0 }, { x: 10, y: 0 }]);
+    expect(hullDistance({ x: 5, y: 4 }, [{ x: 0, y: 0 }, { x: 10, y: 0 }])).toBeCloseTo(4);
+    expect(hullDistance({ x: 3, y: 4 }, [{ x: 0, y: 0 }])).toBeCloseTo(5);
   });
   it('finds the island under a point and open water elsewhere', () => {
     const { islands } = islandLayout([['n1', 'n2', 'n3'], ['n4']], 1000, 600);

@@ -87,15 +87,23 @@ export function ringArcPath(cx: number, cy: number, r: number, fraction: number)
   return `M${cx},${cy - r}A${r},${r} 0 ${f > 0.5 ? 1 : 0} 1 ${x.toFixed(2)},${y.toFixed(2)}`;
 }
 
-/** An island: members that can talk to each other, drawn as a disc that contains them. */
+/**
+ * An island: members that can talk to each other, drawn as the rounded hull of their nodes. The
+ * drawn outline is the drop region: a point belongs to the island iff it is within `radius` of
+ * the convex polygon `hull` (the Minkowski sum of the hull and a disc), so what the eye sees as
+ * inside is what a drop treats as inside.
+ */
 export interface IslandShape {
   index: number;
   members: string[];
+  /** Centre of the members (clients sit away from it; the label is centred on it). */
   cx: number;
   cy: number;
-  /** Half-width and half-height of the island's oval. */
-  rx: number;
-  ry: number;
+  /** Convex hull of the members' node centres and what hangs below them, in drawing order. */
+  hull: Point[];
+  radius: number;
+  /** Topmost y of the outline (the label goes above it). */
+  top: number;
 }
 
 export interface IslandLayout {
@@ -103,8 +111,13 @@ export interface IslandLayout {
   islands: IslandShape[];
 }
 
+/** How far below its centre a member's label and log strip reach: the hull takes them in. */
+const HANG_PX = 36;
+/** Room around a node and its log strip inside the outline. */
+const ISLAND_RADIUS_PX = 56;
+
 /**
- * Lays islands out side by side, each an oval of its members; the width each gets grows with its
+ * Lays islands out side by side, each a ring of its members; the width each gets grows with its
  * size. With one island this is the plain ring filling the view. `pad` is the room a member
  * needs around its centre (its label and log strip hang below it, hence the larger bottom pad).
  */
@@ -128,20 +141,105 @@ export function islandLayout(
     const rx = Math.max(10, Math.min(w / 2 - pad.x, ry * 1.6));
     const layout = g.length === 1 ? circleLayout(g, cx, cy, 0) : circleLayout(g, cx, cy, rx, ry);
     for (const [k, v] of layout) positions.set(k, v);
-    const single = g.length === 1;
-    shapes.push({ index: i, members: [...g], cx, cy: cy + 14, rx: (single ? 0 : rx) + pad.x - 8, ry: (single ? 0 : ry) + (pad.top + pad.bottom) / 2 - 6 });
+    const pts = g.flatMap((m) => {
+      const p = layout.get(m)!;
+      return [p, { x: p.x, y: p.y + HANG_PX }];
+    });
+    const hull = convexHull(pts);
+    const mean = { x: pts.reduce((a, p) => a + p.x, 0) / pts.length, y: pts.reduce((a, p) => a + p.y, 0) / pts.length };
+    shapes.push({ index: i, members: [...g], cx: mean.x, cy: mean.y, hull, radius: ISLAND_RADIUS_PX, top: Math.min(...hull.map((p) => p.y)) - ISLAND_RADIUS_PX });
     x0 += w;
   });
   return { positions, islands: shapes };
 }
 
-/** The island whose oval contains the point, or -1 for open water (a drop there founds a new island). */
+/** Convex hull by the monotone chain, clockwise on screen (y down); 1 or 2 points for degenerate sets. */
+export function convexHull(points: readonly Point[]): Point[] {
+  const ps = [...new Map(points.map((p) => [`${p.x},${p.y}`, p])).values()].sort((a, b) => a.x - b.x || a.y - b.y);
+  if (ps.length <= 2) return ps;
+  const cross = (o: Point, a: Point, b: Point): number => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  const lower: Point[] = [];
+  for (const p of ps) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: Point[] = [];
+  for (let i = ps.length - 1; i >= 0; i--) {
+    const p = ps[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
+}
+
+/** Distance from a point to a segment. */
+function segmentDistance(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+/** Distance from a point to a convex polygon (0 inside it). */
+export function hullDistance(p: Point, hull: readonly Point[]): number {
+  if (hull.length === 0) return Infinity;
+  if (hull.length === 1) return Math.hypot(p.x - hull[0]!.x, p.y - hull[0]!.y);
+  let inside = hull.length >= 3;
+  let sign = 0;
+  let best = Infinity;
+  for (let i = 0; i < hull.length; i++) {
+    const a = hull[i]!;
+    const b = hull[(i + 1) % hull.length]!;
+    best = Math.min(best, segmentDistance(p, a, b));
+    const c = Math.sign((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x));
+    if (c !== 0) {
+      if (sign === 0) sign = c;
+      else if (c !== sign) inside = false;
+    }
+  }
+  return inside ? 0 : best;
+}
+
+/** The outline of an island: its hull grown by its radius, as an SVG path. */
+export function islandPath(s: Pick<IslandShape, 'hull' | 'radius'>): string {
+  const r = s.radius;
+  const h = s.hull;
+  if (h.length === 0) return '';
+  if (h.length === 1) {
+    const { x, y } = h[0]!;
+    return `M${x - r},${y}a${r},${r} 0 1 0 ${2 * r},0a${r},${r} 0 1 0 ${-2 * r},0z`;
+  }
+  // Clockwise on screen: an edge's outward normal is its direction turned left (dy, -dx).
+  const ring = h.length === 2 ? [h[0]!, h[1]!] : h;
+  const normals = ring.map((a, i) => {
+    const b = ring[(i + 1) % ring.length]!;
+    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    return { x: (b.y - a.y) / len, y: -(b.x - a.x) / len };
+  });
+  const f = (n: number): string => n.toFixed(1);
+  let d = '';
+  ring.forEach((a, i) => {
+    const b = ring[(i + 1) % ring.length]!;
+    const n = normals[i]!;
+    const start = { x: a.x + n.x * r, y: a.y + n.y * r };
+    const end = { x: b.x + n.x * r, y: b.y + n.y * r };
+    d += i === 0 ? `M${f(start.x)},${f(start.y)}` : '';
+    d += `L${f(end.x)},${f(end.y)}`;
+    // Round the corner at b, from this edge's offset to the next one's.
+    const m = normals[(i + 1) % ring.length]!;
+    d += `A${r},${r} 0 0 1 ${f(b.x + m.x * r)},${f(b.y + m.y * r)}`;
+  });
+  return `${d}z`;
+}
+
+/** The island whose outline contains the point, or -1 for open water (a drop there founds a new island). */
 export function islandAt(p: Point, shapes: readonly IslandShape[]): number {
   let best = -1;
   let bestD = Infinity;
   for (const s of shapes) {
-    const d = Math.hypot((p.x - s.cx) / s.rx, (p.y - s.cy) / s.ry);
-    if (d <= 1 && d < bestD) {
+    const d = hullDistance(p, s.hull);
+    if (d <= s.radius && d < bestD) {
       best = s.index;
       bestD = d;
     }
