@@ -118,3 +118,26 @@ for (const mode of ['running', 'paused', 'at 0.07x'] as const) {
     expect(await linkStates(page, moved, others)).toEqual(others.flatMap(() => ['healthy', 'healthy']));
   });
 }
+
+for (const speed of [0.07, 1] as const) {
+  test(`member actions at ${speed}x: Crash and Restart from the inspector take effect at once`, async ({ page }) => {
+    await openPlayground(page, 'members=3&seed=17');
+    const leader = await leaderName(page);
+    const follower = (await memberNames(page)).find((n) => n !== leader)!;
+    await page.evaluate((s) => window.etcdPlayground!.setSpeed(s), speed);
+    // With traffic going, as a newcomer has it: requests in flight when the member goes down.
+    await page.getByRole('tab', { name: /Workload/ }).click();
+    await page.getByTestId('wl-toggle').click();
+    for (const name of [follower, leader]) {
+      await selectMember(page, name);
+      const before = await page.evaluate(() => window.etcdPlayground!.now());
+      await page.getByTestId('inspector').getByRole('button', { name: /^Crash\b/ }).click();
+      await expect(page.locator(`[data-member="${name}"]`)).toHaveAttribute('data-role', 'crashed');
+      // At once in virtual time too: a crash does not wait for the world to run on.
+      const at = await page.evaluate(() => window.etcdPlayground!.now());
+      expect(at - before, `${name} crashed ${at - before} virtual ms after the click`).toBeLessThan(1000);
+      await page.getByTestId('inspector').getByRole('button', { name: /^Restart\b/ }).click();
+      await expect(page.locator(`[data-member="${name}"]`)).not.toHaveAttribute('data-role', 'crashed');
+    }
+  });
+}
