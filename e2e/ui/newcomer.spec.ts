@@ -141,3 +141,29 @@ for (const speed of [0.07, 1] as const) {
     }
   });
 }
+
+for (const speed of [0.07, 1] as const) {
+  test(`paused at ${speed}x: the glyphs drawn are the messages inFlight() returns, and clicking one opens its card`, async ({ page }) => {
+    await openPlayground(page, 'members=3&seed=18');
+    await page.evaluate((s) => window.etcdPlayground!.setSpeed(s), speed);
+    await page.getByRole('tab', { name: /Workload/ }).click();
+    await page.getByTestId('wl-toggle').click();
+    // Pause with the button, as a person does, when messages are on the wires.
+    await page.waitForFunction(() => window.etcdPlayground!.inFlight().length >= 2, null, { timeout: 30_000 });
+    await page.getByTestId('play-pause').click();
+    await expect(page.getByTestId('play-pause')).toContainText('Play');
+    const drawn = async () =>
+      (await page.locator('[data-flight-id]:not([visibility="hidden"])').evaluateAll((gs) => gs.map((g) => Number(g.getAttribute('data-flight-id'))))).sort((a, b) => a - b);
+    const listed = async () => (await page.evaluate(() => window.etcdPlayground!.inFlight().map((f) => f.id))).sort((a, b) => a - b);
+    await expect.poll(drawn).toEqual(await listed());
+    const ids = await listed();
+    expect(ids.length, 'messages in flight while paused').toBeGreaterThan(0);
+    // A real click where the glyph is drawn (no forcing: whatever is on top gets the click).
+    const glyph = page.locator(`[data-flight-id="${ids[0]}"]`);
+    const box = (await glyph.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect(page.getByTestId('flight-card')).toContainText(`#${ids[0]}`);
+    await expect(page.getByTestId('drop-message')).toBeVisible();
+    if (speed === 1) await shot(page, 'paused-message-card', true);
+  });
+}
