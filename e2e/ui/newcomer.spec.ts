@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { dragMemberTo, expect, leaderName, memberCentre, memberNames, openPlayground, pause, selectMember, shot } from './driver.ts';
+import { dragMemberTo, expect, leaderName, memberCentre, memberNames, openPlayground, pause, selectMember, shot, typeCommand } from './driver.ts';
 
 // What a newcomer stumbled on, one test per finding.
 
@@ -167,3 +167,67 @@ for (const speed of [0.07, 1] as const) {
     if (speed === 1) await shot(page, 'paused-message-card', true);
   });
 }
+
+test('1280x720: the console is one client, its tables keep their lines, and the panels resize', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=19');
+  const commands = ['put a 1', 'get a', 'member list -w table', 'endpoint status -w table', 'endpoint health'];
+  for (const c of commands) {
+    await typeCommand(page, c);
+    await expect(page.getByTestId('console-entry').last()).toHaveAttribute('data-exit', '0');
+  }
+  // One session: one client opened for all the commands, drawn as one box.
+  const opened = await page.evaluate(() =>
+    (window as unknown as { etcdPlaygroundTime: { recordedActions(): { type: string; client?: string }[] } }).etcdPlaygroundTime
+      .recordedActions()
+      .filter((a) => a.type === 'clientOpen')
+      .map((a) => a.client),
+  );
+  expect(opened).toEqual(['console']);
+  await expect(page.locator('[data-client]')).toHaveCount(1);
+  await expect(page.locator('[data-client] text')).toHaveText('console');
+
+  // A table is drawn one text line per line of output (it scrolls sideways instead of wrapping).
+  for (const table of [2, 3]) {
+    const pre = page.getByTestId('console-entry').nth(table).locator('pre').first();
+    const { lines, rows } = await pre.evaluate((el) => {
+      const lh = parseFloat(getComputedStyle(el).lineHeight);
+      return { lines: el.textContent!.trimEnd().split('\n').length, rows: Math.round(el.getBoundingClientRect().height / lh) };
+    });
+    expect(rows, `${commands[table]}: ${lines} lines drawn as ${rows} rows`).toBeLessThanOrEqual(lines + 1);
+  }
+  // Healthy endpoints are etcdctl's stderr, but not an error: not marked as one.
+  const health = page.getByTestId('console-entry').nth(4);
+  await expect(health.locator('pre[data-stream="stderr"]')).toHaveCount(1);
+  await expect(health.locator('[aria-label="error output"]')).toHaveCount(0);
+
+  // Room to read: the console shows at least a dozen lines at 1280x720.
+  const out = page.getByTestId('console-output');
+  const before = (await out.boundingBox())!.height;
+  expect(before, 'console output height at 1280x720').toBeGreaterThanOrEqual(12 * 12 * 1.45);
+
+  // The inspector's progress table fits the side panel's width.
+  await selectMember(page, await leaderName(page));
+  const progress = page.locator('table.grid').first();
+  const fits = await progress.evaluate((t) => t.getBoundingClientRect().right <= t.closest('.side-body')!.getBoundingClientRect().right + 1);
+  expect(fits, 'progress table within the side panel').toBe(true);
+  await shot(page, 'layout-1280', true);
+
+  // Drag the bar above the console up: the console grows by as much, and keeps it after a reload.
+  const bar = (await page.getByTestId('split-bottom').boundingBox())!;
+  await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(bar.x + bar.width / 2, bar.y - 100, { steps: 8 });
+  await page.mouse.up();
+  const grown = (await out.boundingBox())!.height;
+  expect(Math.abs(grown - before - 100), `console ${before} px, then ${grown} px after a 100 px drag`).toBeLessThan(8);
+  // The keyboard does the same, on the side panel's bar.
+  const side = async () => (await page.locator('aside.side').boundingBox())!.width;
+  const w0 = await side();
+  await page.getByTestId('split-side').focus();
+  await page.keyboard.press('ArrowLeft');
+  expect(await side()).toBeCloseTo(w0 + 20, 0);
+  await page.reload();
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  expect(Math.abs((await out.boundingBox())!.height - grown)).toBeLessThan(4);
+  expect(await side()).toBeCloseTo(w0 + 20, 0);
+});

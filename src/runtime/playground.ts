@@ -17,6 +17,7 @@ import { InProcessCluster, type MemberActorFactory } from './inProcessCluster.ts
 import { describePayload, type WirePayload } from './memberWire.ts';
 import type {
   ClusterSettings,
+  EtcdctlOptions,
   EtcdctlResult,
   FlightView,
   LinkDetail,
@@ -32,6 +33,7 @@ import type {
 } from './playgroundApi.ts';
 import type { PlaygroundClient as ClusterClient } from './playgroundClient.ts';
 import { exportHistory, type HistoryFile } from '../sim/checkers/exportHistory.ts';
+import { ConsoleSession, pinnedClient } from './consoleSession.ts';
 import { checkSnapshotBlob, restoredMemberCount, snapshotStatusOf } from './snapshotFile.ts';
 import { defaultWallClock, TimeController, validateSpeed, type WallClock } from './timeController.ts';
 import { localActorFactory, type MemberHostSettings, type PlaygroundMemberActor } from './workerHost.ts';
@@ -174,6 +176,8 @@ export class Playground implements PlaygroundApi {
   private bootSnapshot: string | undefined;
   /** The clients and watches a replay opened, kept so a later replay call can go on with them. */
   private replayClients = new Map<string, ClusterClient>();
+  /** The console's shared client (see consoleSession.ts). */
+  private consoleSession = new ConsoleSession();
   private replayWatches = new Map<string, WatchHandle>();
 
   constructor(private readonly opts: PlaygroundOptions = {}) {
@@ -1041,7 +1045,7 @@ export class Playground implements PlaygroundApi {
 
   async etcdctl(
     commandLine: string,
-    opts: { endpoints?: string[]; stdin?: string; onStream?: (chunk: { stdout?: string; stderr?: string }) => void; signal?: AbortSignal } = {},
+    opts: EtcdctlOptions = {},
   ): Promise<EtcdctlResult> {
     const made: ClusterClient[] = [];
     const mk = (eps: string[]) => {
@@ -1050,10 +1054,15 @@ export class Playground implements PlaygroundApi {
       return c;
     };
     const defaults = opts.endpoints ?? this.memberNames().map((n) => InProcessCluster.urlsOf(n).clientURLs[0]!.replace(/^http:\/\//, ''));
+    const endpoints = opts.endpoints ?? this.memberNames();
+    const shared = opts.session ? this.consoleSession.client(this.cluster, endpoints, this.current.requestTimeoutMs) : null;
+    // In a session, a command aimed at one endpoint uses the session's client pinned there.
+    const factory = (eps: string[]): EtcdClient =>
+      shared && eps.length === 1 ? pinnedClient(shared, eps[0]!, () => mk(eps)) : mk(eps);
     try {
       return await runEtcdctl(commandLine, {
-        client: mk(opts.endpoints ?? this.memberNames()),
-        clientFactory: (eps) => mk(eps),
+        client: shared ?? mk(endpoints),
+        clientFactory: factory,
         defaultEndpoints: defaults,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         ...(opts.onStream ? { onStream: opts.onStream } : {}),

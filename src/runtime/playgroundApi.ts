@@ -283,7 +283,7 @@ export interface PlaygroundApi {
   runFor(virtualMs: number): Promise<void>;
 
   client(opts?: { endpoints?: string[] }): PlaygroundClient;
-  etcdctl(commandLine: string, opts?: { endpoints?: string[]; stdin?: string; onStream?: (chunk: { stdout?: string; stderr?: string }) => void; signal?: AbortSignal }): Promise<EtcdctlResult>;
+  etcdctl(commandLine: string, opts?: EtcdctlOptions): Promise<EtcdctlResult>;
   /** Snapshot files the console's `etcdctl snapshot save` wrote, by path (offered for download). */
   snapshotFiles?(): { path: string; blob: string }[];
 
@@ -298,3 +298,20 @@ export interface PlaygroundApi {
    */
   clientHistory(): HistoryFile;
 }
+
+/** How one etcdctl command runs. */
+export interface EtcdctlOptions {
+  /** The endpoints it dials (default: every member), as etcdctl's --endpoints. */
+  endpoints?: string[];
+  stdin?: string;
+  /** Output as it is written (watch, lease keep-alive), before the command ends. */
+  onStream?: (chunk: { stdout?: string; stderr?: string }) => void;
+  /** Aborting it is Ctrl-C. */
+  signal?: AbortSignal;
+  /**
+   * Run it in the console's session: every such command shares one client, named `console`,
+   * instead of opening its own client and closing it at the end as an etcdctl process does.
+   */
+  session?: boolean;
+}
+

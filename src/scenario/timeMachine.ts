@@ -15,7 +15,7 @@
  * are replayed into it; the run it replaces is kept as a branch the user can switch back to.
  */
 import { Playground } from '../runtime/playground.ts';
-import type { ClusterSettings, EtcdctlResult, FlightView, LinkDetail, LinkSettings, LinkState, MemberDetails, MemberInfo, PlaygroundApi, PlaygroundClient, PlaygroundEvent, Speed, TimeState } from '../runtime/playgroundApi.ts';
+import type { ClusterSettings, EtcdctlOptions, EtcdctlResult, FlightView, LinkDetail, LinkSettings, LinkState, MemberDetails, MemberInfo, PlaygroundApi, PlaygroundClient, PlaygroundEvent, Speed, TimeState } from '../runtime/playgroundApi.ts';
 import type { RecordedAction } from '../runtime/worldActions.ts';
 import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
 import { makeScenario, type Scenario } from './scenarioFormat.ts';
@@ -473,7 +473,7 @@ export class TimeMachine implements PlaygroundApi {
     this.refuse('open a client');
     return this.live.client(opts);
   }
-  etcdctl(commandLine: string, opts?: { endpoints?: string[]; stdin?: string; onStream?: (chunk: { stdout?: string; stderr?: string }) => void; signal?: AbortSignal }): Promise<EtcdctlResult> {
+  etcdctl(commandLine: string, opts?: EtcdctlOptions): Promise<EtcdctlResult> {
     if (this.past) return Promise.reject(new PastViewError('run etcdctl', this.targetMs));
     return this.live.etcdctl(commandLine, opts);
   }

@@ -534,6 +534,7 @@ export function createPlaygroundStore(): PlaygroundStore {
         try {
           const res = await api().etcdctl(command, {
             endpoints: endpoint ? [endpoint] : undefined,
+            session: true,
             stdin,
             signal: ctl.signal,
             onStream: (chunk) =>

@@ -1,6 +1,7 @@
 /**
- * The page: time controls on top, the cluster in the centre, the inspector and panels on the
- * right, the etcdctl console and the timeline along the bottom. A live region narrates what
+ * The page: time controls on top, the cluster in the centre, the etcdctl console and the
+ * timeline under it, the inspector and panels on the right at full height (the inspector's
+ * tables need the height more than the timeline needs the width). Splitters resize the panels. A live region narrates what
  * happens; every action has a key.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -21,6 +22,8 @@ import { ClusterActions } from './MemberActions.tsx';
 import { tabKeys } from './tabKeys.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { PastBanner, ReplayProgress, TravelBar } from './TravelBar.tsx';
+import { Splitter } from './Splitter.tsx';
+import { panelVars, usePanelSizes } from './panelSizes.ts';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -130,6 +133,11 @@ function Shell() {
   const error = usePlayground((s) => s.error);
   const past = usePlayground((s) => s.travel.view.mode === 'past');
   const [help, setHelp] = useState(false);
+  const [sizes, setSize] = usePanelSizes();
+  const workspaceRef = useRef<HTMLElement>(null);
+  const stageRef = useRef<HTMLDivElement>(null);
+  const bottomRef = useRef<HTMLElement>(null);
+  const sideRef = useRef<HTMLElement>(null);
   const helpRef = useRef(help);
   helpRef.current = help;
   const mediaReduced = usePrefersReducedMotion();
@@ -168,22 +176,73 @@ function Shell() {
           Keys <kbd>?</kbd>
         </button>
       </header>
-      <main className="workspace">
-        <section className="centre" aria-label="cluster view">
-          <PastBanner />
-          {status === 'error' ? (
-            <div className="boot-error" role="alert">
-              The cluster could not start: {error}
-            </div>
-          ) : (
-            <ErrorBoundary name="cluster view">
-              <ClusterView />
-            </ErrorBoundary>
+      <main className="workspace" ref={workspaceRef} style={panelVars(sizes)}>
+        <div className="stage" ref={stageRef}>
+          <section className="centre" aria-label="cluster view">
+            <PastBanner />
+            {status === 'error' ? (
+              <div className="boot-error" role="alert">
+                The cluster could not start: {error}
+              </div>
+            ) : (
+              <ErrorBoundary name="cluster view">
+                <ClusterView />
+              </ErrorBoundary>
+            )}
+            <Legend />
+          </section>
+          {!embed && (
+            <Splitter
+              axis="row"
+              label="resize the console and timeline"
+              testId="split-bottom"
+              grows={-1}
+              min={150}
+              max={() => (stageRef.current?.clientHeight ?? 600) - 180}
+              size={() => bottomRef.current?.offsetHeight ?? 300}
+              onResize={(px) => setSize('bottomPx', px)}
+            />
           )}
-          <Legend />
-        </section>
+          <footer className="bottom" ref={bottomRef}>
+            <ErrorBoundary name="time travel">
+              <TravelBar />
+            </ErrorBoundary>
+            {!embed && (
+              <ErrorBoundary name="console">
+                <ConsolePanel />
+              </ErrorBoundary>
+            )}
+            {!embed && (
+              <Splitter
+                axis="col"
+                label="resize the console beside the timeline"
+                testId="split-console"
+                grows={1}
+                min={280}
+                max={() => (bottomRef.current?.clientWidth ?? 800) - 220}
+                size={() => bottomRef.current?.querySelector<HTMLElement>('.console')?.offsetWidth ?? 500}
+                onResize={(px) => setSize('consolePx', px)}
+              />
+            )}
+            <ErrorBoundary name="timeline">
+              <Timeline />
+            </ErrorBoundary>
+          </footer>
+        </div>
         {!embed && (
-        <aside className="side" aria-label="details">
+          <Splitter
+            axis="col"
+            label="resize the side panel"
+            testId="split-side"
+            grows={-1}
+            min={300}
+            max={() => (workspaceRef.current?.clientWidth ?? 1200) - 480}
+            size={() => sideRef.current?.offsetWidth ?? 400}
+            onResize={(px) => setSize('sidePx', px)}
+          />
+        )}
+        {!embed && (
+        <aside className="side" aria-label="details" ref={sideRef}>
           <div role="tablist" className="tabs" aria-label="side panel" onKeyDown={tabKeys(sideTabs.map((t) => t.id), tab, (id) => store.getState().setSideTab(id), 'stab-')}>
             {sideTabs.map((t) => (
               <button key={t.id} role="tab" type="button" id={`stab-${t.id}`} aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} aria-controls="side-panel" onClick={() => store.getState().setSideTab(t.id)}>
@@ -208,19 +267,6 @@ function Shell() {
         </aside>
         )}
       </main>
-      <footer className="bottom">
-        <ErrorBoundary name="time travel">
-          <TravelBar />
-        </ErrorBoundary>
-        {!embed && (
-          <ErrorBoundary name="console">
-            <ConsolePanel />
-          </ErrorBoundary>
-        )}
-        <ErrorBoundary name="timeline">
-          <Timeline />
-        </ErrorBoundary>
-      </footer>
       <LiveRegion />
       <ReplayProgress />
       <Notices />

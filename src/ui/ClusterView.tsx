@@ -121,7 +121,7 @@ export function ClusterView() {
   const clientSpots = useMemo(() => {
     const out: { c: ClientActorView; at: Point; ep: Point }[] = [];
     const slots = new Map<string, number>();
-    // The most recent few per member: each etcdctl command is a client of its own.
+    // The most recent few per member: the console is one client, scripts and --endpoints open more.
     const recent = clients.filter((c) => nowMs * 1000 - c.lastSeenMs <= CLIENT_LINGER_MS).sort((a, b) => b.lastSeenMs - a.lastSeenMs);
     for (const c of recent) {
       if ((slots.get(c.endpoint) ?? 0) >= MAX_CLIENTS_PER_MEMBER) continue;
@@ -213,8 +213,16 @@ export function ClusterView() {
               <g key={c.name} className="client-actor" data-client={c.name}>
                 <line x1={e.x} y1={e.y} x2={at.x} y2={at.y} className="client-link" />
                 <g transform={`translate(${at.x},${at.y})`}>
-                  <rect x={-22} y={-13} width={44} height={26} rx={6} />
-                  <text y={4}>{c.name.replace(/^client-?/, 'c')}</text>
+                  {(() => {
+                    const label = clientLabel(c.name);
+                    const w = Math.max(44, label.length * 7 + 14);
+                    return (
+                      <>
+                        <rect x={-w / 2} y={-13} width={w} height={26} rx={6} />
+                        <text y={4}>{label}</text>
+                      </>
+                    );
+                  })()}
                   <title>{`client ${c.name}, talking to ${c.endpoint}`}</title>
                 </g>
               </g>
@@ -248,3 +256,10 @@ export function ClusterView() {
     </div>
   );
 }
+
+/** A client's short name on its box: client-7 is c7; the console's session is "console". */
+function clientLabel(name: string): string {
+  if (/^console(-\d+)?$/.test(name)) return 'console';
+  return name.replace(/^client-?/, 'c');
+}
+

@@ -33,16 +33,26 @@ const Entry = memo(function Entry({ e }: { e: ConsoleEntry }) {
         {e.exitCode !== null && e.exitCode !== 0 && <span className="exit">exit {e.exitCode}</span>}
       </div>
       {hidden > 0 && <p className="muted">{`… ${hidden} earlier output chunks not shown (Copy copies everything)`}</p>}
-      {shown.map((c, i) => (
-        <pre key={hidden + i} className={c.stream} data-stream={c.stream}>
-          {c.stream === 'stderr' && (
-            <span className="gutter" aria-label="error output">
-              !{' '}
-            </span>
-          )}
-          {c.text}
-        </pre>
-      ))}
+      {shown.map((c, i) => {
+        // etcdctl also writes what is not an error to stderr (endpoint health's healthy lines):
+        // once the command has succeeded, its stderr is shown as a note, not as an error.
+        const note = c.stream === 'stderr' && e.exitCode === 0;
+        return (
+          <pre key={hidden + i} className={`${c.stream}${note ? ' note' : ''}`} data-stream={c.stream} title={note ? 'etcdctl wrote this to stderr; the command succeeded' : undefined}>
+            {c.stream === 'stderr' &&
+              (note ? (
+                <span className="gutter" aria-label="written to stderr">
+                  ›{' '}
+                </span>
+              ) : (
+                <span className="gutter" aria-label="error output">
+                  !{' '}
+                </span>
+              ))}
+            {c.text}
+          </pre>
+        );
+      })}
       {e.file && <SnapshotDownload file={e.file} />}
     </div>
   );
