@@ -231,3 +231,44 @@ test('1280x720: the console is one client, its tables keep their lines, and the 
   expect(Math.abs((await out.boundingBox())!.height - grown)).toBeLessThan(4);
   expect(await side()).toBeCloseTo(w0 + 20, 0);
 });
+
+test('console traps: snapshot save on all members says to pick one; a downloaded snapshot can be opened again and restored', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=20');
+  const entries = page.getByTestId('console-entry');
+  await typeCommand(page, 'put a 1');
+  await expect(entries.nth(0)).toHaveAttribute('data-exit', '0');
+  // etcdctl's own refusal, unchanged, and the console's hint under it.
+  await typeCommand(page, 'snapshot save s.db');
+  await expect(entries.nth(1)).toContainText('snapshot must be requested to one selected node');
+  await expect(entries.nth(1).getByTestId('console-tip')).toContainText('Pick one member in the endpoint menu');
+  // As the hint says: one member as the endpoint, and the save works.
+  await page.getByTestId('console-endpoint').selectOption('m1');
+  await typeCommand(page, 'snapshot save s.db');
+  await expect(entries.nth(2)).toContainText('Snapshot saved at s.db');
+  const [download] = await Promise.all([page.waitForEvent('download'), entries.nth(2).getByTestId('console-download').click()]);
+  const bytes = await (await import('node:fs/promises')).readFile((await download.path())!);
+  // A missing file: the hint names the files the page has.
+  await typeCommand(page, 'snapshot status other.db');
+  await expect(entries.nth(3).getByTestId('console-tip')).toContainText('Files here: s.db.');
+  // A file that is not a snapshot is refused and adds nothing.
+  await page.getByTestId('console-open-snapshot').setInputFiles({ name: 'junk.db', mimeType: 'application/octet-stream', buffer: Buffer.from('not a snapshot at all') });
+  await expect(page.locator('.notice.error')).toContainText('junk.db is not an etcd playground snapshot');
+  await typeCommand(page, 'snapshot status junk.db');
+  await expect(entries.nth(4)).toContainText('no such file or directory');
+  // The downloaded file, opened under its own name, reads back and restores.
+  await page.getByTestId('console-open-snapshot').setInputFiles({ name: 'from-disk.db', mimeType: 'application/octet-stream', buffer: bytes });
+  await expect(page.locator('.notice.info')).toContainText('opened from-disk.db');
+  await typeCommand(page, 'snapshot status from-disk.db -w table');
+  await expect(entries.nth(5)).toHaveAttribute('data-exit', '0');
+  await expect(entries.nth(5)).toContainText('TOTAL KEYS');
+  await shot(page, 'console-traps', true);
+  // Restoring it boots a cluster from the file: the key written before the save is there.
+  await typeCommand(page, 'snapshot restore from-disk.db');
+  await expect(entries.nth(6)).toHaveAttribute('data-exit', '0', { timeout: 60_000 });
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.waitForFunction(() => !!window.etcdPlayground!.leader(), null, { timeout: 60_000 });
+  await page.getByTestId('console-endpoint').selectOption('');
+  await typeCommand(page, 'get a');
+  await expect(entries.last()).toHaveAttribute('data-exit', '0');
+  await expect(entries.last().locator('pre.stdout')).toHaveText('a\n1\n');
+});

@@ -1083,6 +1083,23 @@ export class Playground implements PlaygroundApi {
   }
 
   /**
+   * Puts a snapshot file the user opened (e.g. one downloaded earlier) where `etcdctl snapshot
+   * status|restore <path>` find it. A name that is not a plain file name, or bytes that are not
+   * a snapshot, are refused with the reason, and nothing is stored.
+   */
+  addSnapshotFile(path: string, blob: string): void {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(path) || path === '.' || path === '..') {
+      throw new Error(`a snapshot file name may hold letters, digits, '.', '_' and '-' only (up to 128), got ${JSON.stringify(path)}`);
+    }
+    try {
+      checkSnapshotBlob(blob);
+    } catch (e) {
+      throw new Error(`${path} is not an etcd playground snapshot: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.files.set(path, blob);
+  }
+
+  /**
    * `etcdctl snapshot restore`: where etcdctl writes a new data dir, the playground replaces its
    * cluster with a new one of `members` members whose data is the image. The blob and the size
    * are checked before the running cluster is stopped, so bad input changes nothing. etcdctl

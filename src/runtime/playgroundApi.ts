@@ -286,6 +286,8 @@ export interface PlaygroundApi {
   etcdctl(commandLine: string, opts?: EtcdctlOptions): Promise<EtcdctlResult>;
   /** Snapshot files the console's `etcdctl snapshot save` wrote, by path (offered for download). */
   snapshotFiles?(): { path: string; blob: string }[];
+  /** Adds a snapshot file the user opened; throws (and stores nothing) unless it is a snapshot. */
+  addSnapshotFile?(path: string, blob: string): void;
 
   /** Every event from now on, batched; returns an unsubscribe function. */
   subscribe(listener: (events: PlaygroundEvent[]) => void): () => void;

@@ -480,6 +480,10 @@ export class TimeMachine implements PlaygroundApi {
   snapshotFiles(): { path: string; blob: string }[] {
     return this.live.snapshotFiles();
   }
+  /** Files belong to the page, not to a time: opening one works in the past view too. */
+  addSnapshotFile(path: string, blob: string): void {
+    this.live.addSnapshotFile(path, blob);
+  }
   /** Live events only: the past is read, not streamed. */
   subscribe(listener: (events: PlaygroundEvent[]) => void): () => void {
     return this.live.subscribe(listener);

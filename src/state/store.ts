@@ -11,6 +11,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Marker, TermBand } from './timeline.ts';
 import type { FeedItem } from './feed.ts';
 import { pushHistory } from './consoleModel.ts';
+import { consoleTip } from './consoleTips.ts';
 import { defaultWorkload, validateWorkload, WorkloadRunner, type WorkloadOptions } from './workload.ts';
 import type { OpSample } from './workloadStats.ts';
 import { travelSlice, type TravelActions, type TravelState } from './travelSlice.ts';
@@ -45,6 +46,8 @@ export interface ConsoleEntry {
   atMs?: number;
   /** A file the command wrote (`snapshot save <path>`), offered for download. Bytes as a byte string. */
   file?: { path: string; blob: string };
+  /** A hint from the console itself (not etcdctl output) when a command hit a common trap. */
+  tip?: string;
 }
 
 export interface Notice {
@@ -564,6 +567,8 @@ export function createPlaygroundStore(): PlaygroundStore {
           const savedPath = res.exitCode === 0 ? snapshotSavePath(command) : undefined;
           const saved = savedPath !== undefined ? api().snapshotFiles?.().find((f) => f.path === savedPath) : undefined;
           if (saved) update((e) => ({ ...e, file: { path: saved.path, blob: saved.blob } }));
+          const tip = consoleTip(command, res.stderr, res.exitCode, { endpoint, files: (api().snapshotFiles?.() ?? []).map((f) => f.path) });
+          if (tip) update((e) => ({ ...e, tip }));
         } catch (err) {
           const text = `Error: ${err instanceof Error ? err.message : String(err)}\n`;
           update((e) => ({ ...e, stderr: e.stderr + text, chunks: [...e.chunks, { stream: 'stderr', text }], exitCode: 1, running: false }));

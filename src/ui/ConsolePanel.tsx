@@ -54,6 +54,12 @@ const Entry = memo(function Entry({ e }: { e: ConsoleEntry }) {
         );
       })}
       {e.file && <SnapshotDownload file={e.file} />}
+      {e.tip && (
+        <p className="tip" data-testid="console-tip">
+          <strong>Tip: </strong>
+          {e.tip}
+        </p>
+      )}
     </div>
   );
 });
@@ -74,6 +80,48 @@ function SnapshotDownload({ file }: { file: { path: string; blob: string } }) {
       ⬇ Download {name} ({file.blob.length} bytes)
     </a>
   ) : null;
+}
+
+/**
+ * Opens a snapshot file from disk (one downloaded after `snapshot save`) so that `snapshot status`
+ * and `snapshot restore` can read it by its name, as they would read a file beside etcdctl.
+ */
+function OpenSnapshot() {
+  const store = useStoreApi();
+  const input = useRef<HTMLInputElement>(null);
+  const open = async (f: File): Promise<void> => {
+    const s = store.getState();
+    try {
+      if (f.size > 64 * 1024 * 1024) throw new Error(`${f.name} is ${f.size} bytes; a playground snapshot is far smaller`);
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      let blob = '';
+      for (let i = 0; i < bytes.length; i += 8192) blob += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      if (!s.api?.addSnapshotFile) throw new Error('this page cannot open snapshot files');
+      s.api.addSnapshotFile(f.name, blob);
+      s.notify(`opened ${f.name}: try "snapshot status ${f.name} -w table" or "snapshot restore ${f.name}"`, 'info');
+    } catch (e) {
+      s.notify(`could not open the snapshot: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={() => input.current?.click()} title="open a snapshot file (.db) saved earlier, for snapshot status and snapshot restore">
+        Open…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".db,application/octet-stream"
+        hidden
+        data-testid="console-open-snapshot"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void open(f);
+        }}
+      />
+    </>
+  );
 }
 
 export function ConsolePanel() {
@@ -176,6 +224,7 @@ export function ConsolePanel() {
             ■ Stop
           </button>
         )}
+        <OpenSnapshot />
         <button type="button" onClick={copy} aria-label="copy console output">
           {copied ? 'Copied' : 'Copy'}
         </button>
