@@ -272,3 +272,28 @@ test('console traps: snapshot save on all members says to pick one; a downloaded
   await expect(entries.last()).toHaveAttribute('data-exit', '0');
   await expect(entries.last().locator('pre.stdout')).toHaveText('a\n1\n');
 });
+
+test('1280x720: txn -i opens its editor with the help line whole, above the input, nothing clipped', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=22');
+  await typeCommand(page, 'txn -i');
+  const stdin = page.getByTestId('console-stdin');
+  await expect(stdin).toBeVisible();
+  const clipped = await page.locator('.console .stdin, .console .stdin label, .console-input').evaluateAll((els) =>
+    els.filter((el) => el.scrollHeight > el.clientHeight + 1 || el.getBoundingClientRect().bottom > el.closest('.console')!.getBoundingClientRect().bottom + 1).map((el) => el.className || el.tagName),
+  );
+  expect(clipped, 'clipped parts of the txn editor').toEqual([]);
+  // The help line ends above the editor (it was drawn under the textarea's top edge).
+  // The editor has the focus: its focus ring is drawn outside it and must not cover the line.
+  const ring = await stdin.evaluate((t) => {
+    const cs = getComputedStyle(t);
+    return cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth) + parseFloat(cs.outlineOffset);
+  });
+  const [label, area] = await Promise.all([page.locator('.console .stdin label').boundingBox(), stdin.boundingBox()]);
+  const top = area!.y - Math.max(0, ring);
+  expect(label!.y + label!.height, `help line ends at ${label!.y + label!.height}, the editor (with its focus ring) starts at ${top}`).toBeLessThanOrEqual(top + 0.5);
+  await expect(page.locator('.console .stdin label')).toContainText('Esc');
+  // The editor shows the whole example: its four rows.
+  const rows = await stdin.evaluate((t) => Math.round(t.clientHeight / parseFloat(getComputedStyle(t).lineHeight)));
+  expect(rows).toBeGreaterThanOrEqual(4);
+  await shot(page, 'console-txn-editor');
+});
