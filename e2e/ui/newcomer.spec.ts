@@ -297,3 +297,15 @@ test('1280x720: txn -i opens its editor with the help line whole, above the inpu
   expect(rows).toBeGreaterThanOrEqual(4);
   await shot(page, 'console-txn-editor');
 });
+
+test('Network tab: all links are described with the numbers the network uses, not "default ms"', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=23');
+  await page.getByRole('tab', { name: 'Network' }).click();
+  const now = page.locator('.side-body p', { hasText: 'now:' });
+  await expect(now).toHaveText('now: latency 5 ms, + up to 5 ms jitter, nothing lost, in order (one way, virtual time)');
+  await page.evaluate(() => window.etcdPlayground!.setLink({ latencyMs: 40, lossRate: 0.1 }));
+  // The panel follows a change made through the API as well as through its own form.
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  await page.getByRole('tab', { name: 'Network' }).click();
+  await expect(now).toHaveText('now: latency 40 ms, + up to 5 ms jitter, 10.0% lost, in order (one way, virtual time)');
+});

@@ -913,6 +913,12 @@ export class Playground implements PlaygroundApi {
     return { from, to, state, cut, blockedFromTo, blockedToFrom };
   }
 
+  /** What every link has unless one link was set on its own (the network's defaults and changes). */
+  allLinks(): Required<LinkSettings> {
+    const f = this.cluster.world.network.getFaults();
+    return { latencyMs: f.latencyMs, jitterMs: f.jitterMs, lossRate: f.lossRate, duplicateRate: f.duplicateRate, reorder: f.reorder };
+  }
+
   setLink(opts: LinkSettings & { from?: string; to?: string }): Promise<void> {
     const f: LinkSettings = {};
     if (opts.latencyMs !== undefined) f.latencyMs = opts.latencyMs;

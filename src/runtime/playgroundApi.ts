@@ -264,6 +264,8 @@ export interface PlaygroundApi {
   linkState(from: string, to: string): LinkState;
   /** linkState plus which direction is blocked (a one-way cut's direction). */
   linkDetail(from: string, to: string): LinkDetail;
+  /** The settings of every link not set on its own. */
+  allLinks?(): Required<LinkSettings>;
   setLink(opts: LinkSettings & { from?: string; to?: string }): Promise<void>;
   /**
    * One member's disk: `fsyncMs` is the virtual time a WAL write takes there (a slow disk, etcd's

@@ -477,6 +477,9 @@ export class TimeMachine implements PlaygroundApi {
     if (this.past) return Promise.reject(new PastViewError('run etcdctl', this.targetMs));
     return this.live.etcdctl(commandLine, opts);
   }
+  allLinks(): Required<LinkSettings> {
+    return this.view.allLinks();
+  }
   snapshotFiles(): { path: string; blob: string }[] {
     return this.live.snapshotFiles();
   }

@@ -4,7 +4,7 @@
  * of exact state (either one-way direction included), and each member's island (the keyboard's
  * way to partition; the mouse drags members instead).
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { linkPairState } from '../state/store.ts';
 import type { LinkSettings } from '../state/types.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
@@ -43,6 +43,9 @@ export function NetworkPanel() {
   const oneWay = usePlayground((s) => s.oneWay);
   const islands = usePlayground((s) => s.islands);
   const globalLink = usePlayground((s) => s.globalLink);
+  const api = usePlayground((s) => s.api);
+  // Read back from the network after each change (globalLink changes with every setting).
+  const all = useMemo(() => api?.allLinks?.(), [api, globalLink]);
   const names = members.filter((m) => m.role !== 'removed').map((m) => m.name);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -93,7 +96,7 @@ export function NetworkPanel() {
       </table>
       <h3>All links</h3>
       <p className="muted">
-        now: latency {globalLink.latencyMs ?? 'default'} ms, jitter {globalLink.jitterMs ?? 'default'} ms, loss {globalLink.lossRate !== undefined ? `${(globalLink.lossRate * 100).toFixed(1)}%` : 'default'}
+        {allLinksText(all)}
       </p>
       <LinkForm onApply={(o) => s.setLinkSettings(o)} />
       <h3>One link</h3>
@@ -152,3 +155,13 @@ export function NetworkPanel() {
     </div>
   );
 }
+
+/** The links' settings in words, as the network has them now. */
+function allLinksText(l: { latencyMs: number; jitterMs: number; lossRate: number; duplicateRate: number; reorder: boolean } | undefined): string {
+  if (!l) return '';
+  const parts = [`latency ${l.latencyMs} ms`, l.jitterMs > 0 ? `+ up to ${l.jitterMs} ms jitter` : 'no jitter', l.lossRate > 0 ? `${(l.lossRate * 100).toFixed(1)}% lost` : 'nothing lost'];
+  if (l.duplicateRate > 0) parts.push(`${(l.duplicateRate * 100).toFixed(1)}% duplicated`);
+  parts.push(l.reorder ? 'may reorder' : 'in order');
+  return `now: ${parts.join(', ')} (one way, virtual time)`;
+}
+
