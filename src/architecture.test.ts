@@ -1,9 +1,10 @@
 /**
- * DESIGN.md §1: imports only go one way. This test reads every source file and fails on an
- * import that crosses a layer boundary the wrong way, so the rule is checked, not remembered.
+ * docs/ARCHITECTURE.md §1: imports only go one way. This test reads every source file and fails on
+ * an import that crosses a layer boundary the wrong way, so the rule is checked, not remembered.
+ * It also checks that the layer table in docs/ARCHITECTURE.md states exactly these rules.
  */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(__dirname, '..');
@@ -94,7 +95,7 @@ function violations(): string[] {
   return found;
 }
 
-describe('architecture (DESIGN.md §1)', () => {
+describe('architecture (docs/ARCHITECTURE.md §1)', () => {
   it('every import goes in an allowed direction', () => {
     expect(violations()).toEqual([]);
   });
@@ -105,7 +106,7 @@ describe('architecture (DESIGN.md §1)', () => {
   });
 
   it('the checker itself catches a wrong-way import', () => {
-    // The rule table must reject what DESIGN.md forbids, or the check above proves nothing.
+    // The rule table must reject what docs/ARCHITECTURE.md forbids, or the check above proves nothing.
     expect(allowedImports.raft).not.toContain('server');
     expect(allowedImports.sim).toEqual([]);
     expect(Object.entries(allowedImports).filter(([l, deps]) => l !== 'main' && deps.includes('ui'))).toEqual([]);
@@ -114,7 +115,7 @@ describe('architecture (DESIGN.md §1)', () => {
   });
 });
 
-/** Deterministic layers read no clock and no ambient randomness (DEVELOPERS.md, DESIGN.md §3). */
+/** Deterministic layers read no clock and no ambient randomness (docs/ARCHITECTURE.md §3). */
 describe('determinism', () => {
   it('no Math.random or Date.now in raft, mvcc, lease, server, sim', () => {
     const bad: string[] = [];
@@ -134,5 +135,103 @@ describe('determinism', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+/**
+ * The layer table of docs/ARCHITECTURE.md: the rows after the header `| layer | may import | what
+ * lives there |`, up to the first line that is not a table row. Each row's first cell is a
+ * backticked layer name; its second lists the layers it may import, each in backticks and
+ * separated by commas, or `—` for none. Returns the rows in file order, and what is malformed.
+ */
+export function parseLayerTable(markdown: string): { rows: { layer: string; imports: string[]; line: number }[]; problems: string[] } {
+  const lines = markdown.split('\n');
+  const cells = (line: string): string[] => line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const header = lines.findIndex((l) => l.trim().startsWith('|') && cells(l).join('|') === 'layer|may import|what lives there');
+  if (header < 0) return { rows: [], problems: ['docs/ARCHITECTURE.md has no table with the header "| layer | may import | what lives there |"'] };
+  const rows: { layer: string; imports: string[]; line: number }[] = [];
+  const problems: string[] = [];
+  for (let i = header + 1; i < lines.length && lines[i]!.trim().startsWith('|'); i++) {
+    const c = cells(lines[i]!);
+    if (c.every((x) => /^:?-+:?$/.test(x))) continue;
+    const where = `docs/ARCHITECTURE.md line ${i + 1}`;
+    const name = /^`([a-z][a-z0-9-]*)`$/.exec(c[0] ?? '');
+    if (!name) {
+      problems.push(`${where}: the first cell should be a layer name in backticks, got "${c[0] ?? ''}"`);
+      continue;
+    }
+    const cell = c[1] ?? '';
+    let imports: string[];
+    if (cell === '—') imports = [];
+    else if (/^`[a-z][a-z0-9-]*`(\s*,\s*`[a-z][a-z0-9-]*`)*$/.test(cell)) imports = [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    else {
+      problems.push(`${where}: row \`${name[1]}\`: "may import" should be backticked layers separated by commas, or —, got "${cell}"`);
+      continue;
+    }
+    rows.push({ layer: name[1]!, imports, line: i + 1 });
+  }
+  return { rows, problems };
+}
+
+/** How the table differs from the rules: one line per row that differs (empty when they agree). */
+export function layerTableMismatches(markdown: string, rules: Record<string, readonly string[]>): string[] {
+  const { rows, problems } = parseLayerTable(markdown);
+  const out = [...problems];
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    const row = `docs/ARCHITECTURE.md line ${r.line}, row \`${r.layer}\``;
+    if (seen.has(r.layer)) {
+      out.push(`${row}: the layer is listed twice (also line ${seen.get(r.layer)})`);
+      continue;
+    }
+    seen.set(r.layer, r.line);
+    const allowed = rules[r.layer];
+    if (!allowed) {
+      out.push(`${row}: no such layer in allowedImports (src/architecture.test.ts)`);
+      continue;
+    }
+    const want = [...allowed].sort();
+    const got = [...r.imports].sort();
+    if (want.join(',') !== got.join(',')) {
+      const missing = want.filter((l) => !got.includes(l));
+      const extra = got.filter((l) => !want.includes(l));
+      out.push(
+        `${row}: "may import" says ${got.length ? got.join(', ') : '—'} but allowedImports says ${want.length ? want.join(', ') : '—'}` +
+          `${missing.length ? ` (missing: ${missing.join(', ')})` : ''}${extra.length ? ` (not allowed: ${extra.join(', ')})` : ''}`,
+      );
+    }
+  }
+  for (const layer of Object.keys(rules)) {
+    if (!seen.has(layer)) out.push(`docs/ARCHITECTURE.md: the layer table has no row for \`${layer}\` (allowedImports has it)`);
+  }
+  const order = rows.map((r) => r.layer).filter((l, i, a) => l in rules && a.indexOf(l) === i);
+  const keys = Object.keys(rules).filter((l) => order.includes(l));
+  if (out.length === 0 && order.join(',') !== keys.join(',')) {
+    out.push(`docs/ARCHITECTURE.md: the layer table's rows are in the order ${order.join(', ')}; allowedImports has ${keys.join(', ')}`);
+  }
+  return out;
+}
+
+describe('docs/ARCHITECTURE.md', () => {
+  const docPath = join(root, 'docs', 'ARCHITECTURE.md');
+
+  it("docs/ARCHITECTURE.md's layer table matches the import rules", () => {
+    expect(existsSync(docPath), 'docs/ARCHITECTURE.md is missing').toBe(true);
+    expect(layerTableMismatches(readFileSync(docPath, 'utf8'), allowedImports)).toEqual([]);
+  });
+
+  it('the table check catches a row that differs, a missing row, an extra row and a bad cell', () => {
+    const rules = { raft: [], lease: ['mvcc'], server: ['raft', 'lease'] };
+    const table = (rows: string[]): string => ['# x', '', '| layer | may import | what lives there |', '| --- | --- | --- |', ...rows, '', 'after'].join('\n');
+    const good = ['| `raft` | — | raft |', '| `lease` | `mvcc` | leases |', '| `server` | `lease`, `raft` | a member |'];
+    expect(layerTableMismatches(table(good), rules)).toEqual([]);
+    const wrongEdge = layerTableMismatches(table([good[0]!, '| `lease` | — | leases |', good[2]!]), rules);
+    expect(wrongEdge).toHaveLength(1);
+    expect(wrongEdge[0]).toMatch(/row `lease`.*missing: mvcc/);
+    expect(layerTableMismatches(table([good[0]!, good[2]!]), rules)).toEqual(['docs/ARCHITECTURE.md: the layer table has no row for `lease` (allowedImports has it)']);
+    expect(layerTableMismatches(table([...good, '| `lessons` | `runtime` | a room |']), rules)[0]).toMatch(/row `lessons`: no such layer/);
+    expect(layerTableMismatches(table([good[0]!, '| `lease` | mvcc | leases |', good[2]!]), rules)[0]).toMatch(/row `lease`: "may import" should be backticked/);
+    expect(layerTableMismatches(table([good[1]!, good[0]!, good[2]!]), rules)[0]).toMatch(/order lease, raft, server/);
+    expect(layerTableMismatches('no table here', rules)[0]).toMatch(/no table with the header/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * One etcd member in its own Web Worker, with its own IndexedDB database. The page's world sends
  * it one batch per step and gets back the member's outputs and a compact summary; everything is
- * plain data (DESIGN.md §5). Terminating the worker is a crash; a new worker on the same
+ * plain data (docs/ARCHITECTURE.md §8). Terminating the worker is a crash; a new worker on the same
  * database recovers by itself.
  */
 import * as Comlink from 'comlink';

@@ -72,7 +72,7 @@ export async function startPlayground(opts: StartPlaygroundOptions = {}): Promis
     window.etcdPlayground = pg;
     window.etcdPlaygroundRuntime = { playground: pg, workers: workerCounter };
   }
-  // DESIGN.md §6: the clock stops while nobody can see it.
+  // docs/ARCHITECTURE.md §8: the clock stops while nobody can see it.
   document.addEventListener('visibilitychange', () => pg.setHidden(document.hidden));
   if (document.hidden) pg.setHidden(true);
   await pg.ready();

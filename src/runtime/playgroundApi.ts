@@ -4,7 +4,7 @@
  * over either host (Web Workers in the browser, in-process in Node), so a script behaves the same
  * in both.
  *
- * Everything returned is plain, structured-cloneable data (DESIGN.md §5). Requests and responses
+ * Everything returned is plain, structured-cloneable data (docs/ARCHITECTURE.md §8). Requests and responses
  * are etcd's (src/server/api.ts). Times are virtual milliseconds unless a name says otherwise.
  */
 import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
@@ -182,7 +182,7 @@ export interface PlaygroundClient {
   close(): void;
 }
 
-/** Details an inspector fetches on demand (DESIGN.md §5: never pushed every step). */
+/** Details an inspector fetches on demand (docs/ARCHITECTURE.md §8: never pushed every step). */
 export interface MemberDetails {
   name: string;
   raft: {

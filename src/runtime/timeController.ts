@@ -1,5 +1,5 @@
 /**
- * Maps virtual time to wall time (DESIGN.md §3): paused, single steps, slow motion, real time,
+ * Maps virtual time to wall time (docs/ARCHITECTURE.md §3): paused, single steps, slow motion, real time,
  * and "as fast as possible". The controller only decides WHEN the world steps; what happens at
  * each virtual instant never depends on the speed, so a run is the same at every speed.
  */

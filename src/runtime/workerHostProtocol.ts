@@ -1,5 +1,5 @@
 /**
- * What crosses the boundary between the page and a member's Web Worker (DESIGN.md §5): plain,
+ * What crosses the boundary between the page and a member's Web Worker (docs/ARCHITECTURE.md §8): plain,
  * structured-cloneable data only. The page keeps the simulated world; a worker keeps one member
  * and its IndexedDB database, and answers each step with the member's outputs and a compact
  * summary (a few numbers), so the per-step payload stays small. Details come on demand.

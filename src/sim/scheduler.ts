@@ -1,5 +1,5 @@
 /**
- * The lock-step scheduler (DESIGN.md §3): it owns virtual time and runs the world one instant at a
+ * The lock-step scheduler (docs/ARCHITECTURE.md §3): it owns virtual time and runs the world one instant at a
  * time. Each step takes every event due at the next instant (control actions such as faults,
  * envelope deliveries, timer ticks, commands), hands each actor its batch in registration order,
  * waits for all of them, and only then puts their outputs on the network, again in registration
@@ -80,7 +80,7 @@ export interface WorldOptions<P> {
   seed: Seed;
   network?: Partial<LinkFaults>;
   trace?: TraceOptions;
-  /** Virtual time between an actor's timer ticks; DESIGN.md §3 uses 100 ms. */
+  /** Virtual time between an actor's timer ticks, default 100 ms (etcd's --heartbeat-interval is one tick). */
   tickIntervalMs?: number;
   /**
    * A canonical 32-bit fingerprint of a payload, covered by the trace hash so that two runs

@@ -1,4 +1,4 @@
-/** The runtime's data shapes, re-exported so the UI names them through state (DESIGN.md §1). */
+/** The runtime's data shapes, re-exported so the UI names them through state (docs/ARCHITECTURE.md §1). */
 export type {
   ClusterSettings,
   EntrySummary,

@@ -1,5 +1,5 @@
 /**
- * The storage contract of one etcd member (DESIGN.md §4): a write-ahead log, a snapshotter and an
+ * The storage contract of one etcd member (docs/ARCHITECTURE.md §4): a write-ahead log, a snapshotter and an
  * MVCC backend shaped like etcd's bolt buckets, opened together per member. The server codes
  * against these interfaces only; `memory/` (tests, in-process cluster) and `indexeddb/` (browser)
  * implement them with identical behaviour, checked by one shared test suite.

@@ -2,7 +2,7 @@
  * The selected member, inside: Raft state and the leader's progress table, the whole log, the
  * storage (WAL records, HardState, snapshots, backend size), the MVCC key space with revisions
  * and generations, leases counting down, and watchers. Details are fetched on demand while the
- * inspector is open (DESIGN.md §5), never pushed every step.
+ * inspector is open (docs/ARCHITECTURE.md §8), never pushed every step.
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { InspectorTab } from '../state/store.ts';

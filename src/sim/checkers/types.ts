@@ -1,6 +1,6 @@
 /**
  * The etcd shapes the history checkers read, declared here because `src/sim` imports nothing of
- * the project (DESIGN.md §1). They are structural subsets of `src/server/api.ts` and
+ * the project (docs/ARCHITECTURE.md §1). They are structural subsets of `src/server/api.ts` and
  * `src/mvcc/types.ts` with etcd's field names, so a real request or response is assignable to
  * them as is. Keys and values are byte strings (one byte per UTF-16 code unit); lease IDs are
  * lowercase hex, '0' = none.
