@@ -7,12 +7,19 @@
  * answers, watch responses, forwarded lease requests). It reads no clock and no ambient
  * randomness: time comes in `nowMs`, randomness through the injected `randInt`.
  *
- * The Ready loop runs in etcd's order, once per Ready:
- *   1. persist snapshot + entries + HardState in ONE storage transaction, awaited;
- *   2. only then hand out the Ready's messages (a vote or an append ack must be durable first);
- *   3. apply the snapshot and committed entries (consistent index advances with each entry, so a
- *      restart that replays the log skips what the image already holds), answer read states;
+ * The Ready loop, once per Ready:
+ *   1. apply the snapshot and committed entries in memory (the consistent index advances with
+ *      each entry, so a restart that replays the log skips what the image already holds), and
+ *      answer read states;
+ *   2. queue one storage write for the Ready's snapshot, entries and HardState, with the applied
+ *      state's batch when one is due; a Ready that comes while the write before it still waits
+ *      joins that write (group commit). The write is not awaited here;
+ *   3. put the Ready's messages among the step's outputs. They are not sent yet: the host sends a
+ *      step's outputs only once `durable()` resolved (and the modelled disk time has passed), so a
+ *      vote, an append ack or a client answer never leaves before what it promises is on disk;
  *   4. advance.
+ * Applying before the write lands loses nothing a crash may not lose: a committed entry is on a
+ * quorum's disks, and what this member applied in memory is rebuilt from its WAL and its peers.
  */
 import { RawNode, MemoryStorage, RaftError, ErrProposalDropped, decodeConfChange } from '../raft/index.ts';
 import type { ConfChange, Entry, Message, NodeId, Ready, Snapshot, Status } from '../raft/types.ts';
@@ -331,7 +338,8 @@ export class EtcdMember {
       wal = await this.storage.wal.readAll({ index: snap.metadata.index, term: snap.metadata.term });
       hasData = true;
     }
-    // The stored backend may be ahead of the newest raft snapshot (it is written every Ready):
+    // The stored backend may be ahead of the newest raft snapshot (applied state is committed in
+    // batches, with a Ready's WAL record or on its own):
     // then it is the state to start from, as a snapshot at its consistent index.
     const stored = await loadStoredState(this.storage.backend);
     if (stored && stored.consistentIndex > (snap?.metadata.index ?? 0)) {
@@ -520,8 +528,8 @@ export class EtcdMember {
       for (const e of rd.committedEntries) this.applyEntry(e);
       for (const rs of rd.readStates) this.onReadState(rs.index, rs.request_ctx);
       this.persist(rd, this.stageBackend(false));
-      // Only after the storage transaction committed: messages may acknowledge what it stored
-      // (and nothing the step outputs leaves before the step ends anyway).
+      // Held with the step's other outputs: the host sends them once this step's writes are
+      // durable, so a message may acknowledge what the queued write stores.
       for (const msg of messages) {
         this.outputs.push({ kind: 'raft', to: msg.to, msg });
         // The network gives no delivery receipts: report a snapshot as sent, so the leader goes
