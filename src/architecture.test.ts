@@ -22,8 +22,10 @@ export const allowedImports: Record<string, readonly string[]> = {
   workers: ['runtime', 'server', 'storage', 'raft', 'mvcc', 'lease'],
   /** Scenarios and time travel: recordings of a runtime's run, replayed into runtimes. */
   scenario: ['runtime', 'sim', 'server', 'mvcc'],
-  state: ['scenario', 'runtime', 'client', 'server', 'mvcc'],
-  ui: ['state', 'server', 'mvcc'],
+  /** Lessons: a course played on a live cluster through the PlaygroundApi and the console. */
+  lessons: ['runtime', 'mvcc'],
+  state: ['lessons', 'scenario', 'runtime', 'client', 'server', 'mvcc'],
+  ui: ['state', 'lessons', 'server', 'mvcc'],
   main: ['ui', 'state', 'scenario', 'runtime'],
 };
 
@@ -35,6 +37,9 @@ function extraViolation(fromLayer: string, fromFile: string, target: string): st
   }
   if (fromLayer === 'client' && target.startsWith('server') && target !== join('server', 'api.ts')) {
     return "client may import server's request/response types (server/api.ts) only";
+  }
+  if (fromLayer === 'ui' && target.startsWith('lessons') && ![join('lessons', 'glossary.ts'), join('lessons', 'lessonText.ts'), join('lessons', 'lessonFormat.ts')].includes(target)) {
+    return 'ui takes only data and text helpers from lessons (glossary, lessonText, lessonFormat); the player runs in state';
   }
   if (fromLayer === 'ui' && target.startsWith('server') && target !== join('server', 'api.ts')) {
     return 'ui may name server/api.ts types only; it reaches members through state';
