@@ -7,6 +7,7 @@ import { startPlayground } from './runtime/bootstrap.ts';
 import { TimeMachine } from './scenario/timeMachine.ts';
 import { readShareFragment, ScenarioError } from './scenario/index.ts';
 import { parseViewQuery } from './state/urlSettings.ts';
+import { parseRuntimeParams } from './runtime/urlParams.ts';
 
 const store = createPlaygroundStore();
 store.setState(parseViewQuery(location.search));
@@ -52,5 +53,8 @@ void bootPlayground(
 ).then(async (api) => {
   if (!api) return;
   await openSharedLink();
+  // ?lesson=<id>&step=<n>: a teacher's link to one step of a lesson (steps count from 1).
+  const { lesson, lessonStep } = parseRuntimeParams(location.search);
+  if (lesson) await store.getState().startLesson(lesson, (lessonStep ?? 1) - 1);
   window.addEventListener('hashchange', () => void openSharedLink());
 });

@@ -1,15 +1,11 @@
 /**
- * The course: the lessons the playground ships, in the order the menu offers them. Each is a
- * typed module checked by parseLesson when the course loads, so a broken lesson fails the build's
- * tests instead of a learner's session.
+ * The course: the lessons the playground ships (course/index.ts), each checked by parseLesson
+ * when the course loads, so a broken lesson fails the tests instead of a learner's session.
  */
-import { parseLesson, type Lesson, type LessonSource } from './lessonFormat.ts';
-import { leaderElection } from './course/leaderElection.ts';
-import { quorum } from './course/quorum.ts';
-import { replication } from './course/replication.ts';
-import { mvccRevisions } from './course/mvccRevisions.ts';
+import { parseLesson, type Lesson } from './lessonFormat.ts';
+import { COURSE_SOURCES } from './course/index.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions];
+export { COURSE_SOURCES };
 
 export const COURSE: readonly Lesson[] = COURSE_SOURCES.map((s) => parseLesson(s));
 

@@ -13,6 +13,9 @@ export interface RuntimeParams {
   /** How the page is laid out; checked here so a bad value is reported with the others. */
   embed?: boolean;
   projector?: boolean;
+  /** A lesson to open, and its step (from 1). */
+  lesson?: string;
+  lessonStep?: number;
 }
 
 type Kind = 'int' | 'bool' | 'durability';
@@ -57,7 +60,15 @@ export function parseRuntimeParams(search: string): RuntimeParams {
       } else if (key === 'paused') out.paused = parseBool(key, raw);
       else if (key === 'embed') out.embed = parseBool(key, raw);
       else if (key === 'projector') out.projector = parseBool(key, raw);
-      else if (Object.hasOwn(FIELDS, key)) {
+      // A lesson link (?lesson=quorum&step=3): checked here, opened by the page once the cluster is up.
+      else if (key === 'lesson') {
+        if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(raw)) throw new Error(`URL parameter lesson: expected a lesson id (lower-case letters, digits and dashes), got "${raw}"`);
+        out.lesson = raw;
+      } else if (key === 'step') {
+        const n = Number(raw);
+        if (raw.trim() === '' || !Number.isInteger(n) || n < 1 || n > 30) throw new Error(`URL parameter step: expected a step number in [1, 30], got "${raw}"`);
+        out.lessonStep = n;
+      } else if (Object.hasOwn(FIELDS, key)) {
         const f = FIELDS[key as keyof ClusterSettings];
         if (f.kind === 'bool') settings[key] = parseBool(key, raw);
         else if (f.kind === 'durability') {
@@ -68,7 +79,7 @@ export function parseRuntimeParams(search: string): RuntimeParams {
           if (raw.trim() === '' || !Number.isInteger(n) || n < f.min! || n > f.max!) throw new Error(`URL parameter ${key}: expected a whole number in [${f.min}, ${f.max}], got "${raw}"`);
           settings[key] = n;
         }
-      } else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(FIELDS), 'speed', 'paused', 'embed', 'projector'].join(', ')})`);
+      } else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(FIELDS), 'speed', 'paused', 'embed', 'projector', 'lesson', 'step'].join(', ')})`);
     } catch (e) {
       errors.push((e as Error).message);
     }

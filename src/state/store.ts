@@ -15,6 +15,7 @@ import { consoleTip } from './consoleTips.ts';
 import { defaultWorkload, validateWorkload, WorkloadRunner, type WorkloadOptions } from './workload.ts';
 import type { OpSample } from './workloadStats.ts';
 import { travelSlice, type TravelActions, type TravelState } from './travelSlice.ts';
+import { lessonSlice, type LessonActions, type LessonState } from './lessonSlice.ts';
 import type {
   ClusterSettings,
   FlightView,
@@ -172,7 +173,8 @@ export interface PlaygroundActions {
 
   reset(settings: Partial<ClusterSettings>): Promise<void>;
 
-  runConsole(line: string, stdin?: string): Promise<void>;
+  /** `endpoint` overrides the console's endpoint choice ('' = every member), as a lesson's commands do. */
+  runConsole(line: string, stdin?: string, opts?: { endpoint?: string }): Promise<void>;
   stopConsole(id?: number): void;
   clearConsole(): void;
   setConsoleEndpoint(name: string): void;
@@ -195,7 +197,7 @@ export interface PlaygroundActions {
   setReducedMotion(on: boolean): void;
 }
 
-export type Store = PlaygroundState & PlaygroundActions & TravelState & TravelActions;
+export type Store = PlaygroundState & PlaygroundActions & TravelState & TravelActions & LessonState & LessonActions;
 export type PlaygroundStore = StoreApi<Store>;
 
 export const linkKey = (a: string, b: string): string => `${a}>${b}`;
@@ -282,6 +284,7 @@ export function createPlaygroundStore(): PlaygroundStore {
 
     return {
       ...travelSlice(set, get),
+      ...lessonSlice(set, get),
       api: null,
       status: 'starting',
       error: '',
@@ -519,7 +522,7 @@ export function createPlaygroundStore(): PlaygroundStore {
         }
       },
 
-      async runConsole(line, stdin) {
+      async runConsole(line, stdin, opts) {
         const command = line.trim().replace(/^etcdctl\s+/, '');
         if (!command) return;
         if (get().travel.view.mode === 'past') {
@@ -533,7 +536,7 @@ export function createPlaygroundStore(): PlaygroundStore {
           set((s) => ({ consoleEntries: s.consoleEntries.map((e) => (e.id === id ? f(e) : e)) }));
         const ctl = new AbortController();
         aborters.set(id, ctl);
-        const endpoint = get().consoleEndpoint;
+        const endpoint = opts?.endpoint ?? get().consoleEndpoint;
         try {
           const res = await api().etcdctl(command, {
             endpoints: endpoint ? [endpoint] : undefined,

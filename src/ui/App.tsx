@@ -24,6 +24,11 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { PastBanner, ReplayProgress, TravelBar } from './TravelBar.tsx';
 import { Splitter } from './Splitter.tsx';
 import { panelVars, usePanelSizes } from './panelSizes.ts';
+import { LessonPanel } from './LessonPanel.tsx';
+import { LessonMenu } from './LessonMenu.tsx';
+import { CourseOffer } from './CourseOffer.tsx';
+import { GlossaryDialog } from './GlossaryPanel.tsx';
+import { Caption } from './Caption.tsx';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -172,6 +177,11 @@ function Shell() {
         )}
         <TimeControls />
         <Summary />
+        {!embed && (
+          <button type="button" className="lessons-btn" onClick={() => store.getState().openLessonMenu(true)} aria-keyshortcuts="L" title="lessons (Shift+L)">
+            Lessons
+          </button>
+        )}
         <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?" className="help-btn">
           Keys <kbd>?</kbd>
         </button>
@@ -189,6 +199,7 @@ function Shell() {
                 <ClusterView />
               </ErrorBoundary>
             )}
+            <Caption />
             <Legend />
           </section>
           {!embed && (
@@ -243,6 +254,10 @@ function Shell() {
         )}
         {!embed && (
         <aside className="side" aria-label="details" ref={sideRef}>
+          <ErrorBoundary name="lesson">
+            <CourseOffer />
+            <LessonPanel />
+          </ErrorBoundary>
           <div role="tablist" className="tabs" aria-label="side panel" onKeyDown={tabKeys(sideTabs.map((t) => t.id), tab, (id) => store.getState().setSideTab(id), 'stab-')}>
             {sideTabs.map((t) => (
               <button key={t.id} role="tab" type="button" id={`stab-${t.id}`} aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} aria-controls="side-panel" onClick={() => store.getState().setSideTab(t.id)}>
@@ -269,6 +284,8 @@ function Shell() {
       </main>
       <LiveRegion />
       <ReplayProgress />
+      <LessonMenu />
+      <GlossaryDialog />
       <Notices />
       {help && <Help onClose={() => setHelp(false)} />}
     </div>

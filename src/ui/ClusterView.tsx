@@ -89,6 +89,7 @@ export function ClusterView() {
   const clients = usePlayground(useShallow((s) => s.clients));
   const nowMs = usePlayground((s) => Math.floor(s.nowMs / 1000));
   const selected = usePlayground((s) => s.selectedMember);
+  const pointed = usePlayground((s) => s.lessons.pointed);
   const reducedPref = usePlayground((s) => s.reducedMotion);
   const [drag, setDrag] = useState<{ name: string; x: number; y: number } | null>(null);
   const viewRef = useRef<SVGGElement>(null);
@@ -238,6 +239,7 @@ export function ClusterView() {
                 x={p.x}
                 y={p.y}
                 selected={selected === m.name}
+                pointed={pointed.includes(m.name)}
                 dragging={drag?.name === m.name}
                 onSelect={onSelect}
                 onDrag={onDrag}

@@ -14,12 +14,12 @@ import { usePlayground, useStoreApi } from './hooks.ts';
 const MAX_CHUNKS_SHOWN = 300;
 
 /** Memoized on the entry: streaming into one entry re-renders that entry alone. */
-const Entry = memo(function Entry({ e }: { e: ConsoleEntry }) {
+const Entry = memo(function Entry({ e, pointed }: { e: ConsoleEntry; pointed?: boolean }) {
   const store = useStoreApi();
   const hidden = Math.max(0, e.chunks.length - MAX_CHUNKS_SHOWN);
   const shown = hidden > 0 ? e.chunks.slice(hidden) : e.chunks;
   return (
-    <div className={`console-entry${e.running ? ' running' : ''}${e.exitCode ? ' failed' : ''}`} data-testid="console-entry" data-exit={e.exitCode ?? ''}>
+    <div className={`console-entry${e.running ? ' running' : ''}${e.exitCode ? ' failed' : ''}${pointed ? ' pointed' : ''}`} data-testid="console-entry" data-exit={e.exitCode ?? ''}>
       <div className="cmd">
         <span className="prompt" aria-hidden="true">
           $
@@ -127,6 +127,7 @@ function OpenSnapshot() {
 export function ConsolePanel() {
   const store = useStoreApi();
   const allEntries = usePlayground((s) => s.consoleEntries);
+  const pointConsole = usePlayground((s) => s.lessons.pointConsole);
   // In the past, the transcript as it stood then.
   const pastMs = usePlayground((s) => (s.travel.view.mode === 'past' ? s.travel.view.targetMs : null));
   const entries = useMemo(() => (pastMs === null ? allEntries : allEntries.filter((e) => (e.atMs ?? 0) <= pastMs)), [allEntries, pastMs]);
@@ -234,8 +235,8 @@ export function ConsolePanel() {
       </header>
       <div className="console-out" ref={outRef} role="log" aria-label="console output" data-testid="console-output" tabIndex={0}>
         {entries.length === 0 && <p className="muted">Try: put foo bar · get foo · watch foo · lease grant 10 · member list -w table · endpoint status --cluster -w table</p>}
-        {entries.map((e) => (
-          <Entry key={e.id} e={e} />
+        {entries.map((e, i) => (
+          <Entry key={e.id} e={e} pointed={pointConsole && i === entries.length - 1} />
         ))}
       </div>
       {stdin !== null && (

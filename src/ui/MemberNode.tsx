@@ -30,6 +30,8 @@ export interface MemberNodeProps {
   x: number;
   y: number;
   selected: boolean;
+  /** A lesson step points at this member. */
+  pointed?: boolean;
   dragging: boolean;
   onSelect(name: string): void;
   onDrag(name: string, x: number, y: number): void;
@@ -145,6 +147,7 @@ function MemberNodeImpl(p: MemberNodeProps) {
       }}
     >
       <title>{label}</title>
+      {p.pointed && <circle r={RING_R + 15} className="lesson-point" data-testid={`lesson-point-${m.name}`} />}
       {p.selected && <circle r={RING_R + 9} className="select-halo" />}
       <circle r={RING_R} fill="none" stroke="#e5e7eb" strokeWidth={4} />
       {remaining > 0 && <path d={ringArcPath(0, 0, RING_R, remaining)} fill="none" stroke={roleColor[m.role]} strokeWidth={4} strokeLinecap="round" className="timeout-ring" />}
@@ -183,6 +186,7 @@ function same(a: MemberNodeProps, b: MemberNodeProps): boolean {
     a.x === b.x &&
     a.y === b.y &&
     a.selected === b.selected &&
+    a.pointed === b.pointed &&
     a.dragging === b.dragging &&
     x.role === y.role &&
     x.alive === y.alive &&

@@ -25,6 +25,8 @@ export const shortcuts: [string, string][] = [
   ['d', 'drop the picked message'],
   ['/', 'go to the console'],
   ['g', 'projector mode'],
+  ['L', 'the lessons'],
+  ['PageDown / PageUp', 'in a lesson: next / previous step (a presenter\'s clicker sends these; Shift+→ / Shift+← too)'],
   ['?', 'this help'],
   ['Esc', 'close / deselect'],
 ];
@@ -90,6 +92,21 @@ export function handleKey(e: KeyboardEvent, store: PlaygroundStore, ui: { toggle
     case 'g':
       s.setProjector(!s.projector);
       return true;
+    case 'L':
+      s.openLessonMenu(true);
+      return true;
+    case 'PageDown':
+    case 'PageUp':
+    case 'ArrowRight':
+    case 'ArrowLeft': {
+      const lesson = s.lessons.progress;
+      if (!lesson || ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !e.shiftKey)) return false;
+      const phase = lesson.phase;
+      if (phase === 'preparing' || phase === 'running') return true;
+      if (e.key === 'PageDown' || e.key === 'ArrowRight') void s.lessonNext();
+      else if (lesson.stepIndex > 0) void s.lessonBack();
+      return true;
+    }
     case 'a':
       void s.addMember(false);
       return true;

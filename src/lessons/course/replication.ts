@@ -53,7 +53,7 @@ export const replication: LessonSource = {
       text: ['The leader keeps the entries {f} is missing. As soon as they can talk again, it sends them.'],
       task: 'Heal the network, and wait until {f} has color=green.',
       check: { is: 'key', key: 'color', value: 'green', member: '$f' },
-      hints: ['Press Heal in the Network tab, or drag {f} back to the others.', 'The keys a member holds are in the MVCC tab of its inspector.'],
+      hints: ['Open the Network tab and press "Heal all" (or press h). Dragging {f} back to the others heals too.', 'The keys a member holds are in the MVCC tab of its inspector.'],
       showMe: [
         { do: 'heal' },
         { do: 'wait', ms: 2000 },

@@ -1,0 +1,11 @@
+/**
+ * The course's lessons as their modules write them, in the menu's order. Only data: it imports
+ * nothing at run time, so a browser test can read the lessons without loading the cluster.
+ */
+import type { LessonSource } from '../lessonFormat.ts';
+import { leaderElection } from './leaderElection.ts';
+import { quorum } from './quorum.ts';
+import { replication } from './replication.ts';
+import { mvccRevisions } from './mvccRevisions.ts';
+
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions];
