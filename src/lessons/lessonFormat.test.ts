@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LessonError, parseLesson, parseLessonText, serializeLesson, type LessonSource } from './lessonFormat.ts';
 import { COURSE } from './course.ts';
@@ -37,6 +38,15 @@ describe('lesson files', () => {
     expect(l.steps).toHaveLength(2);
     expect(l.setup.settings.electionTicks).toBe(10);
     expect(parseLessonText(serializeLesson(l))).toEqual(l);
+  });
+
+  it("the README's example lesson is a valid lesson file", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Lessons'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(json).toBeTruthy();
+    const l = parseLessonText(json!);
+    expect(l.steps.map((s) => s.kind)).toEqual(['predict', 'task']);
   });
 
   it('every lesson of the course passes its own checks', () => {
