@@ -381,3 +381,28 @@ describe('heartbeat ticks and link directions', () => {
     expect(() => pg.linkDetail('m1', 'm1')).toThrow(/two different members/);
   });
 });
+
+describe('a watch from a compacted revision', () => {
+  it('ends with the compaction error on the console, and the client history records the cancel', async () => {
+    const pg = Playground.inProcess({ paused: true, seed: 61 });
+    open.push(pg);
+    await pg.ready();
+    await pg.runFor(3000);
+    for (const c of ['put k a', 'put k b', 'compact 3']) {
+      const r = pg.etcdctl(c, { session: true });
+      await pg.runFor(300);
+      expect((await r).exitCode).toBe(0);
+    }
+    const w = pg.etcdctl('watch k --rev=2', { session: true });
+    // Before the fix the history recorder threw inside the world when the cancel arrived.
+    await pg.runFor(500);
+    const res = await w;
+    expect(res.stderr).toContain('watch was canceled (etcdserver: mvcc: required revision has been compacted)');
+    expect(res.exitCode).not.toBe(0);
+    type W = { request: { start_revision?: number }; responses: { response: { canceled?: boolean; compact_revision?: number } }[]; closedMs: number | null };
+    const watches = (pg.clientHistory().watches as W[]).filter((x) => x.request.start_revision === 2);
+    expect(watches).toHaveLength(1);
+    expect(watches[0]!.responses.some((r) => r.response.canceled && r.response.compact_revision === 3)).toBe(true);
+    expect(watches[0]!.closedMs).not.toBeNull();
+  });
+});

@@ -515,8 +515,8 @@ export class PlaygroundClient implements EtcdClient {
     const recorded = this.host.history && !this.closed ? this.host.history.watch(this.name, { ...req }, this.host.nowMs, { watcherId: `${this.name}/w${no}` }) : null;
     const onResponse = recorded
       ? (resp: WatchResponse) => {
+          // A cancel closes the record after this (finishStream), so it holds the cancel too.
           recorded.receive(resp, this.host.nowMs);
-          if (resp.canceled) recorded.close(this.host.nowMs);
           userOnResponse(resp);
         }
       : userOnResponse;
@@ -576,11 +576,14 @@ export class PlaygroundClient implements EtcdClient {
     else if (!resp.created && resp.header.revision > s.lastRevision && !resp.canceled) s.lastRevision = resp.header.revision;
     if (resp.canceled) {
       // The confirmation of the client's own cancel is not an event for the watcher: etcd's
-      // client closes the watch channel without handing it on.
+      // client closes the watch channel without handing it on. A cancel by the server (a
+      // compacted start revision) is: the watcher sees why its stream ended, and only then is
+      // the stream (and its history record) closed.
       const requested = s.cancelWaiters.length > 0;
+      if (!requested) s.onResponse(resp);
       this.finishStream(s);
       this.sendOn(c, { kind: 'watchClose', from: this.name, streamId: wireId });
-      if (requested) return;
+      return;
     }
     if (resp.created && !resp.canceled) {
       if (s.createdDelivered) return; // a re-created stream's confirmation is internal
