@@ -50,6 +50,20 @@ const doTask: Record<string, (page: Page, b: Record<string, string>) => Promise<
   'mvcc-revisions/3': async (page) => {
     await typeCommand(page, 'get fruit --rev=3');
   },
+  'compaction/5': async (page) => {
+    await typeCommand(page, 'compact 4');
+  },
+  'reads/4': async (page, b) => {
+    await page.getByRole('tab', { name: 'Network' }).click();
+    await page.getByTestId('preset-heal').click();
+    await typeCommand(page, `--endpoints=${b.f}:2379 get x`);
+  },
+  'split-brain/4': async (page, b) => {
+    await typeCommand(page, `--endpoints=${b.b}:2379 put x 2`);
+  },
+  'etcdctl-health/4': async (page) => {
+    await typeCommand(page, 'member list -w table');
+  },
 };
 
 async function playLesson(page: Page, lesson: Lesson): Promise<string[]> {

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function nodeHost(lesson: Lesson): { host: LessonHost; entries: ConsoleRecord[] } {
-  const pg = Playground.inProcess({ paused: true, ...lesson.setup.settings });
+  const pg = Playground.inProcess({ paused: true, settings: lesson.setup.settings });
   open.push(pg);
   const entries: ConsoleRecord[] = [];
   let id = 0;

@@ -149,6 +149,16 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     text: 'How many times a key was written since it was created: 1 after the first put, 2 after the second. A delete resets it.',
   },
   {
+    term: 'compaction',
+    aliases: ['compact', 'compacted'],
+    text: 'Throwing away the versions of keys older than a given revision, to free space. Reads and watches of a compacted revision fail; the newest values stay.',
+  },
+  {
+    term: 'watch',
+    aliases: ['watches', 'watcher'],
+    text: 'A stream of the changes to a key or a range of keys, from a revision on. etcd sends each change once, in revision order.',
+  },
+  {
     term: 'serializable read',
     text: 'A read a member answers from its own copy, without asking the leader. Fast, but it may be old.',
   },

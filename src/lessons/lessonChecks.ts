@@ -70,7 +70,7 @@ export function queryMember(q: MemberQuery, ms: readonly MemberInfo[]): string {
     .filter((m) => m.alive && m.name !== lead?.name)
     .map((m) => m.name)
     .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-  const f = followers[q === 'follower' ? 0 : 1];
+  const f = followers[q === 'follower' ? 0 : Number(q.slice('follower'.length)) - 1];
   if (!f) throw new LessonRunError(`the lesson binds ${q}, but the cluster has no such member now`);
   return f;
 }
@@ -127,16 +127,24 @@ export async function evaluateCheck(c: LessonCheck, ctx: CheckContext): Promise<
       const others = voters(ms).filter((m) => m.name !== name);
       return others.length > 0 && others.every((o) => ctx.api.linkState(name, o.name) === 'cut-both' || (ctx.api.linkState(name, o.name) !== 'healthy' && ctx.api.linkState(o.name, name) !== 'healthy'));
     }
+    case 'role': {
+      const m = member(ms, ref(c.member));
+      return !!m && m.role === c.role;
+    }
     case 'console': {
-      const re = new RegExp(c.command);
+      // `{name}` in an expression is the member's name (member names need no escaping).
+      const fill = (x: string): string => x.replace(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g, (w, n: string) => ctx.bindings[n] ?? w);
+      const re = new RegExp(fill(c.command));
+      const out = c.stdout !== undefined ? new RegExp(fill(c.stdout)) : null;
+      const err = c.stderr !== undefined ? new RegExp(fill(c.stderr)) : null;
       return ctx.console.some(
         (e) =>
           e.id > ctx.start.consoleId &&
           e.exitCode !== null &&
           re.test(e.command) &&
           (c.exitCode === undefined || e.exitCode === c.exitCode) &&
-          (c.stdout === undefined || new RegExp(c.stdout).test(e.stdout)) &&
-          (c.stderr === undefined || new RegExp(c.stderr).test(e.stderr)),
+          (!out || out.test(e.stdout)) &&
+          (!err || err.test(e.stderr)),
       );
     }
     case 'all': {

@@ -43,10 +43,10 @@ export const MAX_SCRIPT_MS = 120_000;
 /**
  * A member reference: a member's name (`m2`), or `$name` for a binding, or one of the queries a
  * binding is taken with: `leader`, `follower` (the first follower by name), `follower2` (the
- * second).
+ * second), up to `follower8`.
  */
 export type MemberRef = string;
-export type MemberQuery = 'leader' | 'follower' | 'follower2' | `m${number}`;
+export type MemberQuery = 'leader' | 'follower' | `follower${number}` | `m${number}`;
 
 /** What a script does, in order. Actions that take no time apply at the current instant. */
 export type LessonAction =
@@ -90,9 +90,12 @@ export type LessonCheck =
   | { is: 'key'; key: string; value: string | null; member: MemberRef }
   /** The member cannot reach any other member, nor be reached. */
   | { is: 'isolated'; member: MemberRef }
+  /** The member's own view of its role (an old leader cut off may still say leader). */
+  | { is: 'role'; member: MemberRef; role: 'leader' | 'follower' | 'candidate' | 'pre-candidate' | 'learner' | 'crashed' }
   /**
    * A console command run since the step started whose text matches `command` (a regular
-   * expression), optionally with this exit code and output matching `stdout` / `stderr`.
+   * expression), optionally with this exit code and output matching `stdout` / `stderr`. `{name}`
+   * in the expressions is the bound member's name.
    */
   | { is: 'console'; command: string; exitCode?: number; stdout?: string; stderr?: string }
   | { is: 'all'; of: LessonCheck[] }
@@ -192,7 +195,7 @@ export class LessonError extends Error {
   }
 }
 
-const QUERIES = /^(leader|follower|follower2|m[1-9])$/;
+const QUERIES = /^(leader|follower[2-8]?|m[1-9])$/;
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const BINDING = /^[a-zA-Z][a-zA-Z0-9]{0,31}$/;
 
@@ -236,8 +239,9 @@ function num(v: unknown, at: string, min: number, max: number): number {
   return v;
 }
 
-function regex(v: unknown, at: string): string {
+function regex(v: unknown, at: string, scope?: Scope): string {
   const s = str(v, at, 300);
+  if (scope) for (const m of s.matchAll(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g)) if (!scope.bound.has(m[1]!)) fail(at, `"{${m[1]}}" is not bound by this step or an earlier one`);
   try {
     new RegExp(s);
   } catch (e) {
@@ -353,6 +357,7 @@ const CHECK_FIELDS: Record<LessonCheckKind, readonly string[]> = {
   commitGrew: ['member'],
   key: ['key', 'value', 'member'],
   isolated: ['member'],
+  role: ['member', 'role'],
   console: ['command', 'exitCode', 'stdout', 'stderr'],
   all: ['of'],
   any: ['of'],
@@ -373,6 +378,11 @@ function check(v: unknown, at: string, scope: Scope, depth = 0): LessonCheck {
     case 'commitGrew':
     case 'isolated':
       return { is: k, member: memberRef(o.member, `${at}.member`, scope) };
+    case 'role': {
+      const roles = ['leader', 'follower', 'candidate', 'pre-candidate', 'learner', 'crashed'] as const;
+      if (!roles.includes(o.role as (typeof roles)[number])) fail(`${at}.role`, `expected one of ${roles.join(', ')}, got ${describe(o.role)}`);
+      return { is: k, member: memberRef(o.member, `${at}.member`, scope), role: o.role as (typeof roles)[number] };
+    }
     case 'noLeader':
       return o.among === undefined ? { is: k } : { is: k, among: list(o.among, `${at}.among`, (m, a) => memberRef(m, a, scope), 1, 9) };
     case 'newLeader':
@@ -383,10 +393,10 @@ function check(v: unknown, at: string, scope: Scope, depth = 0): LessonCheck {
       return { is: k, key: str(o.key, `${at}.key`, 200), value: o.value as string | null, member: memberRef(o.member, `${at}.member`, scope) };
     }
     case 'console': {
-      const c: LessonCheck & { is: 'console' } = { is: k, command: regex(o.command, `${at}.command`) };
+      const c: LessonCheck & { is: 'console' } = { is: k, command: regex(o.command, `${at}.command`, scope) };
       if (o.exitCode !== undefined) c.exitCode = num(o.exitCode, `${at}.exitCode`, 0, 255);
-      if (o.stdout !== undefined) c.stdout = regex(o.stdout, `${at}.stdout`);
-      if (o.stderr !== undefined) c.stderr = regex(o.stderr, `${at}.stderr`);
+      if (o.stdout !== undefined) c.stdout = regex(o.stdout, `${at}.stdout`, scope);
+      if (o.stderr !== undefined) c.stderr = regex(o.stderr, `${at}.stderr`, scope);
       return c;
     }
     case 'all':
@@ -434,7 +444,7 @@ function step(v: unknown, at: string, scope: Scope): LessonStep {
     bind = {};
     for (const [name, q] of Object.entries(b)) {
       if (!BINDING.test(name)) fail(`${at}.bind`, `"${name}" is not a binding name (letters and digits, starting with a letter)`);
-      if (typeof q !== 'string' || !QUERIES.test(q)) fail(`${at}.bind.${name}`, `expected leader, follower, follower2 or a member name, got ${describe(q)}`);
+      if (typeof q !== 'string' || !QUERIES.test(q)) fail(`${at}.bind.${name}`, `expected leader, follower, follower2…follower8 or a member name, got ${describe(q)}`);
       if (/^m\d$/.test(q) && Number(q.slice(1)) > scope.members) fail(`${at}.bind.${name}`, `${q} is not a member of a ${scope.members}-member cluster`);
       bind[name] = q as MemberQuery;
       scope.bound.add(name);

@@ -384,7 +384,7 @@ describe('heartbeat ticks and link directions', () => {
 
 describe('a watch from a compacted revision', () => {
   it('ends with the compaction error on the console, and the client history records the cancel', async () => {
-    const pg = Playground.inProcess({ paused: true, seed: 61 });
+    const pg = Playground.inProcess({ paused: true, settings: { seed: 61 } });
     open.push(pg);
     await pg.ready();
     await pg.runFor(3000);

@@ -7,5 +7,9 @@ import { leaderElection } from './leaderElection.ts';
 import { quorum } from './quorum.ts';
 import { replication } from './replication.ts';
 import { mvccRevisions } from './mvccRevisions.ts';
+import { reads } from './reads.ts';
+import { splitBrain } from './splitBrain.ts';
+import { compaction } from './compaction.ts';
+import { etcdctlTour } from './etcdctlTour.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, compaction, reads, splitBrain, etcdctlTour];
