@@ -60,6 +60,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     term: 'election timeout',
+    aliases: ['election timeouts'],
     text: 'How long a follower waits without hearing from a leader before it starts an election. Each member draws its own timeout at random, so usually one member starts first and wins.',
     see: 'The ring around a follower fills up as its timeout runs.',
   },
@@ -150,13 +151,23 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     term: 'compaction',
-    aliases: ['compact', 'compacted'],
+    aliases: ['compact', 'compacts', 'compacted'],
     text: 'Throwing away the versions of keys older than a given revision, to free space. Reads and watches of a compacted revision fail; the newest values stay.',
   },
   {
     term: 'watch',
     aliases: ['watches', 'watcher'],
     text: 'A stream of the changes to a key or a range of keys, from a revision on. etcd sends each change once, in revision order.',
+  },
+  {
+    term: 'lease',
+    aliases: ['leases', 'TTL'],
+    text: 'A timer with a TTL (time to live) that keys can be attached to. A client keeps it alive by sending keep-alives; when it runs out, the leader revokes it and its keys are deleted.',
+  },
+  {
+    term: 'snapshot',
+    aliases: ['snapshots'],
+    text: 'A copy of a member\'s whole state at one log index. With it the member can drop the log entries before that index; a follower too far behind is sent the snapshot instead.',
   },
   {
     term: 'serializable read',

@@ -20,6 +20,7 @@ export interface StepStart {
   maxTerm: number;
   leader: string;
   commit: Record<string, number>;
+  snapshot: Record<string, number>;
   /** Console commands with an id above this ran during the step. */
   consoleId: number;
 }
@@ -78,8 +79,12 @@ export function queryMember(q: MemberQuery, ms: readonly MemberInfo[]): string {
 export function stepStartOf(api: PlaygroundApi, consoleId: number): StepStart {
   const ms = api.members();
   const commit: Record<string, number> = {};
-  for (const m of ms) commit[m.name] = m.commitIndex;
-  return { maxTerm: maxTerm(ms), leader: currentLeader(ms)?.name ?? '', commit, consoleId };
+  const snapshot: Record<string, number> = {};
+  for (const m of ms) {
+    commit[m.name] = m.commitIndex;
+    snapshot[m.name] = m.snapshotIndex;
+  }
+  return { maxTerm: maxTerm(ms), leader: currentLeader(ms)?.name ?? '', commit, snapshot, consoleId };
 }
 
 function member(ms: readonly MemberInfo[], name: string): MemberInfo | undefined {
@@ -112,6 +117,10 @@ export async function evaluateCheck(c: LessonCheck, ctx: CheckContext): Promise<
     case 'commitGrew': {
       const m = member(ms, ref(c.member));
       return !!m && m.commitIndex > (ctx.start.commit[m.name] ?? 0);
+    }
+    case 'snapshotGrew': {
+      const m = member(ms, ref(c.member));
+      return !!m && m.snapshotIndex > (ctx.start.snapshot[m.name] ?? 0);
     }
     case 'key': {
       const name = ref(c.member);

@@ -50,8 +50,12 @@ export type MemberQuery = 'leader' | 'follower' | `follower${number}` | `m${numb
 
 /** What a script does, in order. Actions that take no time apply at the current instant. */
 export type LessonAction =
-  /** An etcdctl command in the console, shown in its transcript. `{name}` is substituted. */
-  | { do: 'etcdctl'; command: string }
+  /**
+   * An etcdctl command in the console, shown in its transcript. `{name}` is substituted when it
+   * runs. `capture` binds `name` to the first group of `pattern` in its output once it ends (a
+   * lease ID that `lease grant` printed), for later actions; wait long enough for it to end.
+   */
+  | { do: 'etcdctl'; command: string; capture?: { name: string; pattern: string } }
   | { do: 'crash'; member: MemberRef }
   | { do: 'restart'; member: MemberRef }
   | { do: 'campaign'; member: MemberRef }
@@ -86,6 +90,8 @@ export type LessonCheck =
   | { is: 'termGrew' }
   /** The member's commit index is higher than when the step started. */
   | { is: 'commitGrew'; member: MemberRef }
+  /** The member's latest snapshot is newer than when the step started (it took or received one). */
+  | { is: 'snapshotGrew'; member: MemberRef }
   /** The member's own copy of the key (what a serializable read there returns); value null = absent. */
   | { is: 'key'; key: string; value: string | null; member: MemberRef }
   /** The member cannot reach any other member, nor be reached. */
@@ -176,6 +182,8 @@ export interface Lesson {
   title: string;
   concepts: string[];
   goal: string;
+  /** A classic demo: one-click in the menu, played as soon as it opens. */
+  demo?: true;
   setup: { settings: ClusterSettings; run: LessonAction[] };
   steps: LessonStep[];
 }
@@ -290,7 +298,7 @@ function paragraphs(v: unknown, at: string, scope: Scope): string[] {
 }
 
 const ACTION_FIELDS: Record<LessonActionKind, readonly string[]> = {
-  etcdctl: ['command'],
+  etcdctl: ['command', 'capture'],
   crash: ['member'],
   restart: ['member'],
   campaign: ['member'],
@@ -314,7 +322,14 @@ function action(v: unknown, at: string, scope: Scope): LessonAction {
     case 'etcdctl': {
       const command = text(o.command, `${at}.command`, scope, 500);
       if (/^\s*etcdctl\s/.test(command)) fail(`${at}.command`, 'write the command without "etcdctl" in front, as the console takes it');
-      return { do: k, command };
+      if (o.capture === undefined) return { do: k, command };
+      const c = obj(o.capture, `${at}.capture`);
+      only(c, `${at}.capture`, ['name', 'pattern']);
+      if (typeof c.name !== 'string' || !BINDING.test(c.name)) fail(`${at}.capture.name`, `expected a binding name (letters and digits, starting with a letter), got ${describe(c.name)}`);
+      const pattern = regex(c.pattern, `${at}.capture.pattern`);
+      if (!/\((?!\?)/.test(pattern)) fail(`${at}.capture.pattern`, 'needs a group, ( ), around the part to capture');
+      scope.bound.add(c.name);
+      return { do: k, command, capture: { name: c.name, pattern } };
     }
     case 'crash':
     case 'restart':
@@ -355,6 +370,7 @@ const CHECK_FIELDS: Record<LessonCheckKind, readonly string[]> = {
   alive: ['member'],
   termGrew: [],
   commitGrew: ['member'],
+  snapshotGrew: ['member'],
   key: ['key', 'value', 'member'],
   isolated: ['member'],
   role: ['member', 'role'],
@@ -376,6 +392,7 @@ function check(v: unknown, at: string, scope: Scope, depth = 0): LessonCheck {
     case 'crashed':
     case 'alive':
     case 'commitGrew':
+    case 'snapshotGrew':
     case 'isolated':
       return { is: k, member: memberRef(o.member, `${at}.member`, scope) };
     case 'role': {
@@ -505,7 +522,8 @@ function step(v: unknown, at: string, scope: Scope): LessonStep {
 /** Checks a lesson (a module's source or a parsed JSON file) and fills in its defaults. */
 export function parseLesson(value: unknown): Lesson {
   const o = obj(value, 'lesson');
-  only(o, 'lesson', ['format', 'version', 'id', 'title', 'concepts', 'goal', 'setup', 'steps']);
+  only(o, 'lesson', ['format', 'version', 'id', 'title', 'concepts', 'goal', 'demo', 'setup', 'steps']);
+  if (o.demo !== undefined && o.demo !== true) fail('lesson.demo', `expected true (or no field), got ${describe(o.demo)}`);
   if (o.format !== undefined && o.format !== LESSON_FORMAT) fail('lesson.format', `expected "${LESSON_FORMAT}", got ${describe(o.format)}`);
   if (o.version !== undefined && o.version !== LESSON_VERSION) fail('lesson.version', `this playground reads version ${LESSON_VERSION}, got ${describe(o.version)}`);
   if (typeof o.id !== 'string' || !ID.test(o.id)) fail('lesson.id', `expected lower-case letters, digits and dashes, got ${describe(o.id)}`);
@@ -531,6 +549,7 @@ export function parseLesson(value: unknown): Lesson {
     setup: { settings, run },
     steps: list(o.steps, 'lesson.steps', (s, a) => step(s, a, scope), 1, MAX_STEPS),
   };
+  if (o.demo === true) lesson.demo = true;
   return lesson;
 }
 

@@ -82,7 +82,7 @@ export class LessonPlayer {
   private listeners = new Set<(p: LessonProgress) => void>();
   /** Bumped by every navigation: a script of an older generation stops at its next chunk. */
   private generation = 0;
-  private start: StepStart = { maxTerm: 0, leader: '', commit: {}, consoleId: 0 };
+  private start: StepStart = { maxTerm: 0, leader: '', commit: {}, snapshot: {}, consoleId: 0 };
   /** Where the live cluster is the canonical end of a step (its script ran from its start, nothing else). */
   private canonicalEnd: { step: number; hash: string; nowMs: number } | null = null;
   private background: Promise<unknown>[] = [];
@@ -324,9 +324,22 @@ export class LessonPlayer {
           await this.runClock(a.ms, speed, gen);
           onWait?.(a.ms);
           break;
-        case 'etcdctl':
-          await this.inBackground(this.host.runEtcdctl(fillCommand(a.command, bindings)));
+        case 'etcdctl': {
+          const command = fillCommand(a.command, bindings);
+          const cap = a.capture;
+          const done = this.host.runEtcdctl(command);
+          // The binding is taken from the command's own output when it ends: a pure function of the run.
+          await this.inBackground(
+            cap
+              ? done.then(() => {
+                  const e = [...this.host.consoleEntries()].reverse().find((x) => x.command === command && x.exitCode !== null);
+                  const m = e ? new RegExp(cap.pattern).exec(e.stdout + e.stderr) : null;
+                  if (m?.[1]) bindings[cap.name] = m[1];
+                })
+              : done,
+          );
           break;
+        }
         case 'transfer':
           // A leader transfer is a request (move-leader): it needs the clock to run to finish.
           await this.inBackground(api.transferLeader(ref(a.to)));

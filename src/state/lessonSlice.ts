@@ -42,7 +42,8 @@ export interface LessonState {
 
 export interface LessonActions {
   openLessonMenu(open: boolean): void;
-  startLesson(id: string, step?: number): Promise<void>;
+  /** Opens a lesson at a step (from 0); a demo opened with `play` runs at once. */
+  startLesson(id: string, step?: number, opts?: { play?: boolean }): Promise<void>;
   exitLesson(): void;
   lessonGoTo(step: number): Promise<void>;
   lessonNext(): Promise<void>;
@@ -226,7 +227,7 @@ export function lessonSlice(set: Set, get: Get): LessonState & LessonActions {
     openLessonMenu(open) {
       patch({ menuOpen: open });
     },
-    async startLesson(id, step) {
+    async startLesson(id, step, opts) {
       const lesson = courseLesson(id) ?? get().lessons.imported.find((l) => l.id === id);
       if (!lesson) {
         get().notify(`there is no lesson "${id}"`, 'error');
@@ -248,6 +249,7 @@ export function lessonSlice(set: Set, get: Get): LessonState & LessonActions {
       writeJson(WELCOME_KEY, true);
       const k = Math.min(Math.max(0, step ?? 0), lesson.steps.length - 1);
       await run('the lesson could not start', (p) => p.goTo(k));
+      if (opts?.play && player === pl && pl.state().phase === 'ready' && pl.step().kind === 'watch') await run('the demo could not play', (p) => p.play());
     },
     exitLesson() {
       player?.stop();

@@ -17,7 +17,9 @@ export function LessonMenu() {
   const active = usePlayground((s) => s.lessons.active?.id);
   const fileRef = useRef<HTMLInputElement>(null);
   if (!open) return null;
-  const lessons = store.getState().allLessons();
+  const all = store.getState().allLessons();
+  const lessons = all.filter((l) => !l.demo);
+  const demos = all.filter((l) => l.demo);
   const close = (): void => store.getState().openLessonMenu(false);
   return (
     <div className="help-backdrop" onClick={close} onKeyDown={(e) => e.key === 'Escape' && close()}>
@@ -67,6 +69,18 @@ export function LessonMenu() {
             </li>
           ))}
         </ol>
+        <h3>Classic demos</h3>
+        <p className="muted">One click: a fresh cluster plays one classic event while you watch.</p>
+        <ul className="demo-list">
+          {demos.map((d) => (
+            <li key={d.id} data-lesson={d.id}>
+              <button type="button" onClick={() => void store.getState().startLesson(d.id, 0, { play: true })} data-testid={`start-${d.id}`} title={plainText(d.goal)}>
+                ▶ {d.title.replace(/^Demo: /, '')}
+              </button>
+              {(course[d.id]?.completed.length ?? 0) > 0 && <span className="mark complete" aria-label="watched"> ✓</span>}
+            </li>
+          ))}
+        </ul>
         <footer className="lesson-buttons">
           <button type="button" onClick={() => fileRef.current?.click()}>
             Load a lesson file…

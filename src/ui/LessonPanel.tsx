@@ -146,6 +146,7 @@ export function LessonPanel() {
   const lesson = usePlayground((s) => s.lessons.active);
   const p = usePlayground((s) => s.lessons.progress);
   const completed = usePlayground((s) => (lesson ? s.lessons.course[lesson.id]?.completed : undefined));
+  const projector = usePlayground((s) => s.projector);
   const bodyRef = useRef<HTMLDivElement>(null);
   const k = p?.stepIndex ?? 0;
   useEffect(() => {
@@ -168,6 +169,9 @@ export function LessonPanel() {
         </div>
         <button type="button" className="textlink" onClick={() => store.getState().openGlossary(true)}>
           Glossary
+        </button>
+        <button type="button" className="textlink" aria-pressed={projector} onClick={() => store.getState().setPresenter(!projector)} title="large type for a projector; PageDown / PageUp step through the lesson">
+          {projector ? 'Exit presenting' : 'Present'}
         </button>
         <button type="button" className="icon" aria-label="leave the lesson" title="leave the lesson (the cluster stays as it is)" onClick={() => store.getState().exitLesson()}>
           ✕

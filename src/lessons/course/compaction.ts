@@ -4,7 +4,7 @@ export const compaction: LessonSource = {
   id: 'compaction',
   title: 'Compaction: forgetting the past',
   concepts: ['compaction', 'revision', 'watch'],
-  goal: 'See how a [[compaction]] throws away old [[revision|revisions]], and what a read or a watch of the past gets afterwards.',
+  goal: 'See how a [[compaction]] throws away old [[revisions]], and what a read or a watch of the past gets afterwards.',
   setup: { settings: { members: 3, seed: 61 }, run: [{ do: 'wait', ms: 3000 }] },
   steps: [
     {

@@ -11,5 +11,6 @@ import { reads } from './reads.ts';
 import { splitBrain } from './splitBrain.ts';
 import { compaction } from './compaction.ts';
 import { etcdctlTour } from './etcdctlTour.ts';
+import { DEMOS } from './demos.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, compaction, reads, splitBrain, etcdctlTour];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];

@@ -13,8 +13,8 @@ export const leaderElection: LessonSource = {
       bind: { lead: 'leader' },
       point: { members: ['$lead'] },
       text: [
-        'This [[cluster]] has three [[member|members]]. Each one is a full etcd server with its own disk.',
-        'One of them, {lead}, is the [[leader]]. The other two are [[follower|followers]].',
+        'This [[cluster]] has three [[members]]. Each one is a full etcd server with its own disk.',
+        'One of them, {lead}, is the [[leader]]. The other two are [[followers]].',
         'The leader sends a [[heartbeat]] to each follower every 100 ms. Press Play and watch the small messages go out, in slow motion.',
       ],
       speed: 0.1,
@@ -41,7 +41,7 @@ export const leaderElection: LessonSource = {
         { do: 'wait', ms: 4000 },
       ],
       explain: [
-        'The followers stopped hearing heartbeats. The first one whose election timeout ran out became a [[candidate]]: it moved to a new [[term]] and asked for [[vote|votes]].',
+        'The followers stopped hearing heartbeats. The first one whose election timeout ran out became a [[candidate]]: it moved to a new [[term]] and asked for [[votes]].',
         'It voted for itself and got one more vote: 2 of 3 members, a [[quorum]]. So it won the [[election]].',
         'Look at the timeline: a new band starts there. Each band is one term.',
       ],

@@ -13,7 +13,7 @@ export const quorum: LessonSource = {
       bind: { lead: 'leader', f: 'follower', g: 'follower2' },
       point: { console: true },
       text: [
-        'A write goes to the [[leader]], here {lead}. The leader adds it to its [[log]] and sends it to the [[follower|followers]].',
+        'A write goes to the [[leader]], here {lead}. The leader adds it to its [[log]] and sends it to the [[followers]].',
         'Press Play: the console writes x=1.',
       ],
       speed: 0.25,
@@ -40,7 +40,7 @@ export const quorum: LessonSource = {
         { do: 'wait', ms: 2000 },
       ],
       explain: [
-        'The console printed OK. {lead} had the entry, and {g} wrote it to disk and said so: 2 of 3 members, a [[quorum]]. The entry was [[commit|committed]].',
+        'The console printed OK. {lead} had the entry, and {g} wrote it to disk and said so: 2 of 3 members, a [[quorum]]. The entry was [[committed]].',
         'A quorum is more than half of the members. Any two quorums of the same cluster share at least one member, so a committed write is never forgotten.',
       ],
       claims: { is: 'all', of: [{ is: 'key', key: 'x', value: '2', member: '$g' }, { is: 'key', key: 'x', value: '1', member: '$f' }] },
@@ -102,7 +102,7 @@ export const quorum: LessonSource = {
       ],
       explain: [
         'x is 3. {g} came back without the entry, so it could not win an election against {lead}: a member only votes for a candidate whose log is at least as complete as its own.',
-        '{lead} won, and its entry for x=3 reached a quorum at last. It was [[commit|committed]].',
+        '{lead} won, and its entry for x=3 reached a quorum at last. It was [[committed]].',
         'So "context deadline exceeded" does not mean "not written". It means the client does not know. A careful client reads again before it tries the write once more.',
       ],
       claims: { is: 'leader', member: '$lead' },

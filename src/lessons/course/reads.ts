@@ -47,7 +47,7 @@ export const reads: LessonSource = {
         { do: 'wait', ms: 300 },
       ],
       explain: [
-        'The write of x=2 was [[commit|committed]] by {lead} and the third member. {f} never got it, and a serializable read does not ask anyone.',
+        'The write of x=2 was [[committed]] by {lead} and the third member. {f} never got it, and a serializable read does not ask anyone.',
         'So the read answered x=1, a value that was already overwritten. That is a stale read: fast, but not the truth.',
       ],
       claims: { is: 'console', command: 'put x 2', exitCode: 0 },

@@ -4,7 +4,7 @@ export const replication: LessonSource = {
   id: 'log-replication',
   title: 'Log replication and commit',
   concepts: ['log', 'replication', 'commit', 'WAL', 'fsync'],
-  goal: 'Follow one write from the leader\'s [[log]] to every member, and see when it counts as [[commit|committed]].',
+  goal: 'Follow one write from the leader\'s [[log]] to every member, and see when it counts as [[committed]].',
   setup: { settings: { members: 3, seed: 31 }, run: [{ do: 'wait', ms: 3000 }] },
   steps: [
     {
@@ -41,7 +41,7 @@ export const replication: LessonSource = {
         { do: 'wait', ms: 1500 },
       ],
       explain: [
-        'The write was [[commit|committed]] by {lead} and {g}, a [[quorum]]. {f} never got the entry, so its own copy still says blue.',
+        'The write was [[committed]] by {lead} and {g}, a [[quorum]]. {f} never got the entry, so its own copy still says blue.',
         'That is fine: {f} is behind, not wrong. It will catch up from the leader\'s log.',
       ],
       claims: { is: 'all', of: [{ is: 'key', key: 'color', value: 'green', member: '$lead' }, { is: 'key', key: 'color', value: 'green', member: '$g' }] },

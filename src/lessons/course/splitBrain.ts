@@ -55,10 +55,11 @@ export const splitBrain: LessonSource = {
         { do: 'wait', ms: 6000 },
       ],
       explain: [
-        'The side of two cannot commit anything: it is not a quorum. So at most one side of a split ever takes writes, and the two sides never disagree about what was written.',
+        'etcd answered "raft proposal dropped": {lead} is no longer a leader, and no leader can be reached from its side to take the write.',
+        'The side of two cannot elect a leader or commit anything: it is not a quorum. So at most one side of a split ever takes writes, and the two sides never disagree about what was written.',
         'That is what "no split brain" means. The small side freezes until the network heals.',
       ],
-      claims: { is: 'key', key: 'x', value: null, member: '$lead' },
+      claims: { is: 'all', of: [{ is: 'key', key: 'x', value: null, member: '$lead' }, { is: 'console', command: 'put x 1', stderr: 'raft proposal dropped' }] },
     },
     {
       kind: 'task',
