@@ -50,6 +50,9 @@ const doTask: Record<string, (page: Page, b: Record<string, string>) => Promise<
   'mvcc-revisions/3': async (page) => {
     await typeCommand(page, 'get fruit --rev=3');
   },
+  'watch/5': async (page) => {
+    await page.getByTestId('console-stop').first().click();
+  },
   'compaction/5': async (page) => {
     await typeCommand(page, 'compact 4');
   },

@@ -23,6 +23,8 @@ export interface StepStart {
   snapshot: Record<string, number>;
   /** Console commands with an id above this ran during the step. */
   consoleId: number;
+  /** Commands still running as the step started (a watch): their output counts too. */
+  runningIds: number[];
 }
 
 export interface CheckContext {
@@ -76,7 +78,9 @@ export function queryMember(q: MemberQuery, ms: readonly MemberInfo[]): string {
   return f;
 }
 
-export function stepStartOf(api: PlaygroundApi, consoleId: number): StepStart {
+export function stepStartOf(api: PlaygroundApi, console: readonly ConsoleRecord[]): StepStart {
+  const consoleId = console.length ? console[console.length - 1]!.id : 0;
+  const runningIds = console.filter((e) => e.exitCode === null).map((e) => e.id);
   const ms = api.members();
   const commit: Record<string, number> = {};
   const snapshot: Record<string, number> = {};
@@ -84,7 +88,7 @@ export function stepStartOf(api: PlaygroundApi, consoleId: number): StepStart {
     commit[m.name] = m.commitIndex;
     snapshot[m.name] = m.snapshotIndex;
   }
-  return { maxTerm: maxTerm(ms), leader: currentLeader(ms)?.name ?? '', commit, snapshot, consoleId };
+  return { maxTerm: maxTerm(ms), leader: currentLeader(ms)?.name ?? '', commit, snapshot, consoleId, runningIds };
 }
 
 function member(ms: readonly MemberInfo[], name: string): MemberInfo | undefined {
@@ -140,6 +144,10 @@ export async function evaluateCheck(c: LessonCheck, ctx: CheckContext): Promise<
       const m = member(ms, ref(c.member));
       return !!m && m.role === c.role;
     }
+    case 'running': {
+      const re = new RegExp(c.command.replace(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g, (w, n: string) => ctx.bindings[n] ?? w));
+      return ctx.console.some((e) => e.exitCode === null && re.test(e.command));
+    }
     case 'console': {
       // `{name}` in an expression is the member's name (member names need no escaping).
       const fill = (x: string): string => x.replace(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g, (w, n: string) => ctx.bindings[n] ?? w);
@@ -148,10 +156,9 @@ export async function evaluateCheck(c: LessonCheck, ctx: CheckContext): Promise<
       const err = c.stderr !== undefined ? new RegExp(fill(c.stderr)) : null;
       return ctx.console.some(
         (e) =>
-          e.id > ctx.start.consoleId &&
-          e.exitCode !== null &&
+          (e.id > ctx.start.consoleId || ctx.start.runningIds.includes(e.id)) &&
           re.test(e.command) &&
-          (c.exitCode === undefined || e.exitCode === c.exitCode) &&
+          (c.exitCode === undefined || (e.exitCode !== null && e.exitCode === c.exitCode)) &&
           (!out || out.test(e.stdout)) &&
           (!err || err.test(e.stderr)),
       );

@@ -67,6 +67,8 @@ export type LessonAction =
   | { do: 'cut'; from: MemberRef; to: MemberRef; oneWay?: boolean }
   | { do: 'setDisk'; member: MemberRef; fsyncMs: number | null }
   | { do: 'setLatency'; latencyMs: number }
+  /** Ctrl-C: ends every console command still running (a watch, a keep-alive). */
+  | { do: 'stop' }
   /** Let the cluster run this long (virtual ms). In a played step it runs at the step's speed. */
   | { do: 'wait'; ms: number };
 
@@ -98,10 +100,13 @@ export type LessonCheck =
   | { is: 'isolated'; member: MemberRef }
   /** The member's own view of its role (an old leader cut off may still say leader). */
   | { is: 'role'; member: MemberRef; role: 'leader' | 'follower' | 'candidate' | 'pre-candidate' | 'learner' | 'crashed' }
+  /** A console command matching `command` (a regular expression) is still running. */
+  | { is: 'running'; command: string }
   /**
-   * A console command run since the step started whose text matches `command` (a regular
+   * A console command run since the step started (or still running as it started) whose text matches `command` (a regular
    * expression), optionally with this exit code and output matching `stdout` / `stderr`. `{name}`
-   * in the expressions is the bound member's name.
+   * in the expressions is the bound member's name. Without `exitCode` a command still running
+   * (a watch) counts with the output it printed so far.
    */
   | { is: 'console'; command: string; exitCode?: number; stdout?: string; stderr?: string }
   | { is: 'all'; of: LessonCheck[] }
@@ -309,6 +314,7 @@ const ACTION_FIELDS: Record<LessonActionKind, readonly string[]> = {
   cut: ['from', 'to', 'oneWay'],
   setDisk: ['member', 'fsyncMs'],
   setLatency: ['latencyMs'],
+  stop: [],
   wait: ['ms'],
 };
 
@@ -341,6 +347,7 @@ function action(v: unknown, at: string, scope: Scope): LessonAction {
     case 'partition':
       return { do: k, groups: list(o.groups, `${at}.groups`, (g, a) => list(g, a, (m, b) => memberRef(m, b, scope), 1, 9), 2, 9) };
     case 'heal':
+    case 'stop':
       return { do: k };
     case 'cut': {
       if (o.oneWay !== undefined && typeof o.oneWay !== 'boolean') fail(`${at}.oneWay`, `expected true or false, got ${describe(o.oneWay)}`);
@@ -374,6 +381,7 @@ const CHECK_FIELDS: Record<LessonCheckKind, readonly string[]> = {
   key: ['key', 'value', 'member'],
   isolated: ['member'],
   role: ['member', 'role'],
+  running: ['command'],
   console: ['command', 'exitCode', 'stdout', 'stderr'],
   all: ['of'],
   any: ['of'],
@@ -409,6 +417,8 @@ function check(v: unknown, at: string, scope: Scope, depth = 0): LessonCheck {
       if (o.value !== null && typeof o.value !== 'string') fail(`${at}.value`, `expected a text or null (absent), got ${describe(o.value)}`);
       return { is: k, key: str(o.key, `${at}.key`, 200), value: o.value as string | null, member: memberRef(o.member, `${at}.member`, scope) };
     }
+    case 'running':
+      return { is: k, command: regex(o.command, `${at}.command`, scope) };
     case 'console': {
       const c: LessonCheck & { is: 'console' } = { is: k, command: regex(o.command, `${at}.command`, scope) };
       if (o.exitCode !== undefined) c.exitCode = num(o.exitCode, `${at}.exitCode`, 0, 255);

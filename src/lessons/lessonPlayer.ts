@@ -35,6 +35,8 @@ export interface LessonHost {
   runEtcdctl(command: string): Promise<void>;
   /** The console's commands, oldest first. */
   consoleEntries(): readonly ConsoleRecord[];
+  /** Ctrl-C for every console command still running. */
+  stopConsole(): void;
   /** Waits about one animation frame; resolves with the wall ms it took. */
   frame(): Promise<number>;
   /** Leaves a past view, if one is shown. */
@@ -82,7 +84,7 @@ export class LessonPlayer {
   private listeners = new Set<(p: LessonProgress) => void>();
   /** Bumped by every navigation: a script of an older generation stops at its next chunk. */
   private generation = 0;
-  private start: StepStart = { maxTerm: 0, leader: '', commit: {}, snapshot: {}, consoleId: 0 };
+  private start: StepStart = { maxTerm: 0, leader: '', commit: {}, snapshot: {}, consoleId: 0, runningIds: [] };
   /** Where the live cluster is the canonical end of a step (its script ran from its start, nothing else). */
   private canonicalEnd: { step: number; hash: string; nowMs: number } | null = null;
   private background: Promise<unknown>[] = [];
@@ -189,8 +191,7 @@ export class LessonPlayer {
     this.check(gen);
     const s = this.lesson.steps[k]!;
     this.bind(s, bindings);
-    const entries = this.host.consoleEntries();
-    this.start = stepStartOf(api, entries.length ? entries[entries.length - 1]!.id : 0);
+    this.start = stepStartOf(api, this.host.consoleEntries());
     this.canonicalEnd = null;
     this.patch({ ...blank(this.lesson.id), stepIndex: k, phase: 'ready', bindings, startHash: api.traceHash(), startMs: api.now() });
     // A task is the learner's turn: the clock runs so that what they do plays out.
@@ -330,6 +331,7 @@ export class LessonPlayer {
           const done = this.host.runEtcdctl(command);
           // The binding is taken from the command's own output when it ends: a pure function of the run.
           await this.inBackground(
+            /\b(watch|keep-alive)\b/.test(command),
             cap
               ? done.then(() => {
                   const e = [...this.host.consoleEntries()].reverse().find((x) => x.command === command && x.exitCode !== null);
@@ -342,7 +344,7 @@ export class LessonPlayer {
         }
         case 'transfer':
           // A leader transfer is a request (move-leader): it needs the clock to run to finish.
-          await this.inBackground(api.transferLeader(ref(a.to)));
+          await this.inBackground(false, api.transferLeader(ref(a.to)));
           break;
         case 'crash':
           await api.crash(ref(a.member));
@@ -365,6 +367,11 @@ export class LessonPlayer {
         case 'heal':
           await api.heal();
           break;
+        case 'stop':
+          this.host.stopConsole();
+          // The commands end within the task (their abort is handled at once): let them finish.
+          await new Promise<void>((r) => setTimeout(r, 0));
+          break;
         case 'cut':
           await api.cut(ref(a.from), ref(a.to), { oneWay: a.oneWay ?? false });
           break;
@@ -383,8 +390,10 @@ export class LessonPlayer {
    * moves on: the client's call reaches World.betweenSteps within the same task, and the macrotask
    * here lets every microtask of it run first.
    */
-  private async inBackground(p: Promise<unknown>): Promise<void> {
-    this.background.push(p.catch(() => undefined));
+  private async inBackground(long: boolean, p: Promise<unknown>): Promise<void> {
+    // A watch or a keep-alive runs until stopped; settled() does not wait for those.
+    if (!long) this.background.push(p.catch(() => undefined));
+    else p.catch(() => undefined);
     await new Promise<void>((r) => setTimeout(r, 0));
   }
 

@@ -124,6 +124,7 @@ export function lessonSlice(set: Set, get: Get): LessonState & LessonActions {
     },
     runEtcdctl: (command) => get().runConsole(command, undefined, { endpoint: '' }),
     consoleEntries: () => get().consoleEntries,
+    stopConsole: () => get().stopConsole(),
     frame,
     present: () => {
       if (get().travel.view.mode === 'past') get().present();

@@ -12,5 +12,6 @@ import { splitBrain } from './splitBrain.ts';
 import { compaction } from './compaction.ts';
 import { etcdctlTour } from './etcdctlTour.ts';
 import { DEMOS } from './demos.ts';
+import { watchLesson } from './watch.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];

@@ -1,0 +1,101 @@
+import type { LessonSource } from '../lessonFormat.ts';
+
+export const watchLesson: LessonSource = {
+  id: 'watch',
+  title: 'Watch: changes as they happen',
+  concepts: ['watch', 'revision', 'prev_kv', 'failover'],
+  goal: 'Follow a key with a [[watch]]: from now, from an old [[revision]], with the value before, and across a crash.',
+  setup: { settings: { members: 3, seed: 81 }, run: [{ do: 'wait', ms: 3000 }] },
+  steps: [
+    {
+      kind: 'watch',
+      title: 'A watch',
+      bind: { lead: 'leader' },
+      point: { console: true },
+      text: [
+        'A [[watch]] is a stream: etcd sends each change to the keys you watch, as it happens, in [[revision]] order.',
+        'Press Play: the console starts watch x, then writes x=1 and x=2. The watch keeps running and prints each change: the event type, the key, the value.',
+      ],
+      run: [
+        { do: 'etcdctl', command: 'watch x' },
+        { do: 'wait', ms: 300 },
+        { do: 'etcdctl', command: 'put x 1' },
+        { do: 'wait', ms: 300 },
+        { do: 'etcdctl', command: 'put x 2' },
+        { do: 'wait', ms: 300 },
+      ],
+      claims: { is: 'all', of: [{ is: 'running', command: '^watch x$' }, { is: 'console', command: '^watch x$', stdout: '^PUT\\nx\\n1\\nPUT\\nx\\n2\\n$' }] },
+    },
+    {
+      kind: 'predict',
+      title: 'From an old revision',
+      point: { console: true },
+      text: ['x=1 was written at revision 2, and x=2 at revision 3.', 'The console stops that watch (Ctrl-C) and starts a new one with --rev=2: watch x from revision 2.'],
+      question: 'Nothing is written now. What does watch x --rev=2 print?',
+      choices: [
+        { id: 'a', text: 'Nothing yet: it waits for the next change.', when: { is: 'console', command: 'watch x --rev=2', stdout: '^$' } },
+        { id: 'b', text: 'Both old changes at once, x=1 then x=2, and then it waits.', when: { is: 'console', command: 'watch x --rev=2', stdout: '^PUT\\nx\\n1\\nPUT\\nx\\n2\\n$' } },
+      ],
+      answer: 'b',
+      run: [
+        { do: 'stop' },
+        { do: 'etcdctl', command: 'watch x --rev=2' },
+        { do: 'wait', ms: 500 },
+      ],
+      explain: ['A watch can start in the past. etcd first sends every change since that revision, in order, then goes on with new ones. A program that was away uses this to catch up without missing anything.'],
+    },
+    {
+      kind: 'predict',
+      title: 'The value before',
+      point: { console: true },
+      text: ['With --prev-kv, each event also carries the key as it was before the change.', 'The console stops the watch, starts watch x --prev-kv, and writes x=3.'],
+      question: 'What does the event for x=3 show?',
+      choices: [
+        { id: 'a', text: 'Only the new value, 3.', when: { is: 'console', command: 'watch x --prev-kv', stdout: '^PUT\\nx\\n3\\n$' } },
+        { id: 'b', text: 'The old value 2, then the new value 3.', when: { is: 'console', command: 'watch x --prev-kv', stdout: '^PUT\\nx\\n2\\nx\\n3\\n$' } },
+      ],
+      answer: 'b',
+      run: [
+        { do: 'stop' },
+        { do: 'etcdctl', command: 'watch x --prev-kv' },
+        { do: 'wait', ms: 300 },
+        { do: 'etcdctl', command: 'put x 3' },
+        { do: 'wait', ms: 300 },
+      ],
+      explain: ['The event shows the key before (x=2) and after (x=3). That is how a program can tell what changed, without reading the old value itself.'],
+    },
+    {
+      kind: 'predict',
+      title: 'A crash under the watch',
+      point: { members: ['$lead'] },
+      text: ['Now {lead}, the leader, crashes. Then the console writes x=4.', 'If the watch was connected to {lead}, its connection breaks. The client then connects to another member.'],
+      question: 'Does the watch see x=4?',
+      choices: [
+        { id: 'a', text: 'Yes, exactly once, right after x=3.', when: { is: 'console', command: 'watch x --prev-kv', stdout: '^PUT\\nx\\n2\\nx\\n3\\nPUT\\nx\\n3\\nx\\n4\\n$' } },
+        { id: 'b', text: 'No: the watch died with the member.', when: { is: 'not', check: { is: 'console', command: 'watch x --prev-kv', stdout: 'x\\n4\\n' } } },
+      ],
+      answer: 'a',
+      speed: 2,
+      run: [
+        { do: 'crash', member: '$lead' },
+        { do: 'wait', ms: 3000 },
+        { do: 'etcdctl', command: 'put x 4' },
+        { do: 'wait', ms: 2000 },
+      ],
+      explain: [
+        'The watch went on. A client whose watch breaks opens it again on another member, from the revision after the last one it got, so no change is lost and none comes twice.',
+        'Every member has the same changes at the same revisions, which is why any member can take the watch over.',
+      ],
+    },
+    {
+      kind: 'task',
+      title: 'Stop watching',
+      point: { console: true },
+      text: ['A watch runs until you stop it.'],
+      task: 'Stop the watch in the console.',
+      check: { is: 'not', check: { is: 'running', command: 'watch' } },
+      hints: ['A running command has a "Stop (Ctrl+C)" button beside it in the console.', 'Or click the console\'s input line and press Ctrl+C.'],
+      showMe: [{ do: 'stop' }, { do: 'wait', ms: 100 }],
+    },
+  ],
+};
