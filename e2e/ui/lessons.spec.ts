@@ -50,6 +50,11 @@ const doTask: Record<string, (page: Page, b: Record<string, string>) => Promise<
   'mvcc-revisions/3': async (page) => {
     await typeCommand(page, 'get fruit --rev=3');
   },
+  'txn/4': async (page) => {
+    await typeCommand(page, 'txn -i');
+    await page.getByTestId('console-stdin').fill('value("counter") = "2"\n\nput counter 3\n\n');
+    await page.getByTestId('console-stdin').press('Control+Enter');
+  },
   'watch/5': async (page) => {
     await page.getByTestId('console-stop').first().click();
   },

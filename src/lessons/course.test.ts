@@ -25,12 +25,12 @@ function nodeHost(lesson: Lesson): { host: LessonHost; entries: ConsoleRecord[] 
   const host: LessonHost = {
     api: pg,
     reset: (s) => pg.reset(s),
-    async runEtcdctl(command) {
+    async runEtcdctl(command, stdin) {
       const rec: ConsoleRecord = { id: ++id, command, stdout: '', stderr: '', exitCode: null };
       entries.push(rec);
       const ctl = new AbortController();
       running.add(ctl);
-      const res = await pg.etcdctl(command, { session: true, signal: ctl.signal, onStream: (c) => Object.assign(rec, { stdout: rec.stdout + (c.stdout ?? ''), stderr: rec.stderr + (c.stderr ?? '') }) });
+      const res = await pg.etcdctl(command, { session: true, stdin, signal: ctl.signal, onStream: (c) => Object.assign(rec, { stdout: rec.stdout + (c.stdout ?? ''), stderr: rec.stderr + (c.stderr ?? '') }) });
       running.delete(ctl);
       Object.assign(rec, { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode });
     },

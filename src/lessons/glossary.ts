@@ -160,6 +160,11 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     text: 'A stream of the changes to a key or a range of keys, from a revision on. etcd sends each change once, in revision order.',
   },
   {
+    term: 'txn',
+    aliases: ['transaction'],
+    text: 'A transaction: compares, then operations to run if they all hold, and operations to run if not. etcd runs it at once, as one change at one revision.',
+  },
+  {
     term: 'lease',
     aliases: ['leases', 'TTL'],
     text: 'A timer with a TTL (time to live) that keys can be attached to. A client keeps it alive by sending keep-alives; when it runs out, the leader revokes it and its keys are deleted.',

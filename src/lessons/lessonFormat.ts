@@ -54,8 +54,9 @@ export type LessonAction =
    * An etcdctl command in the console, shown in its transcript. `{name}` is substituted when it
    * runs. `capture` binds `name` to the first group of `pattern` in its output once it ends (a
    * lease ID that `lease grant` printed), for later actions; wait long enough for it to end.
+   * `stdin` is what the command reads (a txn's compares and operations).
    */
-  | { do: 'etcdctl'; command: string; capture?: { name: string; pattern: string } }
+  | { do: 'etcdctl'; command: string; stdin?: string; capture?: { name: string; pattern: string } }
   | { do: 'crash'; member: MemberRef }
   | { do: 'restart'; member: MemberRef }
   | { do: 'campaign'; member: MemberRef }
@@ -303,7 +304,7 @@ function paragraphs(v: unknown, at: string, scope: Scope): string[] {
 }
 
 const ACTION_FIELDS: Record<LessonActionKind, readonly string[]> = {
-  etcdctl: ['command', 'capture'],
+  etcdctl: ['command', 'stdin', 'capture'],
   crash: ['member'],
   restart: ['member'],
   campaign: ['member'],
@@ -328,14 +329,16 @@ function action(v: unknown, at: string, scope: Scope): LessonAction {
     case 'etcdctl': {
       const command = text(o.command, `${at}.command`, scope, 500);
       if (/^\s*etcdctl\s/.test(command)) fail(`${at}.command`, 'write the command without "etcdctl" in front, as the console takes it');
-      if (o.capture === undefined) return { do: k, command };
+      const stdin = o.stdin === undefined ? undefined : text(o.stdin, `${at}.stdin`, scope, 2000);
+      const base = stdin === undefined ? { do: k, command } : { do: k, command, stdin };
+      if (o.capture === undefined) return base;
       const c = obj(o.capture, `${at}.capture`);
       only(c, `${at}.capture`, ['name', 'pattern']);
       if (typeof c.name !== 'string' || !BINDING.test(c.name)) fail(`${at}.capture.name`, `expected a binding name (letters and digits, starting with a letter), got ${describe(c.name)}`);
       const pattern = regex(c.pattern, `${at}.capture.pattern`);
       if (!/\((?!\?)/.test(pattern)) fail(`${at}.capture.pattern`, 'needs a group, ( ), around the part to capture');
       scope.bound.add(c.name);
-      return { do: k, command, capture: { name: c.name, pattern } };
+      return { ...base, capture: { name: c.name, pattern } };
     }
     case 'crash':
     case 'restart':

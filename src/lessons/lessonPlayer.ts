@@ -31,8 +31,8 @@ export interface LessonHost {
   api: PlaygroundApi;
   /** A fresh cluster with these settings, and the views of the old run cleared. */
   reset(settings: ClusterSettings): Promise<void>;
-  /** Runs an etcdctl command in the console; resolves when it ended. */
-  runEtcdctl(command: string): Promise<void>;
+  /** Runs an etcdctl command in the console (with what it reads on stdin); resolves when it ended. */
+  runEtcdctl(command: string, stdin?: string): Promise<void>;
   /** The console's commands, oldest first. */
   consoleEntries(): readonly ConsoleRecord[];
   /** Ctrl-C for every console command still running. */
@@ -328,7 +328,7 @@ export class LessonPlayer {
         case 'etcdctl': {
           const command = fillCommand(a.command, bindings);
           const cap = a.capture;
-          const done = this.host.runEtcdctl(command);
+          const done = this.host.runEtcdctl(command, a.stdin === undefined ? undefined : fillCommand(a.stdin, bindings));
           // The binding is taken from the command's own output when it ends: a pure function of the run.
           await this.inBackground(
             /\b(watch|keep-alive)\b/.test(command),

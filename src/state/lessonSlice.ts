@@ -122,7 +122,7 @@ export function lessonSlice(set: Set, get: Get): LessonState & LessonActions {
       await get().reset(settings);
       if (get().status !== 'ready') throw new Error('the cluster did not start');
     },
-    runEtcdctl: (command) => get().runConsole(command, undefined, { endpoint: '' }),
+    runEtcdctl: (command, stdin) => get().runConsole(command, stdin, { endpoint: '' }),
     consoleEntries: () => get().consoleEntries,
     stopConsole: () => get().stopConsole(),
     frame,

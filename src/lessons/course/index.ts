@@ -13,5 +13,6 @@ import { compaction } from './compaction.ts';
 import { etcdctlTour } from './etcdctlTour.ts';
 import { DEMOS } from './demos.ts';
 import { watchLesson } from './watch.ts';
+import { txnLesson } from './txn.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];
