@@ -165,5 +165,11 @@ test.describe('lessons', () => {
     const good = { format: 'etcd-playground-lesson', version: 1, ...COURSE[0]!, id: 'mine', title: 'My own election lesson' };
     await page.getByTestId('lesson-file').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
     await expect(page.locator('[data-lesson="mine"]')).toContainText('My own election lesson');
+    // The run so far, exported as a lesson, is a file the menu takes back.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export this run as a lesson' }).click()]);
+    const exported = JSON.parse(await (await import('node:fs/promises')).readFile((await dl.path())!, 'utf8')) as { id: string; steps: unknown[] };
+    expect(exported.steps).toHaveLength(1);
+    await page.getByTestId('lesson-file').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+    await expect(page.locator(`[data-lesson="${exported.id}"]`)).toContainText('My lesson');
   });
 });

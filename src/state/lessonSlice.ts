@@ -11,6 +11,7 @@ import { LessonError, parseLessonText, type Lesson } from '../lessons/lessonForm
 import { LessonPlayer, type LessonHost, type LessonProgress } from '../lessons/lessonPlayer.ts';
 import { resolveRef } from '../lessons/lessonChecks.ts';
 import { fillText, plainText } from '../lessons/lessonText.ts';
+import { lessonFromRun } from '../lessons/lessonFromRun.ts';
 import type { Store } from './store.ts';
 
 const PROGRESS_KEY = 'etcd-playground.lessons';
@@ -58,6 +59,8 @@ export interface LessonActions {
   importLesson(text: string): boolean;
   dismissWelcome(): void;
   setPresenter(on: boolean): void;
+  /** The run so far as a lesson file: a teacher's starting point. */
+  exportRunAsLesson(): { name: string; text: string };
   openGlossary(open: boolean): void;
   /** Every lesson the menu offers: the course's, then the imported ones. */
   allLessons(): readonly Lesson[];
@@ -292,6 +295,13 @@ export function lessonSlice(set: Set, get: Get): LessonState & LessonActions {
     dismissWelcome() {
       writeJson(WELCOME_KEY, true);
       patch({ welcomeDismissed: true });
+    },
+    exportRunAsLesson() {
+      const m = get().travel.machine;
+      const a = get().api;
+      if (!m || !a) throw new Error('the cluster is not ready yet');
+      const source = lessonFromRun({ settings: a.settings(), console: get().consoleEntries, actions: m.recordedActions(), endMs: a.now() });
+      return { name: `${source.id}.json`, text: `${JSON.stringify(source, null, 2)}\n` };
     },
     openGlossary(open) {
       patch({ glossaryOpen: open, ...(open ? { menuOpen: false } : {}) });

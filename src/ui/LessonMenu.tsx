@@ -5,6 +5,7 @@
 import { useRef } from 'react';
 import { usePlayground, useStoreApi } from './hooks.ts';
 import { plainText } from '../lessons/lessonText.ts';
+import { download } from './exportImage.ts';
 
 /** Lessons the menu names before they exist, so the course's shape is visible. */
 const COMING = ['Kubernetes on etcd: the apiserver, the registry keys, and a write that is "done"', 'Six members in three regions: a 4-of-6 quorum under a region outage'];
@@ -97,6 +98,20 @@ export function LessonMenu() {
               if (f) store.getState().importLesson(await f.text());
             }}
           />
+          <button
+            type="button"
+            title="the console's commands and your actions so far, as a lesson file to edit"
+            onClick={() => {
+              try {
+                const f = store.getState().exportRunAsLesson();
+                download(f.name, f.text);
+              } catch (e) {
+                store.getState().notify(`export failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+              }
+            }}
+          >
+            Export this run as a lesson
+          </button>
           <button type="button" onClick={() => store.getState().openGlossary(true)}>
             Glossary
           </button>

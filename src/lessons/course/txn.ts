@@ -71,7 +71,7 @@ export const txnLesson: LessonSource = {
         'A compare looks like value("counter") = "2"; an operation like put counter 3. Ctrl+Enter runs the txn.',
       ],
       task: 'With one txn, set counter to 3 only if it is 2.',
-      check: { is: 'all', of: [{ is: 'console', command: '^txn', exitCode: 0, stdout: '^SUCCESS\\n' }, { is: 'key', key: 'counter', value: '3', member: 'm1' }] },
+      check: { is: 'all', of: [{ is: 'console', command: '^txn', exitCode: 0, stdout: '(^|\\n)SUCCESS\\n' }, { is: 'key', key: 'counter', value: '3', member: 'm1' }] },
       hints: ['Type txn -i and press Enter; the editor opens under the input.', 'Type value("counter") = "2", an empty line, put counter 3, an empty line, then press Ctrl+Enter.'],
       showMe: [
         { do: 'etcdctl', command: 'txn', stdin: casTo3 },
