@@ -148,10 +148,16 @@ for (const speed of [0.07, 1] as const) {
     await page.evaluate((s) => window.etcdPlayground!.setSpeed(s), speed);
     await page.getByRole('tab', { name: /Workload/ }).click();
     await page.getByTestId('wl-toggle').click();
-    // Pause with the button, as a person does, when messages are on the wires.
-    await page.waitForFunction(() => window.etcdPlayground!.inFlight().length >= 2, null, { timeout: 30_000 });
-    await page.getByTestId('play-pause').click();
-    await expect(page.getByTestId('play-pause')).toContainText('Play');
+    // Pause with the button, as a person does, when messages are on the wires. At 1x a message
+    // lives a few ms, so it may land between seeing it and the click: then play and try again.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await page.waitForFunction(() => window.etcdPlayground!.inFlight().length >= 2, null, { timeout: 30_000 });
+      await page.getByTestId('play-pause').click();
+      await expect(page.getByTestId('play-pause')).toContainText('Play');
+      if ((await page.evaluate(() => window.etcdPlayground!.inFlight().length)) > 0) break;
+      await page.getByTestId('play-pause').click();
+      await expect(page.getByTestId('play-pause')).toContainText('Pause');
+    }
     const drawn = async () =>
       (await page.locator('[data-flight-id]:not([visibility="hidden"])').evaluateAll((gs) => gs.map((g) => Number(g.getAttribute('data-flight-id'))))).sort((a, b) => a - b);
     const listed = async () => (await page.evaluate(() => window.etcdPlayground!.inFlight().map((f) => f.id))).sort((a, b) => a - b);
