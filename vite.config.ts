@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { etcdProxy } from './scripts/etcdProxy.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  // etcdProxy: live mode's /etcd-proxy/<host>:<port>/ in `vite` and `vite preview` (scripts/etcdProxy.ts).
+  plugins: [react(), etcdProxy()],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

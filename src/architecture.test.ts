@@ -24,7 +24,9 @@ export const allowedImports: Record<string, readonly string[]> = {
   scenario: ['runtime', 'sim', 'server', 'mvcc'],
   /** Lessons: a course played on a live cluster through the PlaygroundApi and the console. */
   lessons: ['runtime', 'mvcc'],
-  state: ['lessons', 'scenario', 'runtime', 'client', 'server', 'mvcc'],
+  /** Live mode: a real etcd reached through its JSON gateway; nothing simulated. */
+  live: ['client', 'server'],
+  state: ['live', 'lessons', 'scenario', 'runtime', 'client', 'server', 'mvcc'],
   ui: ['state', 'lessons', 'server', 'mvcc'],
   main: ['ui', 'state', 'scenario', 'runtime'],
 };
@@ -34,6 +36,9 @@ function extraViolation(fromLayer: string, fromFile: string, target: string): st
   const isTest = /\.test\.tsx?$/.test(fromFile);
   if (fromLayer === 'server' && !isTest && target.startsWith(`storage${sep}indexeddb`)) {
     return 'server may use storage interfaces only, never the IndexedDB implementation';
+  }
+  if (fromLayer === 'live' && target.startsWith('server') && target !== join('server', 'api.ts')) {
+    return "live reaches a real etcd through the client; from server it takes the API's shapes (server/api.ts) only";
   }
   if (fromLayer === 'client' && target.startsWith('server') && target !== join('server', 'api.ts')) {
     return "client may import server's request/response types (server/api.ts) only";

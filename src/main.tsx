@@ -8,15 +8,37 @@ import { TimeMachine } from './scenario/timeMachine.ts';
 import { readShareFragment, ScenarioError } from './scenario/index.ts';
 import { parseViewQuery } from './state/urlSettings.ts';
 import { parseRuntimeParams } from './runtime/urlParams.ts';
+import { createLiveStore, isLiveQuery, parseLiveQuery } from './state/liveStore.ts';
+import { LiveApp } from './ui/live/LiveApp.tsx';
 
 const store = createPlaygroundStore();
 store.setState(parseViewQuery(location.search));
+const liveMode = isLiveQuery(location.search);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App store={store} />
-  </StrictMode>,
-);
+if (liveMode) startLiveMode();
+else {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App store={store} />
+    </StrictMode>,
+  );
+}
+
+/** ?live: a real etcd instead of the simulation (no workers, no IndexedDB, nothing simulated). */
+function startLiveMode(): void {
+  const live = createLiveStore({ pageOrigin: location.origin });
+  const q = parseLiveQuery(location.search);
+  live.getState().setForm({ via: q.via, ...(q.endpoints ? { endpoints: q.endpoints.join(', ') } : {}), ...(q.pollMs ? { pollMs: q.pollMs } : {}), ...(q.user ? { user: q.user } : {}) });
+  if (q.problems.length > 0) live.setState({ problems: q.problems });
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <LiveApp store={live} />
+    </StrictMode>,
+  );
+  (window as unknown as { etcdPlaygroundLive?: typeof live }).etcdPlaygroundLive = live;
+  // Connect at once when the address names endpoints and no password is needed for the user.
+  if (q.endpoints && !q.user && q.problems.length === 0) void live.getState().connect();
+}
 
 declare global {
   interface Window {
@@ -39,7 +61,7 @@ async function openSharedLink(): Promise<void> {
 
 // One Web Worker and one IndexedDB database per member; the URL's settings (?members=5&seed=42),
 // and a scenario in the fragment (#scenario=...) replayed once the cluster is up.
-void bootPlayground(
+if (!liveMode) void bootPlayground(
   store,
   async () => {
     const pg = await startPlayground({ search: location.search });

@@ -182,6 +182,11 @@ function Shell() {
             Lessons
           </button>
         )}
+        {!embed && (
+          <a className="live-link" href="?live" title="live mode: the same views and console on a real etcd cluster" data-testid="open-live">
+            Live etcd
+          </a>
+        )}
         <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?" className="help-btn">
           Keys <kbd>?</kbd>
         </button>

@@ -5,7 +5,7 @@
  * selectable and has a copy button. `txn` opens an editor for its stdin (compares, success ops,
  * failure ops, separated by blank lines) as etcdctl reads them.
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { browseHistory, complete, needsStdin, type HistoryCursor } from '../state/consoleModel.ts';
 import type { ConsoleEntry } from '../state/store.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
@@ -14,8 +14,7 @@ import { usePlayground, useStoreApi } from './hooks.ts';
 const MAX_CHUNKS_SHOWN = 300;
 
 /** Memoized on the entry: streaming into one entry re-renders that entry alone. */
-const Entry = memo(function Entry({ e, pointed }: { e: ConsoleEntry; pointed?: boolean }) {
-  const store = useStoreApi();
+const Entry = memo(function Entry({ e, pointed, onStop }: { e: ConsoleEntry; pointed?: boolean; onStop: (id: number) => void }) {
   const hidden = Math.max(0, e.chunks.length - MAX_CHUNKS_SHOWN);
   const shown = hidden > 0 ? e.chunks.slice(hidden) : e.chunks;
   return (
@@ -26,7 +25,7 @@ const Entry = memo(function Entry({ e, pointed }: { e: ConsoleEntry; pointed?: b
         </span>{' '}
         etcdctl {e.command}
         {e.running && (
-          <button type="button" className="stop" onClick={() => store.getState().stopConsole(e.id)} data-testid="console-stop">
+          <button type="button" className="stop" onClick={() => onStop(e.id)} data-testid="console-stop">
             ■ Stop (Ctrl+C)
           </button>
         )}
@@ -124,6 +123,32 @@ function OpenSnapshot() {
   );
 }
 
+/**
+ * What a console runs on: the simulated cluster's store, or live mode's real etcd. The view is
+ * the same; only where commands go and which endpoints can be picked differ.
+ */
+export interface ConsoleSource {
+  entries: ConsoleEntry[];
+  history: string[];
+  /** Commands can be run now. */
+  ready: boolean;
+  run(line: string, stdin?: string): void;
+  /** Stops one running command, or every one. */
+  stop(id?: number): void;
+  clear(): void;
+  endpoint: string;
+  endpoints: { value: string; label: string }[];
+  setEndpoint(value: string): void;
+  /** The entry the lesson points at, if any (the newest). */
+  pointLast?: boolean;
+  placeholder: string;
+  emptyText: ReactNode;
+  /** Buttons of this source's own (opening a snapshot file). */
+  extraButtons?: ReactNode;
+  /** A note above the input line (live mode's read-only switch). */
+  banner?: ReactNode;
+}
+
 export function ConsolePanel() {
   const store = useStoreApi();
   const allEntries = usePlayground((s) => s.consoleEntries);
@@ -135,6 +160,31 @@ export function ConsolePanel() {
   const endpoint = usePlayground((s) => s.consoleEndpoint);
   const memberNames = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').map((m) => m.name).join(' '));
   const ready = usePlayground((s) => s.api !== null && s.travel.view.mode === 'live');
+  const endpoints = useMemo(
+    () => [{ value: '', label: 'all members' }, ...memberNames.split(' ').filter(Boolean).map((n) => ({ value: n, label: n }))],
+    [memberNames],
+  );
+  return (
+    <ConsoleView
+      entries={entries}
+      history={history}
+      ready={ready}
+      run={(line, stdin) => void store.getState().runConsole(line, stdin)}
+      stop={(id) => store.getState().stopConsole(id)}
+      clear={() => store.getState().clearConsole()}
+      endpoint={endpoint}
+      endpoints={endpoints}
+      setEndpoint={(v) => store.getState().setConsoleEndpoint(v)}
+      pointLast={pointConsole}
+      placeholder={pastMs === null ? 'put foo bar' : 'viewing the past: return to the present to run commands'}
+      emptyText="Try: put foo bar · get foo · watch foo · lease grant 10 · member list -w table · endpoint status --cluster -w table"
+      extraButtons={<OpenSnapshot />}
+    />
+  );
+}
+
+export function ConsoleView(props: ConsoleSource) {
+  const { entries, history, ready } = props;
   const [line, setLine] = useState('');
   const [stdin, setStdin] = useState<string | null>(null);
   const [cursor, setCursor] = useState<HistoryCursor>({ index: 0, draft: '' });
@@ -156,7 +206,7 @@ export function ConsolePanel() {
       setStdin('');
       return;
     }
-    void store.getState().runConsole(line, stdin ?? undefined);
+    props.run(line, stdin ?? undefined);
     setLine('');
     setStdin(null);
     setHint('');
@@ -180,14 +230,14 @@ export function ConsolePanel() {
     } else if (e.key === 'c' && e.ctrlKey) {
       if (running) {
         e.preventDefault();
-        store.getState().stopConsole();
+        props.stop();
       } else if (!window.getSelection()?.toString()) {
         e.preventDefault();
         setLine('');
       }
     } else if (e.key === 'l' && e.ctrlKey) {
       e.preventDefault();
-      store.getState().clearConsole();
+      props.clear();
     }
   };
 
@@ -208,35 +258,31 @@ export function ConsolePanel() {
         <h3>etcdctl</h3>
         <label>
           endpoint{' '}
-          <select value={endpoint} onChange={(e) => store.getState().setConsoleEndpoint(e.target.value)} data-testid="console-endpoint">
-            <option value="">all members</option>
-            {memberNames
-              .split(' ')
-              .filter(Boolean)
-              .map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
+          <select value={props.endpoint} onChange={(e) => props.setEndpoint(e.target.value)} data-testid="console-endpoint">
+            {props.endpoints.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
           </select>
         </label>
         {running && (
-          <button type="button" className="stop" onClick={() => store.getState().stopConsole()}>
+          <button type="button" className="stop" onClick={() => props.stop()}>
             ■ Stop
           </button>
         )}
-        <OpenSnapshot />
+        {props.extraButtons}
         <button type="button" onClick={copy} aria-label="copy console output">
           {copied ? 'Copied' : 'Copy'}
         </button>
-        <button type="button" onClick={() => store.getState().clearConsole()} aria-keyshortcuts="Control+L">
+        <button type="button" onClick={() => props.clear()} aria-keyshortcuts="Control+L">
           Clear
         </button>
       </header>
       <div className="console-out" ref={outRef} role="log" aria-label="console output" data-testid="console-output" tabIndex={0}>
-        {entries.length === 0 && <p className="muted">Try: put foo bar · get foo · watch foo · lease grant 10 · member list -w table · endpoint status --cluster -w table</p>}
+        {entries.length === 0 && <p className="muted">{props.emptyText}</p>}
         {entries.map((e, i) => (
-          <Entry key={e.id} e={e} pointed={pointConsole && i === entries.length - 1} />
+          <Entry key={e.id} e={e} pointed={props.pointLast === true && i === entries.length - 1} onStop={props.stop} />
         ))}
       </div>
       {stdin !== null && (
@@ -265,6 +311,7 @@ export function ConsolePanel() {
           />
         </div>
       )}
+      {props.banner}
       <div className="console-input">
         <label htmlFor="console-line" className="prompt">
           $ etcdctl
@@ -280,7 +327,7 @@ export function ConsolePanel() {
           aria-describedby="console-hint"
           onChange={(e) => setLine(e.target.value)}
           onKeyDown={onKey}
-          placeholder={pastMs === null ? 'put foo bar' : 'viewing the past: return to the present to run commands'}
+          placeholder={props.placeholder}
         />
         <button type="button" onClick={submit} disabled={!ready}>
           Run

@@ -4,6 +4,7 @@
  * and generations, leases counting down, and watchers. Details are fetched on demand while the
  * inspector is open (docs/ARCHITECTURE.md §8), never pushed every step.
  */
+import { formatBytes } from './formatBytes.ts';
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { InspectorTab } from '../state/store.ts';
 import type { MemberDetails, MemberInfo } from '../state/types.ts';
@@ -332,12 +333,6 @@ function WatchersTab({ d }: { d: MemberDetails }) {
       <ConsoleWatches />
     </div>
   );
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function truncate(s: string, n: number): string {

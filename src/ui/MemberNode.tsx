@@ -15,7 +15,7 @@ const RING_R = 34;
 const STRIP_N = 8;
 const BOX_W = 11;
 
-const roleMark: Record<RoleName, string> = {
+export const roleMark: Record<RoleName, string> = {
   leader: '★ leader',
   follower: 'follower',
   candidate: '◆ candidate',
@@ -40,7 +40,8 @@ export interface MemberNodeProps {
   container(): SVGGElement | null;
 }
 
-function Body({ role }: { role: RoleName }) {
+/** The member's shape for its role (also drawn by live mode for a real cluster's members). */
+export function Body({ role }: { role: RoleName }) {
   const c = roleColor[role];
   switch (role) {
     case 'leader':

@@ -83,9 +83,17 @@ const UNREACHABLE = 'context deadline exceeded';
 export interface GatewayClientOptions {
   /** Per-request timeout in ms; default 5000. */
   requestTimeoutMs?: number;
+  /**
+   * Where requests for an endpoint go (default: the endpoint itself). A page behind a proxy maps
+   * `127.0.0.1:2379` to its own origin's proxy path; the endpoint's name stays what the user typed.
+   */
+  urlFor?: (endpoint: string) => string;
+  /** The auth token to send (etcd's `Authorization` header), read at every request. */
+  token?: () => string | undefined;
 }
 
-function normalizeUrl(endpoint: string): string {
+/** `http://host:port` for an endpoint given as `host:port` or a URL (no trailing slash). */
+export function normalizeUrl(endpoint: string): string {
   const e = endpoint.replace(/\/+$/, '');
   return /^https?:\/\//.test(e) ? e : `http://${e}`;
 }
@@ -269,7 +277,11 @@ function errorFromBody(body: J, status: number): EtcdError {
 
 function isConnectError(e: unknown): boolean {
   const cause = (e as { cause?: { code?: string } })?.cause;
-  return cause?.code === 'ECONNREFUSED' || cause?.code === 'EHOSTUNREACH';
+  if (cause?.code === 'ECONNREFUSED' || cause?.code === 'EHOSTUNREACH') return true;
+  // A browser's fetch says only "Failed to fetch" (a TypeError, with no cause) when it could not
+  // connect; it rejects before any response, so the request is taken as never sent, as etcdctl
+  // takes a refused connection. Node's fetch always gives a cause, so this is the browser's case.
+  return e instanceof TypeError && cause === undefined;
 }
 
 /** Reads a newline-delimited stream of JSON objects, calling `onObject` for each. */
@@ -324,12 +336,30 @@ export class GatewayClient implements EtcdClient {
   private current = 0;
   private readonly timeoutMs: number;
   private readonly open = new Set<AbortController>();
+  private readonly urlFor: (endpoint: string) => string;
+  private readonly token: () => string | undefined;
 
   constructor(endpoints: readonly string[], opts: GatewayClientOptions = {}) {
     if (endpoints.length === 0) throw new Error('GatewayClient needs at least one endpoint');
     this.endpoints = [...endpoints];
-    this.urls = endpoints.map(normalizeUrl);
+    this.urlFor = opts.urlFor ?? normalizeUrl;
+    this.token = opts.token ?? (() => undefined);
+    this.urls = endpoints.map(this.urlFor);
     this.timeoutMs = opts.requestTimeoutMs ?? 5000;
+  }
+
+  private headers(): Record<string, string> {
+    const t = this.token();
+    return t ? { 'content-type': 'application/json', authorization: t } : { 'content-type': 'application/json' };
+  }
+
+  /**
+   * etcd's Authenticate: a token for `name`/`password` (the caller keeps it and hands it back
+   * through the `token` option). A wrong password is etcd's "authentication failed" error.
+   */
+  async authenticate(name: string, password: string, endpoint?: string): Promise<string> {
+    const r = await this.post('/v3/auth/authenticate', { name, password }, endpoint);
+    return String(r.token ?? '');
   }
 
   /**
@@ -339,20 +369,26 @@ export class GatewayClient implements EtcdClient {
   private async post(path: string, body: J, endpoint?: string): Promise<J> {
     const order =
       endpoint !== undefined
-        ? [normalizeUrl(endpoint)]
+        ? [this.urlFor(endpoint)]
         : this.urls.map((_, i) => this.urls[(this.current + i) % this.urls.length]!);
     for (let i = 0; i < order.length; i++) {
       let res: Response;
       try {
         res = await fetch(order[i] + path, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: this.headers(),
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (e) {
         if (isConnectError(e)) continue;
         throw new IndeterminateError(`${path}: ${(e as Error).message}`);
+      }
+      // A proxy in front of etcd (live mode's, in the page's server) says so when it could not
+      // connect: that is a refused connection, and nothing reached etcd.
+      if (res.status === 502 && res.headers.get('x-etcd-proxy') === 'unreachable') {
+        await res.text().catch(() => '');
+        continue;
       }
       if (endpoint === undefined) this.current = this.urls.indexOf(order[i]!);
       const text = await res.text();
@@ -376,10 +412,10 @@ export class GatewayClient implements EtcdClient {
     onObject: (o: J) => boolean | void,
     endpoint?: string,
   ): Promise<void> {
-    const url = endpoint !== undefined ? normalizeUrl(endpoint) : this.urls[this.current]!;
+    const url = endpoint !== undefined ? this.urlFor(endpoint) : this.urls[this.current]!;
     const res = await fetch(url + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: this.headers(),
       body: JSON.stringify(body),
       signal: ctl.signal,
     });

@@ -54,6 +54,8 @@ export interface RealEtcd {
   log(): string;
   /** Kills a single member (SIGKILL) without removing its data, e.g. to test failover. */
   killMember(name: string): void;
+  /** Starts a killed member again on its data directory; resolves once it answers /health. */
+  restartMember(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -143,6 +145,15 @@ export async function startRealEtcd(opts: StartRealEtcdOptions = {}): Promise<Re
   let output = '';
   let stopped = false;
 
+  const argsOf = new Map<string, string[]>();
+  const spawnMember = (m: RealEtcdMember, args: string[]): void => {
+    const p = spawn(ETCD_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout?.on('data', (d: Buffer) => (output += `[${m.name}] ${d.toString()}`));
+    p.stderr?.on('data', (d: Buffer) => (output += `[${m.name}] ${d.toString()}`));
+    if (p.pid === undefined) throw new Error(`could not start ${ETCD_BINARY}`);
+    m.pid = p.pid;
+    procs.set(m.name, p);
+  };
   for (const m of members) {
     const args = [
       `--name=${m.name}`,
@@ -156,12 +167,8 @@ export async function startRealEtcd(opts: StartRealEtcdOptions = {}): Promise<Re
       '--initial-cluster-state=new',
       ...(opts.extraArgs ?? []),
     ];
-    const p = spawn(ETCD_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    p.stdout?.on('data', (d: Buffer) => (output += `[${m.name}] ${d.toString()}`));
-    p.stderr?.on('data', (d: Buffer) => (output += `[${m.name}] ${d.toString()}`));
-    if (p.pid === undefined) throw new Error(`could not start ${ETCD_BINARY}`);
-    m.pid = p.pid;
-    procs.set(m.name, p);
+    argsOf.set(m.name, args);
+    spawnMember(m, args);
   }
 
   const killOne = (name: string) => {
@@ -208,6 +215,22 @@ export async function startRealEtcd(opts: StartRealEtcdOptions = {}): Promise<Re
     endpoints: members.map((m) => m.clientUrl.replace(/^http:\/\//, '')),
     log: () => output,
     killMember: killOne,
+    restartMember: async (name: string) => {
+      const m = members.find((x) => x.name === name);
+      if (!m) throw new Error(`no member ${name}`);
+      if (stopped) throw new Error('the cluster was stopped');
+      const p = procs.get(name);
+      if (p && p.exitCode === null && p.signalCode === null) throw new Error(`${name} is still running`);
+      // Its data directory holds the cluster it belongs to; the initial-cluster flags are ignored then.
+      spawnMember(m, argsOf.get(name)!);
+      for (let i = 0; i < 200; i++) {
+        if (await healthy(m.clientUrl)) return;
+        const q = procs.get(name)!;
+        if (q.exitCode !== null) throw new Error(`${name} exited on restart:\n${output.slice(-2000)}`);
+        await sleep(100);
+      }
+      throw new Error(`${name} did not become healthy after a restart`);
+    },
     stop,
   };
 }
