@@ -217,7 +217,9 @@ export class LiveCluster {
             }
             return { ep, ok: true as const, s, healthy };
           } catch (e) {
-            return { ep, ok: false as const, message: errorText(e) };
+            // The gateway client says what etcdctl says when no endpoint took the connection.
+            const refused = e instanceof EtcdError && e.code === 'DeadlineExceeded' && e.message === 'context deadline exceeded';
+            return { ep, ok: false as const, message: refused ? 'could not connect: the member is down, or nothing listens on that port' : errorText(e) };
           }
         }),
       ),

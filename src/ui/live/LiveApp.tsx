@@ -63,17 +63,20 @@ function LiveConsole() {
   const history = useLive((s) => s.consoleHistory);
   const connected = useLive((s) => s.phase === 'connected');
   const readOnly = useLive((s) => s.readOnly);
+  const to = useLive((s) => s.connectedTo);
+  // One endpoint picked: the command gets --endpoints for it, as one would type it.
+  const [endpoint, setEndpoint] = useState('');
   return (
     <ConsoleView
       entries={entries}
       history={history}
       ready={connected}
-      run={(line, stdin) => void store.getState().run(line, stdin)}
+      run={(line, stdin) => void store.getState().run(endpoint && to.includes(endpoint) && !/--endpoints/.test(line) ? `--endpoints=${endpoint} ${line.trim().replace(/^etcdctl\s+/, '')}` : line, stdin)}
       stop={(id) => store.getState().stop(id)}
       clear={() => store.getState().clearConsole()}
-      endpoint=""
-      endpoints={[{ value: '', label: 'the connected endpoints' }]}
-      setEndpoint={() => undefined}
+      endpoint={endpoint}
+      endpoints={[{ value: '', label: 'all endpoints' }, ...to.map((e) => ({ value: e, label: e }))]}
+      setEndpoint={setEndpoint}
       placeholder={connected ? (readOnly ? 'get --prefix ""   (read-only: reads only)' : 'put foo bar') : 'connect to a cluster first'}
       emptyText="On the real cluster: get --prefix '' · member list -w table · endpoint status -w table · endpoint health · watch foo"
       banner={

@@ -38,8 +38,7 @@ export function LiveMembers() {
             <th>term</th>
             <th>index</th>
             <th>applied</th>
-            <th>db size</th>
-            <th>in use</th>
+            <th title="database size (in use)">db (in use)</th>
           </tr>
         </thead>
         <tbody>
@@ -57,11 +56,12 @@ export function LiveMembers() {
                   <td>{m.status.raftTerm}</td>
                   <td>{m.status.raftIndex}</td>
                   <td>{m.status.raftAppliedIndex}</td>
-                  <td>{formatBytes(m.status.dbSize)}</td>
-                  <td>{formatBytes(m.status.dbSizeInUse)}</td>
+                  <td>
+                    {formatBytes(m.status.dbSize)} ({formatBytes(m.status.dbSizeInUse)})
+                  </td>
                 </>
               ) : (
-                <td colSpan={6} className="live-error">
+                <td colSpan={5} className="live-error">
                   {m.endpoint ? m.error : 'no endpoint given for this member: add one of its client URLs to see its status'}
                 </td>
               )}
