@@ -107,6 +107,15 @@ test.describe.serial('live mode on a real 3-member etcd', () => {
     await run(page, 'get ro-key');
     await expect(lastEntry(page)).toHaveAttribute('data-exit', '0');
     await expect(lastEntry(page).locator('pre')).toHaveCount(0);
+    // Reading is allowed: a snapshot of the real database is offered for download. It must come
+    // from one member, as etcdctl says; the endpoint picker adds --endpoints for it.
+    await run(page, 'snapshot save live.db');
+    await expect(lastEntry(page)).toContainText('snapshot must be requested to one selected node');
+    await page.getByTestId('console-endpoint').selectOption(etcd.endpoints[1]!);
+    await run(page, 'snapshot save live.db');
+    await expect(lastEntry(page)).toContainText(`etcdctl --endpoints=${etcd.endpoints[1]} snapshot save live.db`);
+    await expect(lastEntry(page)).toContainText('Snapshot saved at live.db');
+    await expect(page.getByTestId('console-download')).toContainText('Download live.db');
     await shot(page, 'live-read-only');
   });
 

@@ -226,7 +226,8 @@ export class LiveCluster {
     ]);
     for (const st of statuses) if (st.ok) this.endpointMember.set(endpointKey(st.ep), st.s.header.member_id);
     const listed: Member[] = list.ok ? list.r.members : [];
-    const members: LiveMember[] = listed.map((m) => ({ id: m.ID, name: m.name, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs], isLearner: m.isLearner === true }));
+    // By name, so each member keeps its place in the view whatever order the list comes in.
+    const members: LiveMember[] = [...listed].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.ID < b.ID ? -1 : 1)).map((m) => ({ id: m.ID, name: m.name, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs], isLearner: m.isLearner === true }));
     // A member whose own endpoint was given: by what answered there before, or by its advertised URL.
     const endpointErrors: { endpoint: string; message: string }[] = [];
     for (const st of statuses) {
@@ -346,6 +347,11 @@ export class LiveCluster {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onStream ? { onStream: opts.onStream } : {}),
     });
+  }
+
+  /** A file a command wrote (`snapshot save <path>`), as a byte string. */
+  file(path: string): Bytes | undefined {
+    return this.files.get(path);
   }
 
   close(): void {

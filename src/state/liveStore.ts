@@ -15,7 +15,7 @@ import { liveChanges, type LiveChange } from '../live/liveChanges.ts';
 import { LiveInputError, parseEndpointList } from '../live/liveEndpoints.ts';
 import { checkCommand } from '../live/commandSafety.ts';
 import { pushHistory } from './consoleModel.ts';
-import type { ConsoleEntry } from './store.ts';
+import { snapshotSavePath, type ConsoleEntry } from './store.ts';
 
 export type { KeyPage, LiveLease, LiveSnapshot, WatchFeedState, LiveChange };
 export type { LiveMember } from '../live/liveCluster.ts';
@@ -163,6 +163,10 @@ export function createLiveStore(opts: LiveStoreOptions = {}): LiveStore {
           const chunks = e.chunks.length > 0 ? e.chunks : [...(res.stdout ? [{ stream: 'stdout' as const, text: res.stdout }] : []), ...(res.stderr ? [{ stream: 'stderr' as const, text: res.stderr }] : [])];
           return { ...e, stdout: res.stdout, stderr: res.stderr, chunks, exitCode: res.exitCode, running: false };
         });
+        // The snapshot etcdctl saved is offered for download, as the simulation's console does.
+        const savedPath = res.exitCode === 0 ? snapshotSavePath(command) : undefined;
+        const blob = savedPath !== undefined ? c.file(savedPath) : undefined;
+        if (savedPath !== undefined && blob !== undefined) update((e) => ({ ...e, file: { path: savedPath, blob } }));
       } finally {
         aborters.delete(id);
       }

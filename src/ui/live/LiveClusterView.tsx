@@ -23,9 +23,13 @@ export function LiveClusterView() {
   const snap = useLive((s) => s.snapshot);
   const selected = useLive((s) => s.selected);
   const pollMs = useLive((s) => s.form.pollMs);
+  const changes = useLive((s) => s.changes);
   if (!snap) return <p className="muted live-waiting">Reading the cluster…</p>;
   const n = snap.members.length;
   const r = n <= 1 ? 0 : Math.min(130, 60 + n * 14);
+  // A member a change was just seen on pulses once (keyed by the change, so each change pulses anew).
+  const recent = new Map<string, number>();
+  for (const c of changes) if (snap.atMs - c.atMs < 3000) recent.set(c.memberId, c.id);
   return (
     <div className="live-cluster">
       <svg viewBox={`0 0 ${W} ${H}`} role="group" aria-label="members of the real cluster" data-testid="live-cluster">
@@ -54,6 +58,7 @@ export function LiveClusterView() {
             >
               <title>{label}</title>
               {selected === m.id && <circle r={NODE_R + 16} className="select-halo" />}
+              {recent.has(m.id) && <circle key={recent.get(m.id)} r={NODE_R + 4} className={`live-pulse pulse-${role}`} />}
               {role === 'leader' && <circle r={NODE_R + 7} fill="none" stroke={roleColor.leader} strokeWidth={4} opacity={0.35} className="live-leader-ring" />}
               <Body role={role} />
               <text y={-3} className="node-name">

@@ -32,13 +32,12 @@ export function LiveMembers() {
       <table className="grid" data-testid="live-status-table">
         <thead>
           <tr>
-            <th>member</th>
-            <th>endpoint</th>
+            <th>member · endpoint</th>
             <th>health</th>
             <th>term</th>
             <th>index</th>
             <th>applied</th>
-            <th title="database size (in use)">db (in use)</th>
+            <th title="database size, and how much of it is in use">db size</th>
           </tr>
         </thead>
         <tbody>
@@ -48,8 +47,8 @@ export function LiveMembers() {
                 {m.name || '(unstarted)'}
                 {m.id === snap.leaderId ? ' ★' : ''}
                 {m.isLearner ? ' (learner)' : ''}
+                <div className="mono live-endpoint">{m.endpoint ?? m.clientURLs.join(' ')}</div>
               </td>
-              <td className="mono">{m.endpoint ?? m.clientURLs.join(' ')}</td>
               {m.status ? (
                 <>
                   <td>{m.healthy ? 'healthy' : 'unhealthy'}</td>
@@ -57,7 +56,8 @@ export function LiveMembers() {
                   <td>{m.status.raftIndex}</td>
                   <td>{m.status.raftAppliedIndex}</td>
                   <td>
-                    {formatBytes(m.status.dbSize)} ({formatBytes(m.status.dbSizeInUse)})
+                    {formatBytes(m.status.dbSize)}
+                    <div className="live-endpoint">{formatBytes(m.status.dbSizeInUse)} in use</div>
                   </td>
                 </>
               ) : (
