@@ -222,3 +222,16 @@ test.describe.serial('live mode refuses what it cannot use, each with its own me
     }
   });
 });
+
+test("the simulation's top bar leads to live mode, which starts no simulated member, and back", async ({ page }) => {
+  await page.goto('/?members=3&seed=7');
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.getByTestId('open-live').click();
+  await expect(page.locator('.live-app')).toBeVisible();
+  await expect(page.getByTestId('live-endpoints')).toBeVisible();
+  await expect(page.getByTestId('live-readonly')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { etcdPlayground?: unknown }).etcdPlayground === undefined)).toBe(true);
+  await shot(page, 'live-connect-form', true);
+  await page.getByTestId('live-back').click();
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+});

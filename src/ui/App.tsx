@@ -82,7 +82,7 @@ function Summary() {
   const count = usePlayground((s) => s.members.filter((m) => m.role !== 'removed').length);
   const status = usePlayground((s) => s.status);
   return (
-    <div className="summary" data-testid="summary">
+    <div className="summary" data-testid="summary" title={status === 'ready' ? `${count} members, ${leaderText}, seed ${seed}` : undefined}>
       {status !== 'ready' ? (
         <span>{status === 'error' ? 'cluster failed to start' : `${status}…`}</span>
       ) : (
@@ -184,7 +184,7 @@ function Shell() {
         )}
         {!embed && (
           <a className="live-link" href="?live" title="live mode: the same views and console on a real etcd cluster" data-testid="open-live">
-            Live etcd
+            Live
           </a>
         )}
         <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?" className="help-btn">
