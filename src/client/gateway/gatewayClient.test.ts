@@ -1,20 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from './gatewayClient.ts';
 import { EtcdError } from '../client.ts';
-import { realEtcdAvailable, startRealEtcd, type RealEtcd } from '../testing/realEtcd.ts';
+import { freePort, realEtcdAvailable, startRealEtcd, type RealEtcd } from '../testing/realEtcd.ts';
 import type { WatchResponse } from '../../server/api.ts';
+import { fetchTransport } from './gatewayTransport.ts';
+import { nodeHttpTransport } from './nodeHttpTransport.ts';
 
 if (!realEtcdAvailable()) {
   console.warn('gatewayClient.test.ts: /usr/bin/etcd not found; skipping the real-etcd tests');
 }
 const d = realEtcdAvailable() ? describe : describe.skip;
 
-d('GatewayClient against a real etcd 3.4', () => {
+// Every case runs over both transports: the page's fetch, and Node's keep-alive http.
+d.each([
+  ['fetch', fetchTransport],
+  ['node:http keep-alive', nodeHttpTransport()],
+] as const)('GatewayClient against a real etcd 3.4 (%s)', (_name, transport) => {
   let etcd: RealEtcd;
   let c: GatewayClient;
   beforeAll(async () => {
     etcd = await startRealEtcd();
-    c = new GatewayClient(etcd.clientUrls);
+    c = new GatewayClient(etcd.clientUrls, { transport });
   });
   afterAll(async () => {
     c?.close();
@@ -37,6 +43,16 @@ d('GatewayClient against a real etcd 3.4', () => {
     const empty = await c.range({ key: 'nothing' });
     expect(empty.kvs).toEqual([]);
     expect(empty.count).toBe(0);
+  });
+
+  it('goes on to the next endpoint when one refuses the connection, and says so when all do', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const failover = new GatewayClient([dead, ...etcd.clientUrls], { transport });
+    expect((await failover.range({ key: 'nothing' })).count).toBe(0);
+    failover.close();
+    const none = new GatewayClient([dead], { transport });
+    await expect(none.range({ key: 'x' })).rejects.toMatchObject({ name: 'EtcdError', code: 'DeadlineExceeded', message: 'context deadline exceeded' });
+    none.close();
   });
 
   it('turns gateway errors into EtcdError with the gRPC code name and etcd message', async () => {
