@@ -58,6 +58,10 @@ const doTask: Record<string, (page: Page, b: Record<string, string>) => Promise<
   'watch/5': async (page) => {
     await page.getByTestId('console-stop').first().click();
   },
+  'leases/4': async (page) => {
+    // The keep-alive's own Stop: an earlier lesson's command may still be running above it.
+    await page.getByTestId('console-entry').filter({ hasText: 'etcdctl lease keep-alive' }).last().getByTestId('console-stop').click();
+  },
   'compaction/5': async (page) => {
     await typeCommand(page, 'compact 4');
   },

@@ -224,6 +224,31 @@ describe('Playground on the in-process host', () => {
     expect(bad.exitCode).not.toBe(0);
   });
 
+  it('etcdctl lease keep-alive renews in the cluster\'s time: at full speed the lease outlives many TTLs', async () => {
+    const pg = await started({ settings: { seed: 11 } });
+    await until(pg, () => pg.leader() !== undefined);
+    pg.resume();
+    pg.setSpeed('max');
+    const virtualWait = async (ms: number): Promise<void> => {
+      const from = pg.now();
+      while (pg.now() - from < ms) await new Promise((r) => setTimeout(r, 10));
+    };
+    const grant = await pg.etcdctl('lease grant 3');
+    const id = /lease ([0-9a-f]+) granted/.exec(grant.stdout)![1]!;
+    expect((await pg.etcdctl(`put held v --lease=${id}`)).exitCode).toBe(0);
+    const ctl = new AbortController();
+    let renewals = 0;
+    const keep = pg.etcdctl(`lease keep-alive ${id}`, { signal: ctl.signal, onStream: (c) => (renewals += (c.stdout ?? '').split('keepalived').length - 1) });
+    // 30 virtual seconds, ten times the TTL, run as fast as the machine goes.
+    await virtualWait(30_000);
+    expect((await pg.etcdctl('get held --print-value-only')).stdout).toBe('v\n');
+    expect(renewals).toBeGreaterThanOrEqual(25);
+    ctl.abort();
+    expect((await keep).exitCode).toBe(130);
+    await virtualWait(5_000);
+    expect((await pg.etcdctl('get held')).stdout).toBe('');
+  });
+
   it('etcdctl snapshot save, status and restore: the file stays in the console and the restored cluster serves its keys', async () => {
     const pg = await started({ settings: { seed: 15 } });
     await until(pg, () => pg.leader() !== undefined);

@@ -1065,9 +1065,10 @@ export class Playground implements PlaygroundApi {
     // In a session, a command aimed at one endpoint uses the session's client pinned there.
     const factory = (eps: string[]): EtcdClient =>
       shared && eps.length === 1 ? pinnedClient(shared, eps[0]!, () => mk(eps)) : mk(eps);
+    const main = shared ?? mk(endpoints);
     try {
       return await runEtcdctl(commandLine, {
-        client: shared ?? mk(endpoints),
+        client: main,
         clientFactory: factory,
         defaultEndpoints: defaults,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
@@ -1077,6 +1078,9 @@ export class Playground implements PlaygroundApi {
         snapshotStatus: snapshotStatusOf,
         snapshotRestore: (req) => this.restoreFromSnapshot(req.blob, restoredMemberCount(req.initialCluster)),
         nowMs: () => this.wall.nowMs(),
+        // Keep-alive renews every TTL/3 of the cluster's time, not the wall's: at 10x a wall-clock
+        // pause let the lease run out between renewals.
+        sleep: (ms) => main.sleep(ms),
       });
     } finally {
       for (const c of made) c.close();

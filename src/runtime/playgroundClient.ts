@@ -307,6 +307,18 @@ export class PlaygroundClient implements EtcdClient {
     return false;
   }
 
+  /**
+   * Resolves after `ms` of virtual time, on this client's own timer: what a command's pause
+   * (etcdctl's keep-alive interval) must use, so it keeps pace with the world at any speed and
+   * replays the same. Never resolves once the client is closed; callers race it with their signal.
+   */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed) return;
+      this.host.timer(this.name, this.host.nowMs + Math.max(0, ms), resolve);
+    });
+  }
+
   private armKeepalive(c: Connection): void {
     if (c.timerArmed || c.broken || this.closed) return;
     c.timerArmed = true;

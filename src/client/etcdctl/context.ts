@@ -56,6 +56,11 @@ export interface EtcdctlEnv {
   snapshotStatus?: (blob: Bytes) => SnapshotStatus;
   /** Restores a snapshot (the runtime builds a member from it); returns text to print. */
   snapshotRestore?: (req: SnapshotRestoreRequest) => Promise<string>;
+  /**
+   * Waits `ms` as the cluster counts time (keep-alive's interval between renewals); default: the
+   * wall clock. A simulated cluster passes its virtual time, so a renewal is never late at speed.
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** Wall-clock milliseconds, for `endpoint health`'s "took"; default performance.now. */
   nowMs?: () => number;
 }

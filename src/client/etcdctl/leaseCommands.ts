@@ -49,11 +49,14 @@ export async function leaseListCommand(ctx: Ctx, args: string[]): Promise<void> 
   ctx.print(printLeases(ctx.display(), resp, hexLease));
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` on the environment's clock (the wall clock by default), or until `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined, clock: ((ms: number) => Promise<void>) | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
+    let t: ReturnType<typeof setTimeout> | undefined;
+    if (clock) void clock(ms).then(resolve);
+    else t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
-      clearTimeout(t);
+      if (t !== undefined) clearTimeout(t);
       resolve();
     }, { once: true });
   });
@@ -83,7 +86,7 @@ export async function leaseKeepAliveCommand(ctx: Ctx, args: string[]): Promise<v
     }
     if (resp.TTL <= 0) break;
     ctx.print(printKeepAlive(w, resp, hexLease(resp.ID)));
-    await sleep(Math.max(1, resp.TTL / 3) * 1000, signal);
+    await sleep(Math.max(1, resp.TTL / 3) * 1000, signal, ctx.env.sleep);
   }
   if (w === 'simple') ctx.out(`lease ${hexLease(id)} expired or revoked.\n`);
 }

@@ -14,5 +14,6 @@ import { etcdctlTour } from './etcdctlTour.ts';
 import { DEMOS } from './demos.ts';
 import { watchLesson } from './watch.ts';
 import { txnLesson } from './txn.ts';
+import { leasesLesson } from './leases.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];
