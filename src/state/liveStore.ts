@@ -15,6 +15,7 @@ import { liveChanges, type LiveChange } from '../live/liveChanges.ts';
 import { LiveInputError, parseEndpointList } from '../live/liveEndpoints.ts';
 import { checkCommand } from '../live/commandSafety.ts';
 import { pushHistory } from './consoleModel.ts';
+import { appendChunk, finishEntry } from './consoleEntry.ts';
 import { snapshotSavePath, type ConsoleEntry } from './store.ts';
 
 export type { KeyPage, LiveLease, LiveSnapshot, WatchFeedState, LiveChange };
@@ -151,18 +152,9 @@ export function createLiveStore(opts: LiveStoreOptions = {}): LiveStore {
         const res = await c.etcdctl(command, {
           ...(stdin !== undefined ? { stdin } : {}),
           signal: ctl.signal,
-          onStream: (chunk) =>
-            update((e) => ({
-              ...e,
-              stdout: e.stdout + (chunk.stdout ?? ''),
-              stderr: e.stderr + (chunk.stderr ?? ''),
-              chunks: [...e.chunks, ...(chunk.stdout ? [{ stream: 'stdout' as const, text: chunk.stdout }] : []), ...(chunk.stderr ? [{ stream: 'stderr' as const, text: chunk.stderr }] : [])],
-            })),
+          onStream: (chunk) => update((e) => appendChunk(e, chunk)),
         });
-        update((e) => {
-          const chunks = e.chunks.length > 0 ? e.chunks : [...(res.stdout ? [{ stream: 'stdout' as const, text: res.stdout }] : []), ...(res.stderr ? [{ stream: 'stderr' as const, text: res.stderr }] : [])];
-          return { ...e, stdout: res.stdout, stderr: res.stderr, chunks, exitCode: res.exitCode, running: false };
-        });
+        update((e) => finishEntry(e, res));
         // The snapshot etcdctl saved is offered for download, as the simulation's console does.
         const savedPath = res.exitCode === 0 ? snapshotSavePath(command) : undefined;
         const blob = savedPath !== undefined ? c.file(savedPath) : undefined;

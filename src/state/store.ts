@@ -7,6 +7,7 @@
  * Hot data (messages in flight, their positions) is NOT kept here: components read it from the
  * api transiently each animation frame.
  */
+import { appendChunk, finishEntry } from './consoleEntry.ts';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Marker, TermBand } from './timeline.ts';
 import type { FeedItem } from './feed.ts';
@@ -543,29 +544,9 @@ export function createPlaygroundStore(): PlaygroundStore {
             session: true,
             stdin,
             signal: ctl.signal,
-            onStream: (chunk) =>
-              update((e) => ({
-                ...e,
-                stdout: e.stdout + (chunk.stdout ?? ''),
-                stderr: e.stderr + (chunk.stderr ?? ''),
-                chunks: [
-                  ...e.chunks,
-                  ...(chunk.stdout ? [{ stream: 'stdout' as const, text: chunk.stdout }] : []),
-                  ...(chunk.stderr ? [{ stream: 'stderr' as const, text: chunk.stderr }] : []),
-                ],
-              })),
+            onStream: (chunk) => update((e) => appendChunk(e, chunk)),
           });
-          // Streamed commands already delivered their output; the result then repeats it.
-          update((e) => {
-            const streamed = e.chunks.length > 0;
-            const chunks = streamed
-              ? e.chunks
-              : [
-                  ...(res.stdout ? [{ stream: 'stdout' as const, text: res.stdout }] : []),
-                  ...(res.stderr ? [{ stream: 'stderr' as const, text: res.stderr }] : []),
-                ];
-            return { ...e, stdout: streamed ? e.stdout : res.stdout, stderr: streamed ? e.stderr : res.stderr, chunks, exitCode: res.exitCode, running: false };
-          });
+          update((e) => finishEntry(e, res));
           // etcdctl writes the snapshot to a file; in the page that file is offered for download.
           const savedPath = res.exitCode === 0 ? snapshotSavePath(command) : undefined;
           const saved = savedPath !== undefined ? api().snapshotFiles?.().find((f) => f.path === savedPath) : undefined;
