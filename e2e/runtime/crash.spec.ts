@@ -18,7 +18,7 @@ test('leader crash: a new leader is elected; the restarted member recovers from 
     await pg.crash(old);
     const workersWhileDown = window.etcdPlaygroundRuntime!.workers.live;
     await h.waitFor(() => pg.leader() !== undefined && pg.leader()!.name !== old);
-    const next = pg.leader()!.name;
+    const next = await h.waitLeader();
     for (let i = 20; i < 30; i++) await c.put({ key: `k${i}`, value: `v${i}` });
     // Restart it cut off from everyone: whatever it shows now came from its own database alone
     // (its WAL replayed through its first Ready), not from the leader.

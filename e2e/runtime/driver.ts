@@ -35,7 +35,9 @@ export async function installHelpers(page: Page): Promise<void> {
         await h.waitFor(() => {
           const l = pg.leader();
           if (!l) return false;
-          return pg.members().filter((m) => m.alive).every((m) => m.term === l.term && m.commitIndex === l.commitIndex);
+          // Every live member must also know who leads: a follower that voted but has not yet
+          // heard from the new leader drops a proposal ("raft proposal dropped").
+          return pg.members().filter((m) => m.alive).every((m) => m.term === l.term && m.lead === l.id && m.commitIndex === l.commitIndex);
         });
         return pg.leader()!.name;
       },

@@ -21,7 +21,13 @@ test('partition: the minority cannot commit (indeterminate), the majority can; a
     const [minorityPut, majorityPut] = await Promise.allSettled([
       minorityClient.put({ key: 'minority', value: 'x' }),
       (async () => {
-        await h.waitFor(() => pg.members().some((m) => majority.includes(m.name) && m.role === 'leader'));
+        // Until every majority member has heard from the new leader, one of them would drop the
+        // proposal as etcd does ("raft proposal dropped").
+        await h.waitFor(() => {
+          const side = pg.members().filter((m) => majority.includes(m.name));
+          const leader = side.find((m) => m.role === 'leader');
+          return leader !== undefined && side.every((m) => m.lead === leader.id);
+        });
         return majorityClient.put({ key: 'majority', value: 'y' });
       })(),
     ]);
