@@ -84,6 +84,8 @@ test(`crash torture: ${kills} worker terminations at random moments during write
         lost: lost.slice(0, 10),
         lostCount: lost.length,
         hashes,
+        // Raft's safety properties, checked after every step of the whole run.
+        invariants: pg.invariants(),
         terminated: window.etcdPlaygroundRuntime!.workers.terminated,
         live: window.etcdPlaygroundRuntime!.workers.live,
       };
@@ -97,5 +99,7 @@ test(`crash torture: ${kills} worker terminations at random moments during write
   expect(r.acked).toBeGreaterThan(0);
   expect(r.lostCount, `lost acknowledged writes, e.g. ${r.lost.join(', ')}`).toBe(0);
   expect(new Set(r.hashes).size).toBe(1);
+  expect(r.invariants.violation).toBeNull();
+  expect(r.invariants.checks).toBeGreaterThan(kills);
   expect(r.live).toBe(3);
 });

@@ -90,7 +90,13 @@ d('live mode on a real 3-member etcd', () => {
     const id = /lease ([0-9a-f]+) granted/.exec(g.stdout)![1]!;
     expect((await live.etcdctl(`put --lease=${id} leased v`)).exitCode).toBe(0);
     live.readOnly = true;
-    const leases = await live.leases();
+    // etcd 3.4 lists leases from the answering member's own lessor, which may not have applied
+    // the grant yet: the list catches up within a moment.
+    let leases = await live.leases();
+    for (let i = 0; i < 40 && !leases.some((x) => x.id === id); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      leases = await live.leases();
+    }
     const l = leases.find((x) => x.id === id)!;
     expect(l.grantedTtl).toBe(300);
     expect(l.ttl).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import type {
   Snapshot,
   SoftState,
   StateType,
+  UnsafeRaftRules,
 } from './types.ts';
 import { NONE } from './types.ts';
 import { ErrProposalDropped, ErrSnapshotTemporarilyUnavailable, RaftError } from './errors.ts';
@@ -67,6 +68,7 @@ export class Raft {
   /** In [electionTimeout, 2*electionTimeout), redrawn on every term change or role change. */
   randomizedElectionTimeout = 0;
   readonly disableProposalForwarding: boolean;
+  readonly unsafe: Readonly<UnsafeRaftRules>;
   /** Read requests that arrived before this leader committed an entry of its term; answered after. */
   private pendingReadIndexMessages: Message[] = [];
   private readonly randInt: (n: number) => number;
@@ -86,6 +88,7 @@ export class Raft {
     this.heartbeatTimeout = c.heartbeatTick;
     this.electionTimeout = c.electionTick;
     this.disableProposalForwarding = c.disableProposalForwarding ?? false;
+    this.unsafe = { ...c.unsafe };
     this.readOnly = new ReadOnly(c.readOnlyOption ?? 'ReadOnlySafe');
     this.randInt = c.randInt;
     this.logger = c.logger;
@@ -234,7 +237,7 @@ export class Raft {
   // ---- commit ----
 
   maybeCommit(): boolean {
-    return this.raftLog.maybeCommit(this.trk.committed(), this.term);
+    return this.raftLog.maybeCommit(this.trk.committed(), this.term, this.unsafe.commitOldTermByCounting === true);
   }
 
   private appendEntry(es: Entry[]): void {
@@ -462,7 +465,7 @@ export class Raft {
           this.vote === m.from ||
           (this.vote === NONE && this.lead === NONE) ||
           (m.type === 'MsgPreVote' && m.term > this.term);
-        if (canVote && this.raftLog.isUpToDate(m.index, m.logTerm)) {
+        if (canVote && (this.unsafe.voteWithoutLogCheck === true || this.raftLog.isUpToDate(m.index, m.logTerm))) {
           this.log(() => `cast ${m.type} for ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`);
           // Answer with the message's term: for a pre-vote that is a future term, and the
           // pre-candidate counts the answer only for that term.

@@ -200,9 +200,10 @@ export class RaftLog {
   /**
    * Commits up to maxIndex only if that entry is of `term`, the leader's current term: entries of
    * earlier terms are committed indirectly, never by counting replicas (Raft §5.4.2, Figure 8).
+   * `anyTerm` drops that rule (an unsafe experiment).
    */
-  maybeCommit(maxIndex: number, term: number): boolean {
-    if (maxIndex > this.committed && this.termOrZero(maxIndex) === term) {
+  maybeCommit(maxIndex: number, term: number, anyTerm = false): boolean {
+    if (maxIndex > this.committed && (anyTerm || this.termOrZero(maxIndex) === term)) {
       this.commitTo(maxIndex);
       return true;
     }

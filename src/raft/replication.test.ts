@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Network, storageWithLog } from './testNetwork.ts';
 import { ErrProposalDropped } from './errors.ts';
-import type { ConfState, Message } from './types.ts';
+import type { ConfState, Message, UnsafeRaftRules } from './types.ts';
 
 const five = ['1', '2', '3', '4', '5'];
 
@@ -182,8 +182,8 @@ describe('§5.4.2 committing entries from previous terms (Figure 8)', () => {
   const cs: ConfState = { voters: five, learners: [] };
 
   /** Runs (a)-(c); S1 ends leader of term 4 with index 2 (term 2) on S1, S2, S3 and index 3 only on S1. */
-  function upToC(): Network {
-    const nw = new Network(five, { maxSizePerMsg: 1 });
+  function upToC(unsafe?: UnsafeRaftRules): Network {
+    const nw = new Network(five, { maxSizePerMsg: 1, ...(unsafe ? { unsafe } : {}) });
     for (const id of five) nw.add(id, storageWithLog(cs, [1], { term: 1, commit: 1 }), { applied: 1 });
     // (a) S1 leads term 2; its entry 2 reaches S2 only.
     nw.msgHook = (m) => (m.type === 'MsgApp' && m.from === '1' && m.to !== '2' ? undefined : m);
@@ -247,6 +247,27 @@ describe('§5.4.2 committing entries from previous terms (Figure 8)', () => {
       }
     }
     for (const id of five) expect(nw.logTerms(id).slice(0, 2)).toEqual([1, 3]);
+  });
+
+  it('with the rule switched off (commitOldTermByCounting), (c) commits index 2 and (d) then replaces a committed entry', () => {
+    const nw = upToC({ commitOldTermByCounting: true });
+    // The unsafe leader counted S1, S2, S3 and committed its term-2 entry.
+    expect(nw.node('1').raft.raftLog.committed).toBe(2);
+    nw.process('1');
+    const termApplied = (id: string, index: number) => nw.member(id).applied.find((e) => e.index === index)?.term;
+    expect(termApplied('1', 2)).toBe(2);
+    nw.crash('1');
+    nw.restart('5');
+    nw.msgHook = undefined;
+    for (let i = 0; i < 3 && nw.node('5').raft.state !== 'StateLeader'; i++) nw.campaign('5');
+    // S5's last term (3) beats the term-2 entry S2 and S3 hold, so it wins term 5 ...
+    expect(nw.node('5').raft.state).toBe('StateLeader');
+    nw.propose('5', 'after');
+    nw.tickAll(5);
+    // ... and its index 2 goes in where a committed one was: S5 applies its term-3 entry at
+    // index 2, where S1 applied the term-2 one. State machine safety is broken.
+    expect(termApplied('5', 2)).toBe(3);
+    expect(termApplied('1', 2)).toBe(2);
   });
 
   it('(e) once an entry of the current term is on a majority, it and everything before it commit', () => {

@@ -1,4 +1,4 @@
-import type { Config, ConfState, Entry, HardState, Message, MessageType, NodeId, ReadState, Ready } from './types.ts';
+import type { Config, ConfState, Entry, HardState, Message, MessageType, NodeId, ReadState, Ready, UnsafeRaftRules } from './types.ts';
 import { NONE } from './types.ts';
 import { RawNode } from './rawNode.ts';
 import { MemoryStorage } from './memoryStorage.ts';
@@ -56,6 +56,8 @@ export interface NetworkOptions {
   record?: boolean;
   /** Collect log lines from every member. */
   logger?: (line: string) => void;
+  /** Safety rules switched off on every member (experiments). */
+  unsafe?: UnsafeRaftRules;
 }
 
 /** One member as the network hosts it: its RawNode, its "disk", and what it applied. */
@@ -132,6 +134,7 @@ export class Network {
       disableProposalForwarding: o.disableProposalForwarding ?? false,
       randInt: seededRandInt(seed),
       logger: o.logger,
+      ...(o.unsafe ? { unsafe: o.unsafe } : {}),
       ...overrides,
     };
     const member: TestMember = {

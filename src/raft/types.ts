@@ -185,4 +185,21 @@ export interface Config {
   randInt: (n: number) => number;
   /** Optional sink for raft's log lines (state changes, rejections), for the trace. */
   logger?: (line: string) => void;
+  /** Safety rules switched off, for teaching why each exists. Never set outside experiments. */
+  unsafe?: UnsafeRaftRules;
+}
+
+/**
+ * Raft's safety rules that can be switched off, each to show what it prevents. Every field
+ * absent or false is Raft as the paper and etcd run it; each true field breaks one rule on
+ * purpose, so the invariant checkers can be seen catching what follows.
+ */
+export interface UnsafeRaftRules {
+  /**
+   * Commit an entry of an earlier term as soon as a majority holds it (drops §5.4.2: a leader
+   * commits by counting replicas only entries of its own term; Figure 8 shows why).
+   */
+  commitOldTermByCounting?: boolean;
+  /** Grant votes without checking that the candidate's log is at least as up to date (§5.4.1). */
+  voteWithoutLogCheck?: boolean;
 }

@@ -8,6 +8,8 @@ import type { EtcdClient } from '../client/client.ts';
 import { runEtcdctl } from '../client/etcdctl/runEtcdctl.ts';
 import type { HashKVResponse, Id64, MemberAddResponse } from '../server/api.ts';
 import { DEFAULT_QUOTA_BYTES, type MemberSettings } from '../server/settings.ts';
+import { checkUnsafeSwitches, memberSettingsForUnsafe } from '../server/unsafeSwitches.ts';
+import { InvariantMonitor, type InvariantStatus } from './invariantMonitor.ts';
 import { validateFaults, type Envelope, type LinkFaults } from '../sim/network.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
@@ -55,6 +57,7 @@ export const defaultClusterSettings: ClusterSettings = {
   quotaBackendBytes: DEFAULT_QUOTA_BYTES,
   requestTimeoutMs: 5_000,
   walFsyncMs: 2,
+  unsafe: [],
 };
 
 /** Checks settings at the boundary: a clear error, and nothing changes. */
@@ -80,6 +83,7 @@ export function validateClusterSettings(s: ClusterSettings): void {
   if (typeof s.preVote !== 'boolean') throw new Error(`settings.preVote must be true or false, got ${String(s.preVote)}`);
   if (typeof s.checkQuorum !== 'boolean') throw new Error(`settings.checkQuorum must be true or false, got ${String(s.checkQuorum)}`);
   if (s.durability !== 'strict' && s.durability !== 'relaxed') throw new Error(`settings.durability must be 'strict' or 'relaxed', got ${String(s.durability)}`);
+  checkUnsafeSwitches(s.unsafe);
   const known = new Set(Object.keys(defaultClusterSettings));
   for (const k of Object.keys(s)) if (!known.has(k)) throw new Error(`unknown setting ${k}`);
 }
@@ -95,6 +99,7 @@ function memberSettingsOf(s: ClusterSettings): Partial<MemberSettings> {
     snapshotCatchUpEntries: s.snapshotCatchUpEntries,
     quotaBackendBytes: s.quotaBackendBytes,
     walFsyncMs: s.walFsyncMs,
+    ...memberSettingsForUnsafe(s.unsafe),
   };
 }
 
@@ -159,6 +164,8 @@ export class Playground implements PlaygroundApi {
   /** The last events, oldest at ringHead once full (bounded memory in long runs). */
   private ring: PlaygroundEvent[] = [];
   private ringHead = 0;
+  /** Raft's safety properties, checked after every step (null when the options turned it off). */
+  private monitor: InvariantMonitor | null = null;
   private readonly lastSeen = new Map<string, { commit: number; applied: number; role: string; snapshot: number }>();
   private starting: Promise<void>;
   private readonly storageFactory: StorageFactory;
@@ -233,6 +240,7 @@ export class Playground implements PlaygroundApi {
     this.actors.clear();
     this.removed.clear();
     this.lastSeen.clear();
+    this.monitor = new InvariantMonitor();
     this.cluster = await InProcessCluster.create({
       size: s.members,
       seed: s.seed,
@@ -317,8 +325,17 @@ export class Playground implements PlaygroundApi {
 
   /** Events the trace does not carry (they come from members' summaries): commits, applies, snapshots. */
   private afterStep(): void {
-    if (this.listeners.size === 0) return;
     const world = this.cluster.world;
+    if (this.monitor) {
+      const v = this.monitor.observe(this.members(), world.nowMs);
+      if (v) {
+        // A broken rule stops the clock where it broke, so the learner sees the moment itself.
+        this.controller.pause();
+        this.push({ seq: world.trace.totalCount - 1, atMs: world.nowMs, kind: 'invariant', actor: v.members[0] ?? '', peer: v.members[1] ?? '', envelopeId: 0, detail: `${v.invariant}: ${v.detail}` });
+        if (this.listeners.size === 0) this.flush();
+      }
+    }
+    if (this.listeners.size === 0) return;
     const seq = world.trace.totalCount - 1;
     for (const [name, a] of this.actors) {
       const info = a.info;
@@ -347,6 +364,11 @@ export class Playground implements PlaygroundApi {
 
   traceHash(): string {
     return this.cluster.world.trace.hash;
+  }
+
+  /** The invariant monitor's state: checks made, and the first violation if one was found. */
+  invariants(): InvariantStatus {
+    return this.monitor ? this.monitor.status() : { checks: 0, violation: null };
   }
 
   clientHistory(): HistoryFile {

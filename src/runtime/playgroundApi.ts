@@ -8,6 +8,9 @@
  * are etcd's (src/server/api.ts). Times are virtual milliseconds unless a name says otherwise.
  */
 import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
+import type { UnsafeSwitch } from '../server/unsafeSwitches.ts';
+import type { LogShapeWire } from './logShape.ts';
+import type { InvariantStatus } from './invariantMonitor.ts';
 import type {
   AlarmResponse,
   CompactionRequest,
@@ -58,6 +61,10 @@ export interface MemberInfo {
   /** The last few log entries (index, term, short text) for the log strip. */
   recentEntries: EntrySummary[];
   snapshotIndex: number;
+  /** The term of every index of its durable log, as runs (what the invariant monitor checks). */
+  log: LogShapeWire;
+  /** Its durable HardState (what survives a crash). */
+  persisted: { term: number; vote: Id64; commit: number };
   dbSize: number;
   dbSizeInUse: number;
   alarms: string[];
@@ -101,6 +108,11 @@ export interface ClusterSettings {
    * arrives meanwhile is batched into its next Ready (etcd's wal_fsync_duration). 0 = instant.
    */
   walFsyncMs: number;
+  /**
+   * Safety switches that are on (server/unsafeSwitches.ts): each turns off one of the rules that
+   * keep etcd correct, for experiments. Empty by default; kept sorted and without repeats.
+   */
+  unsafe: UnsafeSwitch[];
 }
 
 export interface LinkSettings {
@@ -301,6 +313,11 @@ export interface PlaygroundApi {
    * etcd-playground-history format the checkers read.
    */
   clientHistory(): HistoryFile;
+  /**
+   * Raft's safety properties checked after every step of this cluster: how many checks ran, and
+   * the first violation (which paused the clock and was sent as an 'invariant' event).
+   */
+  invariants(): InvariantStatus;
 }
 
 /** How one etcdctl command runs. */

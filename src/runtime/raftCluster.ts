@@ -26,6 +26,7 @@ import {
   type Message,
   type NodeId,
   type StateType,
+  type UnsafeRaftRules,
 } from '../raft/index.ts';
 
 export type RaftCommand =
@@ -48,6 +49,8 @@ export interface RaftClusterOptions {
   keepEntries?: number;
   maxSizePerMsg?: number;
   maxInflightMsgs?: number;
+  /** Raft safety rules switched off (experiments that show what each rule prevents). */
+  unsafe?: UnsafeRaftRules;
   network?: Partial<LinkFaults>;
   trace?: TraceOptions;
   /** Run the invariant checker after every step (off for benchmarks). */
@@ -64,6 +67,12 @@ export interface RaftClusterOptions {
    */
   crashAfterAckRate?: number;
   crashAfterAckUntilMs?: number;
+  /**
+   * Probability that a leader is crashed right after a step in which its commit index moved,
+   * with that step's messages lost (nobody heard of the commit), and restarted 1-1000 ms later:
+   * the moment Figure 8 of the Raft paper is about. Also only before `crashAfterAckUntilMs`.
+   */
+  crashAfterCommitRate?: number;
   /**
    * 'random' (default): each member ticks at its own phase within the tick interval, like
    * independent clocks. 'aligned': all tick at the same instants, so election timeouts collide
@@ -134,6 +143,9 @@ export class RaftMember implements Actor<Message, RaftCommand> {
   private lastRole: RaftRole = 'follower';
   /** Set when this step's messages included a granted vote or an accepted append. */
   acked = false;
+  /** Set when a step moved this member's commit index while it led (read by crashAfterCommit). */
+  committedAsLeader = false;
+  private commitSeen = 0;
 
   constructor(
     readonly id: NodeId,
@@ -157,6 +169,7 @@ export class RaftMember implements Actor<Message, RaftCommand> {
       checkQuorum: o.checkQuorum ?? true,
       maxSizePerMsg: o.maxSizePerMsg ?? 64 * 1024,
       maxInflightMsgs: o.maxInflightMsgs ?? 64,
+      ...(o.unsafe ? { unsafe: o.unsafe } : {}),
       randInt: (n) => rng.int(n),
     });
   }
@@ -230,6 +243,9 @@ export class RaftMember implements Actor<Message, RaftCommand> {
           if ((m.type === 'MsgVoteResp' || m.type === 'MsgAppResp') && !m.reject) this.acked = true;
         }
       }
+      if (rd.hardState && node.raft.state === 'StateLeader' && rd.hardState.commit > this.commitSeen) this.committedAsLeader = true;
+      if (rd.softState?.raft_state === 'StateLeader') this.committedAsLeader = true;
+      if (rd.hardState) this.commitSeen = rd.hardState.commit;
       // 3. apply
       if (rd.snapshot) {
         this.restoreFromSnapshot(nowMs);
@@ -351,6 +367,7 @@ export class RaftCluster {
   private readonly pendingAdds: NodeId[] = [];
   private nextIdNumber: number;
   private readonly crashRng: Prng;
+  private readonly commitCrashRng: Prng;
   /** Total entries applied across members (for benchmarks). */
   appliedTotal = 0;
   crashes = 0;
@@ -373,6 +390,7 @@ export class RaftCluster {
     });
     this.checker = options.check === false ? undefined : new RaftInvariantChecker();
     this.crashRng = this.world.rng.fork('crash-after-ack');
+    this.commitCrashRng = this.world.rng.fork('crash-after-commit');
     const ids = Array.from({ length: options.members }, (_, i) => (i + 1).toString(16));
     this.nextIdNumber = options.members + 1;
     for (const id of ids) this.start(id, ids);
@@ -409,6 +427,22 @@ export class RaftCluster {
           // The writes of this step landed but the process died before its messages left.
           for (const env of w.network.inFlight()) if (env.from === m.id && env.sentAtMs === w.nowMs) w.network.drop(env.id);
         }
+        w.crash(m.id);
+        w.at(w.nowMs + downMs, `restart ${m.id}`, () => {
+          if (w.hasActor(m.id)) w.restart(m.id);
+        });
+      }
+    }
+    const commitRate = this.options.crashAfterCommitRate ?? 0;
+    if (commitRate > 0) {
+      const w = this.world;
+      for (const m of this.byId.values()) {
+        if (!m.committedAsLeader) continue;
+        m.committedAsLeader = false;
+        const crash = this.commitCrashRng.chance(commitRate);
+        const downMs = 1 + this.commitCrashRng.int(1000);
+        if (!crash || m.removed || !w.isUp(m.id) || w.nowMs + downMs >= (this.options.crashAfterAckUntilMs ?? Infinity)) continue;
+        for (const env of w.network.inFlight()) if (env.from === m.id && env.sentAtMs === w.nowMs) w.network.drop(env.id);
         w.crash(m.id);
         w.at(w.nowMs + downMs, `restart ${m.id}`, () => {
           if (w.hasActor(m.id)) w.restart(m.id);

@@ -10,6 +10,7 @@
 import { planFaults, schedulePlan } from '../sim/faults.ts';
 import type { LinkFaults } from '../sim/network.ts';
 import { RaftCluster } from './raftCluster.ts';
+import type { UnsafeRaftRules } from '../raft/index.ts';
 
 export interface RaftSimOptions {
   seed: number;
@@ -29,10 +30,18 @@ export interface RaftSimOptions {
   check?: boolean;
   /** Chance of crashing a member right after it granted a vote or accepted entries (default 0.02). */
   crashAfterAckRate?: number;
+  /** Chance of crashing a leader right after its commit index moved, before telling anyone (default 0). */
+  crashAfterCommitRate?: number;
   /** Tick phases of members (default: aligned for even seeds, random for odd ones). */
   tickPhases?: 'random' | 'aligned';
   /** Raft's pre-vote (default true, as etcd runs it). */
   preVote?: boolean;
+  /** Raft's check-quorum (default true, as etcd runs it). */
+  checkQuorum?: boolean;
+  /** Raft safety rules switched off (the safety-switch experiments). */
+  unsafe?: UnsafeRaftRules;
+  /** Largest append message in bytes (default 64 KiB); a small one sends entries one by one. */
+  maxSizePerMsg?: number;
 }
 
 export interface RaftSimStats {
@@ -126,7 +135,11 @@ export function runRaftSimulation(options: RaftSimOptions): RaftSimResult {
     describeMessages: (options.traceCapacity ?? 0) > 0,
     check: options.check ?? true,
     preVote: options.preVote ?? true,
+    checkQuorum: options.checkQuorum ?? true,
+    ...(options.unsafe ? { unsafe: options.unsafe } : {}),
+    ...(options.maxSizePerMsg !== undefined ? { maxSizePerMsg: options.maxSizePerMsg } : {}),
     crashAfterAckRate: options.crashAfterAckRate ?? 0.02,
+    crashAfterCommitRate: options.crashAfterCommitRate ?? 0,
     tickPhases: options.tickPhases ?? (seed % 2 === 0 ? 'aligned' : 'random'),
     crashAfterAckUntilMs: chaosMs,
     snapshotEvery: 16,

@@ -5,6 +5,7 @@
  */
 import type { ClusterSettings, Speed } from './playgroundApi.ts';
 import { MAX_SPEED, MIN_SPEED } from './timeController.ts';
+import { parseUnsafeList } from '../server/unsafeSwitches.ts';
 
 export interface RuntimeParams {
   settings: Partial<ClusterSettings>;
@@ -18,7 +19,7 @@ export interface RuntimeParams {
   lessonStep?: number;
 }
 
-type Kind = 'int' | 'bool' | 'durability';
+type Kind = 'int' | 'bool' | 'durability' | 'unsafe';
 const FIELDS: Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: number }> = {
   members: { kind: 'int', min: 1, max: 9 },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
@@ -34,6 +35,7 @@ const FIELDS: Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: nu
   quotaBackendBytes: { kind: 'int', min: 1024, max: 8 * 1024 ** 3 },
   requestTimeoutMs: { kind: 'int', min: 1, max: 3_600_000 },
   walFsyncMs: { kind: 'int', min: 0, max: 1000 },
+  unsafe: { kind: 'unsafe' },
 };
 
 function parseBool(key: string, raw: string): boolean {
@@ -71,6 +73,7 @@ export function parseRuntimeParams(search: string): RuntimeParams {
       } else if (Object.hasOwn(FIELDS, key)) {
         const f = FIELDS[key as keyof ClusterSettings];
         if (f.kind === 'bool') settings[key] = parseBool(key, raw);
+        else if (f.kind === 'unsafe') settings[key] = parseUnsafeList(raw);
         else if (f.kind === 'durability') {
           if (raw !== 'strict' && raw !== 'relaxed') throw new Error(`URL parameter durability: expected strict or relaxed, got "${raw}"`);
           settings[key] = raw;

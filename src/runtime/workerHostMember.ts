@@ -9,6 +9,7 @@ import type { MemberInput } from '../server/protocol.ts';
 import { decodeRaftRequest, raftRequestKind } from '../server/raftRequest.ts';
 import { decodeConfChange } from '../raft/confChange.ts';
 import type { Entry } from '../raft/types.ts';
+import { LogShape } from './logShape.ts';
 import { Prng } from '../sim/prng.ts';
 import {
   StorageAbortedError,
@@ -171,6 +172,9 @@ export class HostedMember {
   private storage: MemberStorage | null = null;
   private recent: EntrySummary[] = [];
   private snapshotIndex = 0;
+  /** The durable log's terms, and the durable HardState: what the page's invariant monitor checks. */
+  private readonly shape = new LogShape();
+  private persistedHard: { term: number; vote: string; commit: number } = { term: 0, vote: '0', commit: 0 };
   private draws = 0;
   private factory: StorageFactory | null = null;
   /** Steps whose writes were still landing when they answered, numbered; and the last landed. */
@@ -220,6 +224,15 @@ export class HostedMember {
         }
       }
       h.recent = tail.reverse().filter((e) => e.index > h.snapshotIndex).map(summarizeEntry);
+      // The log as recovered: records in order (a later one replaces a conflicting tail), cut at the WAL's newest snapshot.
+      let walSnap = { index: 0, term: 0 };
+      for (const r of recs) {
+        if (r.snapshot && r.snapshot.index >= walSnap.index) walSnap = { index: r.snapshot.index, term: r.snapshot.term };
+        h.shape.append(r.entries);
+      }
+      h.shape.compact(walSnap.index, walSnap.term);
+      const hs = h.member.raftStatus().hardState;
+      h.persistedHard = { term: hs.term, vote: hs.vote, commit: hs.commit };
     } catch (e) {
       await storage.close().catch(() => undefined);
       throw e;
@@ -232,7 +245,10 @@ export class HostedMember {
     if (ready.snapshot) {
       this.snapshotIndex = ready.snapshot.metadata.index;
       this.recent = this.recent.filter((e) => e.index > this.snapshotIndex);
+      this.shape.compact(ready.snapshot.metadata.index, ready.snapshot.metadata.term);
     }
+    if (ready.hardState) this.persistedHard = { term: ready.hardState.term, vote: ready.hardState.vote, commit: ready.hardState.commit };
+    this.shape.append(ready.entries);
     const es = ready.entries;
     if (es.length === 0) return;
     const first = es[0]!.index;
@@ -379,6 +395,8 @@ export class HostedMember {
       dbSize: status.dbSize,
       dbSizeInUse: status.dbSizeInUse,
       alarms: s.alarms.map((a) => a.alarm),
+      log: this.shape.wire(),
+      persisted: { ...this.persistedHard },
     });
   }
 

@@ -311,6 +311,7 @@ export class EtcdMember {
       checkQuorum: s.checkQuorum,
       preVote: s.preVote,
       readOnlyOption: 'ReadOnlySafe' as const,
+      ...(s.unsafeRaft ? { unsafe: s.unsafeRaft } : {}),
       randInt: (n: number) => this.randInt(n),
     };
   }

@@ -1,3 +1,5 @@
+import type { UnsafeRaftRules } from '../raft/index.ts';
+
 /**
  * A member's tunables, in etcd's terms. Times are virtual milliseconds; raft counts ticks of
  * `heartbeatMs`. Every member of a cluster is given the same settings.
@@ -49,6 +51,8 @@ export interface MemberSettings {
    * Default 'none' (etcd's behaviour).
    */
   unsafeReads?: 'none' | 'skipReadIndex';
+  /** Raft safety rules switched off (see unsafeSwitches.ts); absent = Raft as etcd runs it. */
+  unsafeRaft?: UnsafeRaftRules;
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;

@@ -36,10 +36,18 @@ export interface RaftMemberView {
   applied: number;
 }
 
+/** What a violation is about, so a view can point at it: member ids, terms and log indexes. */
+export interface Involved {
+  members?: string[];
+  terms?: number[];
+  indexes?: number[];
+}
+
 export class InvariantViolation extends Error {
   constructor(
     readonly invariant: string,
     detail: string,
+    readonly involved: Involved = {},
   ) {
     super(`${invariant}: ${detail}`);
     this.name = 'InvariantViolation';
@@ -106,19 +114,19 @@ export class RaftInvariantChecker {
     for (const v of views) if (v.role === 'leader') this.checkLeaderCompleteness(v, nowMs);
   }
 
-  private fail(invariant: string, nowMs: number, detail: string): never {
-    throw new InvariantViolation(invariant, `at ${nowMs} ms: ${detail}`);
+  private fail(invariant: string, nowMs: number, detail: string, involved: Involved = {}): never {
+    throw new InvariantViolation(invariant, `at ${nowMs} ms: ${detail}`, involved);
   }
 
   private checkMember(v: RaftMemberView, nowMs: number): void {
     const m = this.memory(v);
     // Durable state: term never goes back; a vote is never changed within its term.
     const p = v.persisted;
-    if (p.term < m.persistedTerm) this.fail('persisted term went back', nowMs, `${v.id}: ${m.persistedTerm} -> ${p.term}`);
+    if (p.term < m.persistedTerm) this.fail('persisted term went back', nowMs, `${v.id}: ${m.persistedTerm} -> ${p.term}`, { members: [v.id], terms: [m.persistedTerm, p.term] });
     if (p.term === m.persistedTerm && m.persistedVote !== NO_VOTE && p.vote !== m.persistedVote) {
-      this.fail('persisted vote changed within a term', nowMs, `${v.id} term ${p.term}: ${m.persistedVote} -> ${p.vote}`);
+      this.fail('persisted vote changed within a term', nowMs, `${v.id} term ${p.term}: ${m.persistedVote} -> ${p.vote}`, { members: [v.id], terms: [p.term] });
     }
-    if (p.commit < m.persistedCommit) this.fail('persisted commit went back', nowMs, `${v.id}: ${m.persistedCommit} -> ${p.commit}`);
+    if (p.commit < m.persistedCommit) this.fail('persisted commit went back', nowMs, `${v.id}: ${m.persistedCommit} -> ${p.commit}`, { members: [v.id], indexes: [m.persistedCommit, p.commit] });
     m.persistedTerm = p.term;
     m.persistedVote = p.vote;
     m.persistedCommit = p.commit;
@@ -130,17 +138,17 @@ export class RaftInvariantChecker {
       m.commit = p.commit;
       m.logSignature = '';
     }
-    if (v.term < m.term) this.fail('term went back', nowMs, `${v.id}: ${m.term} -> ${v.term}`);
-    if (v.commit < m.commit) this.fail('commit index went back', nowMs, `${v.id}: ${m.commit} -> ${v.commit}`);
-    if (v.term < p.term) this.fail('term below persisted term', nowMs, `${v.id}: ${v.term} < ${p.term}`);
-    if (v.applied > v.commit) this.fail('applied beyond commit', nowMs, `${v.id}: applied ${v.applied} > commit ${v.commit}`);
-    if (v.commit > v.lastIndex) this.fail('commit beyond log', nowMs, `${v.id}: commit ${v.commit} > last index ${v.lastIndex}`);
+    if (v.term < m.term) this.fail('term went back', nowMs, `${v.id}: ${m.term} -> ${v.term}`, { members: [v.id], terms: [m.term, v.term] });
+    if (v.commit < m.commit) this.fail('commit index went back', nowMs, `${v.id}: ${m.commit} -> ${v.commit}`, { members: [v.id], indexes: [m.commit, v.commit] });
+    if (v.term < p.term) this.fail('term below persisted term', nowMs, `${v.id}: ${v.term} < ${p.term}`, { members: [v.id], terms: [v.term, p.term] });
+    if (v.applied > v.commit) this.fail('applied beyond commit', nowMs, `${v.id}: applied ${v.applied} > commit ${v.commit}`, { members: [v.id], indexes: [v.applied, v.commit] });
+    if (v.commit > v.lastIndex) this.fail('commit beyond log', nowMs, `${v.id}: commit ${v.commit} > last index ${v.lastIndex}`, { members: [v.id], indexes: [v.commit, v.lastIndex] });
     m.term = v.term;
 
     if (v.role === 'leader') {
       const other = this.leaderOfTerm.get(v.term);
       if (other === undefined) this.leaderOfTerm.set(v.term, v.id);
-      else if (other !== v.id) this.fail('two leaders in one term', nowMs, `term ${v.term}: ${other} and ${v.id}`);
+      else if (other !== v.id) this.fail('two leaders in one term', nowMs, `term ${v.term}: ${other} and ${v.id}`, { members: [other, v.id], terms: [v.term] });
     }
 
     const newCommit = v.commit > m.commit;
@@ -156,17 +164,17 @@ export class RaftInvariantChecker {
     let prev = v.termAt(v.firstIndex - 1);
     for (let i = v.firstIndex; i <= v.lastIndex; i++) {
       const t = v.termAt(i);
-      if (t < prev) this.fail('log terms decrease', nowMs, `${v.id}: index ${i} term ${t} after term ${prev}`);
+      if (t < prev) this.fail('log terms decrease', nowMs, `${v.id}: index ${i} term ${t} after term ${prev}`, { members: [v.id], terms: [prev, t], indexes: [i] });
       const key = entryKey(i, t);
       const known = this.prevTermOf.get(key);
       if (known === undefined) this.prevTermOf.set(key, prev);
       else if (known !== prev) {
-        this.fail('log matching', nowMs, `${v.id}: entry ${i}@${t} follows term ${prev}, elsewhere term ${known}`);
+        this.fail('log matching', nowMs, `${v.id}: entry ${i}@${t} follows term ${prev}, elsewhere term ${known}`, { members: [v.id], terms: [t, prev, known], indexes: [i - 1, i] });
       }
       if (i <= v.commit) {
         const c = this.committed.get(i);
         if (c === undefined) this.committed.set(i, t);
-        else if (c !== t) this.fail('committed entry changed', nowMs, `${v.id}: index ${i} committed with term ${c}, now term ${t}`);
+        else if (c !== t) this.fail('committed entry changed', nowMs, `${v.id}: index ${i} committed with term ${c}, now term ${t}`, { members: [v.id], terms: [c, t], indexes: [i] });
       }
       prev = t;
     }
@@ -181,12 +189,12 @@ export class RaftInvariantChecker {
     for (const [term, index] of this.committedAtTerm) if (term < v.term && index > mustHave) mustHave = index;
     if (mustHave === 0) return;
     if (v.lastIndex < mustHave) {
-      this.fail('leader completeness', nowMs, `leader ${v.id} of term ${v.term} ends at ${v.lastIndex}, entries up to ${mustHave} were committed earlier`);
+      this.fail('leader completeness', nowMs, `leader ${v.id} of term ${v.term} ends at ${v.lastIndex}, entries up to ${mustHave} were committed earlier`, { members: [v.id], terms: [v.term], indexes: [v.lastIndex, mustHave] });
     }
     for (let i = Math.max(v.firstIndex, 1); i <= mustHave; i++) {
       const c = this.committed.get(i);
       if (c !== undefined && v.termAt(i) !== c) {
-        this.fail('leader completeness', nowMs, `leader ${v.id} of term ${v.term} has ${i}@${v.termAt(i)}, committed ${i}@${c}`);
+        this.fail('leader completeness', nowMs, `leader ${v.id} of term ${v.term} has ${i}@${v.termAt(i)}, committed ${i}@${c}`, { members: [v.id], terms: [v.term, v.termAt(i), c], indexes: [i] });
       }
     }
   }
@@ -198,12 +206,12 @@ export class RaftInvariantChecker {
   recordApplied(memberId: string, index: number, term: number, digest: string, nowMs = 0): void {
     const last = this.lastApplied.get(memberId);
     if (last !== undefined && index !== last + 1) {
-      this.fail('applied out of order', nowMs, `${memberId}: applied ${index} after ${last}`);
+      this.fail('applied out of order', nowMs, `${memberId}: applied ${index} after ${last}`, { members: [memberId], indexes: [last, index] });
     }
     const id = `${term}:${digest}`;
     const seen = this.appliedAt.get(index);
     if (seen === undefined) this.appliedAt.set(index, id);
-    else if (seen !== id) this.fail('applied sequences diverge', nowMs, `${memberId}: index ${index} is ${id}, elsewhere ${seen}`);
+    else if (seen !== id) this.fail('applied sequences diverge', nowMs, `${memberId}: index ${index} is ${id}, elsewhere ${seen}`, { members: [memberId], indexes: [index] });
     this.lastApplied.set(memberId, index);
   }
 

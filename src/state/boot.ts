@@ -17,7 +17,7 @@ export async function bootPlayground(store: PlaygroundStore, create: PlaygroundF
     await api.ready();
     // A runtime that started before it saw the URL gets the URL's settings now.
     const current = api.settings() as unknown as Record<string, unknown>;
-    if (Object.entries(settings).some(([k, v]) => current[k] !== v)) {
+    if (Object.entries(settings).some(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))) {
       await api.reset(settings);
       await api.ready();
     }

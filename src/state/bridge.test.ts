@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { connectStore, PROGRESS_EVERY_FRAMES, updateClients, type FrameScheduler } from './bridge.ts';
 import { createPlaygroundStore, linkPairState } from './store.ts';
 import { member } from './testMembers.ts';
-import type { MemberInfo, PlaygroundApi, PlaygroundEvent } from './types.ts';
+import type { InvariantStatus, MemberInfo, PlaygroundApi, PlaygroundEvent } from './types.ts';
 
 /** Frames run when the test says so. */
 function manualFrames(): FrameScheduler & { run(): void } {
@@ -31,6 +31,7 @@ function source() {
     paused: false,
     listener: null as ((e: PlaygroundEvent[]) => void) | null,
     cut: new Set<string>(),
+    invariants: { checks: 0, violation: null } as InvariantStatus,
   };
   const api = {
     members: () => w.members,
@@ -41,6 +42,7 @@ function source() {
       return () => (w.listener = null);
     },
     linkState: (a: string, b: string) => (w.cut.has(`${a}>${b}`) ? 'cut-both' : 'healthy'),
+    invariants: () => w.invariants,
   } as unknown as PlaygroundApi;
   return { w, api };
 }
@@ -48,6 +50,24 @@ function source() {
 const ev = (kind: string, actor: string, peer = '', detail = '', envelopeId = 0): PlaygroundEvent => ({ seq: 0, atMs: 1000, kind, actor, peer, envelopeId, detail });
 
 describe('connectStore', () => {
+  it('shows a violation the monitor found in the frame it is seen, and the check count at most a few times a second', () => {
+    const { w, api } = source();
+    const store = createPlaygroundStore();
+    const frames = manualFrames();
+    connectStore(store, api, frames);
+    frames.run();
+    w.invariants = { checks: 5, violation: null };
+    frames.run();
+    // Counting moves every step: not worth a render every frame.
+    expect(store.getState().invariants.checks).toBe(0);
+    for (let i = 0; i < 15; i++) frames.run();
+    expect(store.getState().invariants.checks).toBe(5);
+    const violation = { light: 'electionSafety' as const, invariant: 'two leaders in one term', detail: 'term 4: n1 and n2', atMs: 1000, members: ['n1', 'n2'], terms: [4], indexes: [] };
+    w.invariants = { checks: 6, violation };
+    frames.run();
+    expect(store.getState().invariants.violation).toEqual(violation);
+  });
+
   it('folds members, time and link states into the store once per frame', () => {
     const { w, api } = source();
     const store = createPlaygroundStore();

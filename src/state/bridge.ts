@@ -48,7 +48,7 @@ function progressSignature(ms: readonly MemberInfo[]): string {
 export const PROGRESS_EVERY_FRAMES = 4;
 
 /** The sentences worth announcing from the timeline markers (elections are too chatty). */
-const narrated = new Set(['leader', 'crash', 'restart', 'member', 'partition', 'heal']);
+const narrated = new Set(['leader', 'crash', 'restart', 'member', 'partition', 'heal', 'invariant']);
 
 export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames: FrameScheduler = browserFrames): () => void {
   if (frames === browserFrames && typeof requestAnimationFrame !== 'function') throw new Error('connectStore: no animation frames here; pass a FrameScheduler');
@@ -58,6 +58,7 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
   let lastStructure = '';
   let lastProgress = '';
   let framesSinceMembers = 0;
+  let framesSinceInvariants = 0;
   let lastLinkSig = '';
   let lastBandWallMs = 0;
   let feedMaxIndex = 0;
@@ -191,6 +192,15 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
       lastBandWallMs = wall;
       const bands = extendBands(s.bands, t.nowMs, term, leader);
       if (bands !== s.bands) patch.bands = bands;
+    }
+
+    // The invariant monitor: at once when a violation appears (or goes, on reset or travel), and
+    // its check count a few times a second (it moves every step).
+    const inv = api.invariants();
+    framesSinceInvariants++;
+    if (inv.violation !== s.invariants.violation || (inv.checks !== s.invariants.checks && framesSinceInvariants >= 15)) {
+      framesSinceInvariants = 0;
+      patch.invariants = inv;
     }
 
     if (Object.keys(patch).length) store.setState(patch);

@@ -17,6 +17,7 @@ import { defaultWorkload, validateWorkload, WorkloadRunner, type WorkloadOptions
 import type { OpSample } from './workloadStats.ts';
 import { travelSlice, type TravelActions, type TravelState } from './travelSlice.ts';
 import { lessonSlice, type LessonActions, type LessonState } from './lessonSlice.ts';
+import type { InvariantStatus } from '../runtime/invariantMonitor.ts';
 import type {
   ClusterSettings,
   FlightView,
@@ -86,6 +87,8 @@ export interface PlaygroundState {
   error: string;
   members: MemberInfo[];
   settings: ClusterSettings | null;
+  /** Raft's safety properties as the monitor last checked them (violation null while all hold). */
+  invariants: InvariantStatus;
   clients: ClientActorView[];
   /** A member action in progress ('' when none), for disabling buttons. */
   busy: string;
@@ -291,6 +294,7 @@ export function createPlaygroundStore(): PlaygroundStore {
       error: '',
       members: [],
       settings: null,
+      invariants: { checks: 0, violation: null },
       clients: [],
       busy: '',
       islands: [],

@@ -19,6 +19,8 @@ export function member(name: string, over: Partial<MemberInfo> = {}): MemberInfo
     electionTimeoutTicks: 10,
     recentEntries: [],
     snapshotIndex: 0,
+    log: { firstIndex: 1, lastIndex: 0, snapshotTerm: 0, runs: [] },
+    persisted: { term: 1, vote: '0', commit: 0 },
     dbSize: 0,
     dbSizeInUse: 0,
     alarms: [],

@@ -14,7 +14,7 @@ export interface TermBand {
   endMs: number;
 }
 
-export type MarkerKind = 'election' | 'leader' | 'crash' | 'restart' | 'partition' | 'heal' | 'link' | 'wipe' | 'member' | 'drop';
+export type MarkerKind = 'election' | 'leader' | 'crash' | 'restart' | 'partition' | 'heal' | 'link' | 'wipe' | 'member' | 'drop' | 'invariant';
 
 export interface Marker {
   id: number;
@@ -76,6 +76,10 @@ export function markersFromEvents(events: readonly PlaygroundEvent[]): Marker[] 
         break;
       case 'heal':
         out.push({ id: markerSeq++, atMs: e.atMs, kind: 'heal', member: '', text: 'network healed' });
+        break;
+      case 'invariant':
+        // The monitor found a broken Raft property: the run stops here.
+        out.push({ id: markerSeq++, atMs: e.atMs, kind: 'invariant', member: e.actor, text: `Raft safety broken: ${e.detail}` });
         break;
       case 'fault':
         out.push({ id: markerSeq++, atMs: e.atMs, kind: 'link', member: '', text: `link ${e.actor}${e.peer ? `→${e.peer}` : ''} ${e.detail}`.trim() });

@@ -15,3 +15,5 @@ export type {
   Speed,
   TimeState,
 } from '../runtime/playgroundApi.ts';
+export type { InvariantLight, InvariantStatus, MonitorViolation } from '../runtime/invariantMonitor.ts';
+export { INVARIANT_LIGHTS } from '../runtime/invariantMonitor.ts';

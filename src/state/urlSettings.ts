@@ -3,8 +3,9 @@
  * Unknown or malformed parameters are reported and ignored; nothing half-applies.
  */
 import type { ClusterSettings } from './types.ts';
+import { parseUnsafeList } from '../server/unsafeSwitches.ts';
 
-type Field = { key: keyof ClusterSettings; kind: 'int' | 'bool' | 'durability'; min?: number; max?: number };
+type Field = { key: keyof ClusterSettings; kind: 'int' | 'bool' | 'durability' | 'unsafe'; min?: number; max?: number };
 
 const fields: Field[] = [
   { key: 'members', kind: 'int', min: 1, max: 9 },
@@ -20,6 +21,7 @@ const fields: Field[] = [
   { key: 'quotaBackendBytes', kind: 'int', min: 1024, max: 8 * 1024 ** 3 },
   { key: 'requestTimeoutMs', kind: 'int', min: 1, max: 3_600_000 },
   { key: 'walFsyncMs', kind: 'int', min: 0, max: 1000 },
+  { key: 'unsafe', kind: 'unsafe' },
 ];
 
 export const settingsFields: readonly Field[] = fields;
@@ -35,6 +37,12 @@ export function parseSettingsQuery(search: string): { settings: Partial<ClusterS
       if (/^(1|true|on|yes)$/i.test(raw)) settings[f.key] = true;
       else if (/^(0|false|off|no)$/i.test(raw)) settings[f.key] = false;
       else errors.push(`${f.key}: expected true or false, got "${raw}"`);
+    } else if (f.kind === 'unsafe') {
+      try {
+        settings[f.key] = parseUnsafeList(raw);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
     } else if (f.kind === 'durability') {
       if (raw === 'strict' || raw === 'relaxed') settings[f.key] = raw;
       else errors.push(`${f.key}: expected strict or relaxed, got "${raw}"`);
@@ -53,8 +61,15 @@ export function settingsToQuery(s: ClusterSettings, defaults?: Partial<ClusterSe
   const params = new URLSearchParams();
   for (const f of fields) {
     const v = s[f.key];
-    if (f.key !== 'members' && f.key !== 'seed' && defaults && defaults[f.key] === v) continue;
     if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      // The safety switches: written when any is on, or when they differ from the defaults.
+      const d = defaults?.[f.key];
+      if (v.length === 0 && (d === undefined || (Array.isArray(d) && d.length === 0))) continue;
+      params.set(f.key, v.join(','));
+      continue;
+    }
+    if (f.key !== 'members' && f.key !== 'seed' && defaults && defaults[f.key] === v) continue;
     params.set(f.key, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
   }
   return `?${params.toString()}`;

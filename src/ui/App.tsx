@@ -29,6 +29,8 @@ import { LessonMenu } from './LessonMenu.tsx';
 import { CourseOffer } from './CourseOffer.tsx';
 import { GlossaryDialog } from './GlossaryPanel.tsx';
 import { Caption } from './Caption.tsx';
+import { InvariantLights, ViolationCard } from './InvariantLights.tsx';
+import { UNSAFE_SWITCHES } from '../state/safetySwitches.ts';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -93,6 +95,22 @@ function Summary() {
         </>
       )}
     </div>
+  );
+}
+
+/** Says in the top bar, on every view, that a rule of etcd is switched off (a shared link may carry it). */
+function UnsafeBadge() {
+  const text = usePlayground((s) => {
+    if (!s.settings) return '';
+    const on = UNSAFE_SWITCHES.filter((x) => s.settings!.unsafe.includes(x.id)).map((x) => x.number);
+    if (!s.settings.preVote && !s.settings.checkQuorum) on.push(6);
+    return on.join(' ');
+  });
+  if (text === '') return null;
+  return (
+    <span className="unsafe-badge" role="status" data-testid="unsafe-badge" title="Safety switches are on (Settings → Unsafe experiments): this cluster breaks rules etcd keeps.">
+      ⚠ unsafe {text}
+    </span>
   );
 }
 
@@ -177,6 +195,7 @@ function Shell() {
         )}
         <TimeControls />
         <Summary />
+        <UnsafeBadge />
         {!embed && (
           <button type="button" className="lessons-btn" onClick={() => store.getState().openLessonMenu(true)} aria-keyshortcuts="L" title="lessons (Shift+L)">
             Lessons
@@ -206,6 +225,7 @@ function Shell() {
             )}
             <Caption />
             <Legend />
+            <InvariantLights />
           </section>
           {!embed && (
             <Splitter
@@ -263,6 +283,7 @@ function Shell() {
             <CourseOffer />
             <LessonPanel />
           </ErrorBoundary>
+          <ViolationCard />
           <div role="tablist" className="tabs" aria-label="side panel" onKeyDown={tabKeys(sideTabs.map((t) => t.id), tab, (id) => store.getState().setSideTab(id), 'stab-')}>
             {sideTabs.map((t) => (
               <button key={t.id} role="tab" type="button" id={`stab-${t.id}`} aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} aria-controls="side-panel" onClick={() => store.getState().setSideTab(t.id)}>

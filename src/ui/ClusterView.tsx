@@ -90,6 +90,7 @@ export function ClusterView() {
   const nowMs = usePlayground((s) => Math.floor(s.nowMs / 1000));
   const selected = usePlayground((s) => s.selectedMember);
   const pointed = usePlayground((s) => s.lessons.pointed);
+  const broken = usePlayground((s) => s.invariants.violation?.members);
   const reducedPref = usePlayground((s) => s.reducedMotion);
   const [drag, setDrag] = useState<{ name: string; x: number; y: number } | null>(null);
   const viewRef = useRef<SVGGElement>(null);
@@ -240,6 +241,7 @@ export function ClusterView() {
                 y={p.y}
                 selected={selected === m.name}
                 pointed={pointed.includes(m.name)}
+                broken={broken?.includes(m.name) ?? false}
                 dragging={drag?.name === m.name}
                 onSelect={onSelect}
                 onDrag={onDrag}

@@ -32,6 +32,8 @@ export interface MemberNodeProps {
   selected: boolean;
   /** A lesson step points at this member. */
   pointed?: boolean;
+  /** The invariant monitor found a broken Raft property on this member. */
+  broken?: boolean;
   dragging: boolean;
   onSelect(name: string): void;
   onDrag(name: string, x: number, y: number): void;
@@ -148,6 +150,7 @@ function MemberNodeImpl(p: MemberNodeProps) {
       }}
     >
       <title>{label}</title>
+      {p.broken && <circle r={RING_R + 20} className="invariant-broken" data-testid={`invariant-broken-${m.name}`} />}
       {p.pointed && <circle r={RING_R + 15} className="lesson-point" data-testid={`lesson-point-${m.name}`} />}
       {p.selected && <circle r={RING_R + 9} className="select-halo" />}
       <circle r={RING_R} fill="none" stroke="#e5e7eb" strokeWidth={4} />
@@ -188,6 +191,7 @@ function same(a: MemberNodeProps, b: MemberNodeProps): boolean {
     a.y === b.y &&
     a.selected === b.selected &&
     a.pointed === b.pointed &&
+    a.broken === b.broken &&
     a.dragging === b.dragging &&
     x.role === y.role &&
     x.alive === y.alive &&

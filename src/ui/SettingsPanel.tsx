@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ClusterSettings } from '../state/types.ts';
 import { settingsToQuery } from '../state/urlSettings.ts';
+import { UNSAFE_SWITCHES, type UnsafeSwitch } from '../state/safetySwitches.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 
 /**
@@ -26,6 +27,51 @@ function HeartbeatNote({ electionTicks, heartbeatTicks, tickMs }: { electionTick
       ⚠ election timeout {electionTicks * tickMs} ms is under 5 heartbeat intervals (5 × {heartbeatTicks * tickMs} ms): etcd 3.4 refuses to start like this. The
       playground runs it, so you can watch followers time out between sparse heartbeats.
     </p>
+  );
+}
+
+/**
+ * The safety switches, kept apart and marked: each turns off one rule that keeps etcd correct,
+ * through a real code path, so the learner can see what the rule is for. Switch 6 is two real
+ * etcd settings (pre-vote and check-quorum) turned off together.
+ */
+function UnsafeExperiments({ draft, setDraft }: { draft: ClusterSettings; setDraft(s: ClusterSettings): void }) {
+  const toggle = (id: UnsafeSwitch, on: boolean) => {
+    const next = UNSAFE_SWITCHES.map((s) => s.id).filter((x) => (x === id ? on : draft.unsafe.includes(x)));
+    setDraft({ ...draft, unsafe: next });
+  };
+  const noLiveness = !draft.preVote && !draft.checkQuorum;
+  const anyOn = draft.unsafe.length > 0 || noLiveness;
+  return (
+    <fieldset className={`unsafe${anyOn ? ' on' : ''}`} data-testid="unsafe-experiments">
+      <legend>⚠ Unsafe experiments</legend>
+      <p className="muted">Each switch turns off one rule that keeps etcd correct. Turn one on, break the cluster, and watch what the rule was for. Never like this in a real cluster.</p>
+      {UNSAFE_SWITCHES.map((s) => (
+        <label key={s.id} className="check unsafe-switch" title={`${s.rule} ${s.breaks}`}>
+          <input type="checkbox" checked={draft.unsafe.includes(s.id)} onChange={(e) => toggle(s.id, e.target.checked)} data-testid={`unsafe-${s.id}`} />
+          <span>
+            <b>
+              {s.number}. {s.title}
+            </b>
+            <small>
+              Off: {s.rule} On: {s.breaks}
+            </small>
+          </span>
+        </label>
+      ))}
+      <label className="check unsafe-switch" title="Both are etcd settings; with both off, a member that rejoins forces an election, and a cut-off leader does not step down.">
+        <input
+          type="checkbox"
+          checked={noLiveness}
+          onChange={(e) => setDraft({ ...draft, preVote: !e.target.checked, checkQuorum: !e.target.checked })}
+          data-testid="unsafe-noPreVoteCheckQuorum"
+        />
+        <span>
+          <b>6. no pre-vote and no check-quorum</b>
+          <small>Off: a member asks whether it could win before it raises its term, and a leader that cannot reach a majority steps down. On: a member that rejoins disrupts the cluster with a higher term; a cut-off leader keeps believing it leads.</small>
+        </span>
+      </label>
+    </fieldset>
   );
 }
 
@@ -85,6 +131,7 @@ export function SettingsPanel() {
           {bool('checkQuorum', 'CheckQuorum')}
         </div>
         <HeartbeatNote electionTicks={draft.electionTicks} heartbeatTicks={draft.heartbeatTicks} tickMs={draft.tickMs} />
+        <UnsafeExperiments draft={draft} setDraft={setDraft} />
         <button type="submit" className="primary" disabled={status === 'resetting'} data-testid="apply-settings">
           {status === 'resetting' ? 'Resetting…' : 'Apply (resets the cluster)'}
         </button>

@@ -24,7 +24,7 @@ const LANE_H = 26;
 
 /** Marker lanes under the term bands, so kinds of event read as rows. */
 const lanes: { label: string; kinds: MarkerKind[] }[] = [
-  { label: 'elections', kinds: ['election', 'leader'] },
+  { label: 'elections', kinds: ['election', 'leader', 'invariant'] },
   { label: 'members', kinds: ['crash', 'restart', 'wipe', 'member'] },
   { label: 'network', kinds: ['partition', 'heal', 'link', 'drop'] },
 ];
@@ -42,6 +42,7 @@ const markerShape: Record<MarkerKind, { d: string; color: string; label: string 
   wipe: { d: 'M-6,-6H6V6H-6Z', color: '#7f1d1d', label: 'wipe' },
   member: { d: 'M-6,0A6,6 0 1 0 6,0A6,6 0 1 0 -6,0', color: '#7c3aed', label: 'membership' },
   drop: { d: 'M-4,-4L4,4M4,-4L-4,4', color: '#dc2626', label: 'drop' },
+  invariant: { d: 'M0,-8L8,7H-8Z', color: '#b91c1c', label: 'safety broken' },
 };
 
 /** The element id of a marker, for aria-activedescendant. */

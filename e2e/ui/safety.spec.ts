@@ -1,0 +1,92 @@
+import { test } from '@playwright/test';
+import { expect, openPlayground, shot } from './driver.ts';
+
+/**
+ * With voteWithoutLogCheck on: a follower is cut off while the others commit, the leader crashes,
+ * and the stale follower asks for votes. Driven paused, step by step, so no timer races the
+ * moves. Returns the stale member's name.
+ */
+async function staleCandidateWins(page: import('@playwright/test').Page): Promise<string> {
+  return page.evaluate(async () => {
+    const pg = window.etcdPlayground!;
+    pg.pause();
+    const settle = async <T,>(p: Promise<T>) => {
+      let done = false;
+      void p.then(() => (done = true), () => (done = true));
+      while (!done) await pg.runFor(50);
+    };
+    const leader = pg.leader()!.name;
+    const [stale, other] = pg.members().map((m) => m.name).filter((n) => n !== leader) as [string, string];
+    const c = pg.client({ endpoints: [leader] });
+    for (let i = 0; i < 3; i++) await settle(c.put({ key: `a${i}`, value: 'x' }));
+    await pg.partition([[stale], [leader, other]]);
+    for (let i = 0; i < 10; i++) await settle(c.put({ key: `b${i}`, value: 'y' }));
+    await pg.runFor(500);
+    await pg.crash(leader);
+    await pg.runFor(3000);
+    await pg.heal();
+    await pg.campaign(stale);
+    for (let i = 0; i < 60 && !pg.invariants().violation; i++) await pg.runFor(50);
+    return stale;
+  });
+}
+
+test('safety switch 2 from the URL: the badge says so, the monitor turns leader completeness red on the stale leader and stops the clock', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=9&unsafe=voteWithoutLogCheck');
+  await expect(page.getByTestId('unsafe-badge')).toHaveText('⚠ unsafe 2');
+  const monitor = page.getByTestId('invariant-monitor');
+  await expect(monitor).toHaveAttribute('data-state', 'ok');
+  for (const id of ['electionSafety', 'leaderAppendOnly', 'logMatching', 'leaderCompleteness', 'stateMachineSafety', 'durableState']) {
+    await expect(page.getByTestId(`light-${id}`)).toHaveAttribute('data-state', 'green');
+  }
+  await shot(page, 'invariants-green-unsafe', true);
+  const stale = await staleCandidateWins(page);
+  await expect(monitor).toHaveAttribute('data-state', 'broken');
+  await expect(page.getByTestId('light-leaderCompleteness')).toHaveAttribute('data-state', 'red');
+  await expect(page.getByTestId('light-electionSafety')).toHaveAttribute('data-state', 'unknown');
+  const box = page.getByTestId('invariant-violation');
+  await expect(box).toContainText('Leader completeness broken');
+  await expect(box).toContainText(`leader ${stale} of term`);
+  await expect(page.getByTestId(`invariant-broken-${stale}`)).toBeVisible();
+  // The clock stopped at the violation, and the timeline has its marker.
+  expect(await page.evaluate(() => window.etcdPlayground!.time().paused)).toBe(true);
+  await expect(page.locator('.marker.marker-invariant')).toHaveCount(1);
+  await shot(page, 'invariants-red', true);
+});
+
+test('the same moves with every rule kept: the stale member cannot win, every light stays green', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=9');
+  await expect(page.getByTestId('unsafe-badge')).toHaveCount(0);
+  await staleCandidateWins(page);
+  const checks = await page.evaluate(() => window.etcdPlayground!.invariants());
+  expect(checks.violation).toBeNull();
+  expect(checks.checks).toBeGreaterThan(100);
+  await expect(page.getByTestId('invariant-monitor')).toHaveAttribute('data-state', 'ok');
+  await shot(page, 'invariants-green', true);
+});
+
+test('Settings: the unsafe experiments section turns a switch on; Apply resets the cluster with it and puts it in the URL', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=2');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const section = page.getByTestId('unsafe-experiments');
+  await expect(section).toContainText('Unsafe experiments');
+  await expect(section).toContainText('3. serve linearizable reads without ReadIndex');
+  await page.getByTestId('unsafe-skipReadIndex').check();
+  await page.getByTestId('unsafe-noPreVoteCheckQuorum').check();
+  await expect(section).toHaveClass(/ on/);
+  await shot(page, 'settings-unsafe');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('unsafe-badge')).toHaveText('⚠ unsafe 3 6');
+  const s = await page.evaluate(() => window.etcdPlayground!.settings());
+  expect(s.unsafe).toEqual(['skipReadIndex']);
+  expect([s.preVote, s.checkQuorum]).toEqual([false, false]);
+  expect(new URL(page.url()).searchParams.get('unsafe')).toBe('skipReadIndex');
+});
+
+test('an unknown switch in the URL is refused by name and nothing starts', async ({ page }) => {
+  await page.goto('/?members=3&seed=2&unsafe=skipReadIndex,noWal');
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
+  await expect(page.locator('.boot-error')).toContainText('unknown safety switch "noWal"');
+  expect(page.workers().length).toBe(0);
+});

@@ -1,0 +1,77 @@
+/**
+ * The safety switches: each turns off one rule that keeps etcd correct, through a real code path
+ * in raft or the member (never a scripted failure), so a learner can watch what the rule
+ * prevents. A cluster carries the switches that are on as a list of ids; none is on by default
+ * and none should ever be on outside an experiment.
+ */
+import type { UnsafeRaftRules } from '../raft/index.ts';
+import type { MemberSettings } from './settings.ts';
+
+export type UnsafeSwitch = 'commitOldTerm' | 'voteWithoutLogCheck' | 'skipReadIndex';
+
+export interface UnsafeSwitchInfo {
+  id: UnsafeSwitch;
+  /** Its number in the list of experiments. */
+  number: number;
+  /** What it does, in a few words. */
+  title: string;
+  /** The rule it switches off, and where that rule comes from. */
+  rule: string;
+  /** What can go wrong with it on (what the checkers catch). */
+  breaks: string;
+}
+
+export const UNSAFE_SWITCHES: readonly UnsafeSwitchInfo[] = [
+  {
+    id: 'commitOldTerm',
+    number: 1,
+    title: 'commit an old-term entry by counting replicas',
+    rule: 'A leader commits by counting replicas only entries of its own term (Raft paper §5.4.2, Figure 8).',
+    breaks: 'An entry counted as committed can later be replaced by another leader: members apply different entries at one index.',
+  },
+  {
+    id: 'voteWithoutLogCheck',
+    number: 2,
+    title: 'vote without checking the candidate’s log',
+    rule: 'A member votes only for a candidate whose log is at least as up to date as its own (§5.4.1).',
+    breaks: 'A member missing committed entries can become leader and overwrite them (leader completeness).',
+  },
+  {
+    id: 'skipReadIndex',
+    number: 3,
+    title: 'serve linearizable reads without ReadIndex',
+    rule: 'A linearizable read waits until the leader confirms it still leads and the member has applied up to the leader’s commit index (ReadIndex).',
+    breaks: 'A member that is behind or cut off answers from its old state: a stale read.',
+  },
+];
+
+const known = new Set<string>(UNSAFE_SWITCHES.map((s) => s.id));
+
+/** Checks a list of switch ids (from settings, a file or a URL): a clear error names the bad one. */
+export function checkUnsafeSwitches(v: unknown, where = 'settings.unsafe'): UnsafeSwitch[] {
+  if (!Array.isArray(v)) throw new Error(`${where} must be a list of switch ids (${[...known].join(', ')}), got ${JSON.stringify(v)}`);
+  const out: UnsafeSwitch[] = [];
+  for (const id of v) {
+    if (typeof id !== 'string' || !known.has(id)) throw new Error(`${where}: unknown safety switch ${JSON.stringify(id)} (known: ${[...known].join(', ')})`);
+    if (!out.includes(id as UnsafeSwitch)) out.push(id as UnsafeSwitch);
+  }
+  // One order, so the same switches always give the same settings (and trace hash).
+  return out.sort((a, b) => UNSAFE_SWITCHES.findIndex((s) => s.id === a) - UNSAFE_SWITCHES.findIndex((s) => s.id === b));
+}
+
+/** A URL's comma-separated list (`unsafe=commitOldTerm,skipReadIndex`); empty means none. */
+export function parseUnsafeList(raw: string): UnsafeSwitch[] {
+  const ids = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return checkUnsafeSwitches(ids, 'unsafe');
+}
+
+/** The member settings the switches set (nothing when none is on). */
+export function memberSettingsForUnsafe(list: readonly UnsafeSwitch[]): Partial<MemberSettings> {
+  const raft: UnsafeRaftRules = {};
+  if (list.includes('commitOldTerm')) raft.commitOldTermByCounting = true;
+  if (list.includes('voteWithoutLogCheck')) raft.voteWithoutLogCheck = true;
+  return {
+    ...(Object.keys(raft).length > 0 ? { unsafeRaft: raft } : {}),
+    ...(list.includes('skipReadIndex') ? { unsafeReads: 'skipReadIndex' as const } : {}),
+  };
+}
