@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { expect, openPlayground, shot } from './driver.ts';
+import { expect, openPlayground, shot, typeCommand } from './driver.ts';
 
 /**
  * With voteWithoutLogCheck on: a follower is cut off while the others commit, the leader crashes,
@@ -39,7 +39,10 @@ test('safety switch 2 from the URL: the badge says so, the monitor turns leader 
   for (const id of ['electionSafety', 'leaderAppendOnly', 'logMatching', 'leaderCompleteness', 'stateMachineSafety', 'durableState']) {
     await expect(page.getByTestId(`light-${id}`)).toHaveAttribute('data-state', 'green');
   }
+  await page.getByTestId('invariants-toggle').click();
+  await expect(page.getByTestId('light-logMatching')).toContainText('Log matching');
   await shot(page, 'invariants-green-unsafe', true);
+  await page.getByTestId('invariants-toggle').click();
   const stale = await staleCandidateWins(page);
   await expect(monitor).toHaveAttribute('data-state', 'broken');
   await expect(page.getByTestId('light-leaderCompleteness')).toHaveAttribute('data-state', 'red');
@@ -89,4 +92,57 @@ test('an unknown switch in the URL is refused by name and nothing starts', async
   await expect(page.locator('.app')).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
   await expect(page.locator('.boot-error')).toContainText('unknown safety switch "noWal"');
   expect(page.workers().length).toBe(0);
+});
+
+/**
+ * Through the UI only: x=1, isolate the leader (Network preset), x=2 through a member of the
+ * majority once it has a leader, then `get x` through the old leader. Returns the old leader.
+ */
+async function staleReadThroughUi(page: import('@playwright/test').Page): Promise<string> {
+  const entries = page.getByTestId('console-entry');
+  const old = await page.evaluate(() => window.etcdPlayground!.leader()!.name);
+  await typeCommand(page, 'put x 1');
+  await expect(entries.last()).toContainText('OK');
+  await page.getByRole('tab', { name: 'Network' }).click();
+  await page.getByTestId('preset-isolate').click();
+  const other = await page.evaluate(() => window.etcdPlayground!.members().map((m) => m.name));
+  const majority = other.filter((n) => n !== old);
+  await page.waitForFunction((ns) => window.etcdPlayground!.members().some((m) => ns.includes(m.name) && m.role === 'leader' && m.alive), majority, { timeout: 60_000 });
+  await page.getByTestId('console-endpoint').selectOption(majority[0]!);
+  await typeCommand(page, 'put x 2');
+  await expect(entries.last()).toContainText('OK', { timeout: 30_000 });
+  await page.getByTestId('console-endpoint').selectOption(old);
+  await typeCommand(page, 'get x --print-value-only');
+  return old;
+}
+
+test('history lane: with switch 3 a read through the isolated old leader is stale, and the lane turns red and names it; with the rule kept it stays green', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=5&requestTimeoutMs=2000&speed=4');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByTestId('unsafe-skipReadIndex').check();
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('unsafe-badge')).toHaveText('⚠ unsafe 3');
+  await page.waitForFunction(() => !!window.etcdPlayground!.leader(), null, { timeout: 60_000 });
+  const lane = page.getByTestId('history-lane');
+  await staleReadThroughUi(page);
+  const entries = page.getByTestId('console-entry');
+  await expect(entries.last().locator('pre.stdout')).toHaveText('1\n');
+  await expect(lane).toHaveAttribute('data-result', 'illegal');
+  await expect(page.getByTestId('history-verdict')).toContainText('not linearizable');
+  await expect(page.getByTestId('history-verdict')).toContainText('returned "x"="1" after the write "x"="2" had completed');
+  await expect(page.locator('[data-testid^="history-op-"][data-involved="true"]')).toHaveCount(2);
+  await shot(page, 'history-lane-red', true);
+
+  // The rule kept: the same moves, and the read through the old leader never answers.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByTestId('unsafe-skipReadIndex').uncheck();
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('unsafe-badge')).toHaveCount(0);
+  await page.waitForFunction(() => !!window.etcdPlayground!.leader(), null, { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await staleReadThroughUi(page);
+  await expect(entries.last().locator('pre.stderr')).toContainText('context deadline exceeded', { timeout: 60_000 });
+  await expect(lane).toHaveAttribute('data-result', 'ok');
+  await expect(page.getByTestId('history-verdict')).toContainText('✓ linearizable');
+  await shot(page, 'history-lane-green', true);
 });

@@ -10,6 +10,7 @@ import type { HashKVResponse, Id64, MemberAddResponse } from '../server/api.ts';
 import { DEFAULT_QUOTA_BYTES, type MemberSettings } from '../server/settings.ts';
 import { checkUnsafeSwitches, memberSettingsForUnsafe } from '../server/unsafeSwitches.ts';
 import { InvariantMonitor, type InvariantStatus } from './invariantMonitor.ts';
+import { HistoryLane, type HistoryLaneView } from './historyLane.ts';
 import { validateFaults, type Envelope, type LinkFaults } from '../sim/network.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 import { createMemoryStorageFactory } from '../storage/memory/memoryStorageFactory.ts';
@@ -164,6 +165,9 @@ export class Playground implements PlaygroundApi {
   /** The last events, oldest at ringHead once full (bounded memory in long runs). */
   private ring: PlaygroundEvent[] = [];
   private ringHead = 0;
+  /** The client history checked for linearizability as it grows (made on first use). */
+  private lane: HistoryLane | null = null;
+  private laneCluster: InProcessCluster | null = null;
   /** Raft's safety properties, checked after every step (null when the options turned it off). */
   private monitor: InvariantMonitor | null = null;
   private readonly lastSeen = new Map<string, { commit: number; applied: number; role: string; snapshot: number }>();
@@ -369,6 +373,20 @@ export class Playground implements PlaygroundApi {
   /** The invariant monitor's state: checks made, and the first violation if one was found. */
   invariants(): InvariantStatus {
     return this.monitor ? this.monitor.status() : { checks: 0, violation: null };
+  }
+
+  /**
+   * The history lane: the client operations that overlap [fromMs, now) as intervals, and the
+   * linearizability checker's latest answer over the whole history (re-run when it is due).
+   */
+  historyLane(fromMs = 0): HistoryLaneView {
+    // Bound to the cluster of its time: a reset makes a new cluster with a new recorder, and a lane.
+    const cluster = this.cluster;
+    if (!this.lane || this.laneCluster !== cluster) {
+      this.lane = new HistoryLane({ operations: () => cluster.history!.operationsSoFar(), wallMs: () => this.wall.nowMs() });
+      this.laneCluster = cluster;
+    }
+    return this.lane.view(fromMs);
   }
 
   clientHistory(): HistoryFile {

@@ -11,6 +11,7 @@ import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
 import type { UnsafeSwitch } from '../server/unsafeSwitches.ts';
 import type { LogShapeWire } from './logShape.ts';
 import type { InvariantStatus } from './invariantMonitor.ts';
+import type { HistoryLaneView } from './historyLane.ts';
 import type {
   AlarmResponse,
   CompactionRequest,
@@ -318,6 +319,11 @@ export interface PlaygroundApi {
    * the first violation (which paused the clock and was sent as an 'invariant' event).
    */
   invariants(): InvariantStatus;
+  /**
+   * The client operations that overlap [fromMs, now), as intervals per client, and the
+   * linearizability checker's latest answer over the whole history (within a time budget).
+   */
+  historyLane(fromMs?: number): HistoryLaneView;
 }
 
 /** How one etcdctl command runs. */

@@ -18,6 +18,7 @@ import { Playground } from '../runtime/playground.ts';
 import type { ClusterSettings, EtcdctlOptions, EtcdctlResult, FlightView, LinkDetail, LinkSettings, LinkState, MemberDetails, MemberInfo, PlaygroundApi, PlaygroundClient, PlaygroundEvent, Speed, TimeState } from '../runtime/playgroundApi.ts';
 import type { RecordedAction } from '../runtime/worldActions.ts';
 import type { InvariantStatus } from '../runtime/invariantMonitor.ts';
+import type { HistoryLaneView } from '../runtime/historyLane.ts';
 import type { HistoryFile } from '../sim/checkers/exportHistory.ts';
 import { makeScenario, type Scenario } from './scenarioFormat.ts';
 
@@ -504,6 +505,9 @@ export class TimeMachine implements PlaygroundApi {
   /** The shown cluster's monitor: a past view shows the lights as they were at that time. */
   invariants(): InvariantStatus {
     return this.view.invariants();
+  }
+  historyLane(fromMs?: number): HistoryLaneView {
+    return this.view.historyLane(fromMs);
   }
   /** What acted on the live run since it booted (see worldActions.ts). */
   recordedActions(): RecordedAction[] {

@@ -43,6 +43,7 @@ function source() {
     },
     linkState: (a: string, b: string) => (w.cut.has(`${a}>${b}`) ? 'cut-both' : 'healthy'),
     invariants: () => w.invariants,
+    historyLane: () => ({ operations: [], check: { result: 'none', checked: 0, text: '', involved: [] } }),
   } as unknown as PlaygroundApi;
   return { w, api };
 }

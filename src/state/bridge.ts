@@ -48,6 +48,9 @@ function progressSignature(ms: readonly MemberInfo[]): string {
 export const PROGRESS_EVERY_FRAMES = 4;
 
 /** The sentences worth announcing from the timeline markers (elections are too chatty). */
+/** Operations the history lane keeps for drawing (the check covers the whole history). */
+const HISTORY_KEPT = 400;
+
 const narrated = new Set(['leader', 'crash', 'restart', 'member', 'partition', 'heal', 'invariant']);
 
 export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames: FrameScheduler = browserFrames): () => void {
@@ -59,6 +62,8 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
   let lastProgress = '';
   let framesSinceMembers = 0;
   let framesSinceInvariants = 0;
+  let framesSinceHistory = 15;
+  let lastHistorySig = '';
   let lastLinkSig = '';
   let lastBandWallMs = 0;
   let feedMaxIndex = 0;
@@ -201,6 +206,21 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     if (inv.violation !== s.invariants.violation || (inv.checks !== s.invariants.checks && framesSinceInvariants >= 15)) {
       framesSinceInvariants = 0;
       patch.invariants = inv;
+    }
+
+    // The history lane a few times a second (its check has its own pacing and time budget); the
+    // store keeps the latest operations only, as the lane draws a window of time.
+    framesSinceHistory++;
+    if (framesSinceHistory >= 15) {
+      framesSinceHistory = 0;
+      const lane = api.historyLane();
+      const c = lane.check;
+      const lastOp = lane.operations[lane.operations.length - 1];
+      const sig = `${lane.operations.length}:${lane.operations.filter((o) => o.status !== 'pending').length}:${lastOp?.id ?? -1}:${c.result}:${c.checked}`;
+      if (sig !== lastHistorySig) {
+        lastHistorySig = sig;
+        patch.history = { operations: lane.operations.slice(-HISTORY_KEPT), check: c };
+      }
     }
 
     if (Object.keys(patch).length) store.setState(patch);

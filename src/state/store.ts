@@ -18,6 +18,7 @@ import type { OpSample } from './workloadStats.ts';
 import { travelSlice, type TravelActions, type TravelState } from './travelSlice.ts';
 import { lessonSlice, type LessonActions, type LessonState } from './lessonSlice.ts';
 import type { InvariantStatus } from '../runtime/invariantMonitor.ts';
+import type { HistoryLaneView } from '../runtime/historyLane.ts';
 import type {
   ClusterSettings,
   FlightView,
@@ -89,6 +90,8 @@ export interface PlaygroundState {
   settings: ClusterSettings | null;
   /** Raft's safety properties as the monitor last checked them (violation null while all hold). */
   invariants: InvariantStatus;
+  /** The history lane: recent client operations as intervals, and the linearizability check. */
+  history: HistoryLaneView;
   clients: ClientActorView[];
   /** A member action in progress ('' when none), for disabling buttons. */
   busy: string;
@@ -295,6 +298,7 @@ export function createPlaygroundStore(): PlaygroundStore {
       members: [],
       settings: null,
       invariants: { checks: 0, violation: null },
+      history: { operations: [], check: { result: 'none', checked: 0, text: '', involved: [] } },
       clients: [],
       busy: '',
       islands: [],

@@ -17,3 +17,4 @@ export type {
 } from '../runtime/playgroundApi.ts';
 export type { InvariantLight, InvariantStatus, MonitorViolation } from '../runtime/invariantMonitor.ts';
 export { INVARIANT_LIGHTS } from '../runtime/invariantMonitor.ts';
+export type { HistoryLaneView, LaneCheck, LaneOperation } from '../runtime/historyLane.ts';

@@ -4,6 +4,7 @@
  * experiment shows its failure the moment it happens. The clock stopped there; the learner may
  * go on or look back with the time machine.
  */
+import { useState } from 'react';
 import { INVARIANT_LIGHTS } from '../state/types.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 
@@ -11,10 +12,14 @@ export function InvariantLights() {
   const v = usePlayground((s) => s.invariants.violation);
   const checks = usePlayground((s) => s.invariants.checks);
   const unsafe = usePlayground((s) => (s.settings ? s.settings.unsafe.length > 0 || (!s.settings.preVote && !s.settings.checkQuorum) : false));
+  // The names are shown on request (they cover part of the cluster), and always once one broke.
+  const [open, setOpen] = useState(false);
   const label = v ? `Raft safety broken: ${v.invariant}` : `Raft safety: all ${INVARIANT_LIGHTS.length} properties hold (${checks} checks)`;
   return (
-    <div className={`invariants${v ? ' broken' : ''}${unsafe ? ' watching' : ''}`} data-testid="invariant-monitor" data-state={v ? 'broken' : 'ok'}>
-      <span className="invariants-title">Raft safety</span>
+    <div className={`invariants${v ? ' broken' : ''}${unsafe ? ' watching' : ''}${open || v ? ' open' : ''}`} data-testid="invariant-monitor" data-state={v ? 'broken' : 'ok'}>
+      <button type="button" className="invariants-title" aria-expanded={open || !!v} onClick={() => setOpen(!open)} title="show or hide the names of the properties" data-testid="invariants-toggle">
+        Raft safety {open || v ? '▴' : '▾'}
+      </button>
       <ul className="lights" aria-label={label} title={label}>
         {INVARIANT_LIGHTS.map((l) => {
           const state = v ? (v.light === l.id ? 'red' : 'unknown') : 'green';

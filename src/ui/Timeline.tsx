@@ -15,6 +15,7 @@ import type { Marker, MarkerKind } from '../state/timeline.ts';
 import { usePlayground, useStoreApi, useWidth } from './hooks.ts';
 import { termColor } from './colors.ts';
 import { formatVirtualTime } from './speedScale.ts';
+import { HistoryLane } from './HistoryLane.tsx';
 
 const AXIS_Y = 12;
 const BAND_Y = 18;
@@ -256,6 +257,7 @@ export function Timeline() {
         })}
         </g>
       </svg>
+      <HistoryLane x={x} startMs={start} W={W} gutter={GUTTER} />
       </div>
     </section>
   );

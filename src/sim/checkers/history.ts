@@ -177,4 +177,12 @@ export class HistoryRecorder {
   history(): History {
     return structuredClone({ operations: this.operations, watches: this.watches });
   }
+
+  /**
+   * The operations as recorded so far, without a copy (for a checker that runs often as the
+   * history grows). Read only: the records change as their operations settle.
+   */
+  operationsSoFar(): readonly HistoryOperation[] {
+    return this.operations;
+  }
 }
