@@ -169,7 +169,9 @@ async function main(): Promise<void> {
       flights: window.etcdPlayground.inFlight().length,
       nowMs: window.etcdPlayground.now(),
       ops: Number(document.querySelector('[data-testid="wl-summary"]')?.getAttribute('data-ops') ?? 0),
-    })`)) as { frames: number[]; longTasks: number[]; longStarts: number[]; virtualPerWall: number; flights: number; nowMs: number; ops: number };
+      lane: document.querySelector('[data-testid="history-verdict"]')?.textContent ?? '',
+      safety: document.querySelector('[data-testid="invariant-monitor"]')?.getAttribute('data-state') ?? '',
+    })`)) as { frames: number[]; longTasks: number[]; longStarts: number[]; virtualPerWall: number; flights: number; nowMs: number; ops: number; lane: string; safety: string };
     const sorted = [...r.frames].sort((a, b) => a - b);
     const median = quantile(sorted, 0.5);
     const p95 = quantile(sorted, 0.95);
@@ -181,6 +183,8 @@ async function main(): Promise<void> {
     if (listLongTasks) for (let i = 0; i < r.longTasks.length; i++) console.log(`    ${r.longTasks[i]!.toFixed(0)} ms at ${(r.longStarts[i]! / 1000).toFixed(2)} s`);
     console.log(`  world:      ${r.virtualPerWall.toFixed(2)} virtual s per wall s in the measured window (1.00 = keeping up with real time)`);
     console.log(`  workload:   ${r.ops} operations answered; virtual clock at ${(r.nowMs / 1000).toFixed(1)} s; ${r.flights} messages in flight at the end`);
+    // The history lane checks the whole history as it runs, and the Raft safety lights every step.
+    console.log(`  checkers:   ${r.lane.trim()}; Raft safety ${r.safety}`);
     const wallS = m1.Timestamp! - m0.Timestamp!;
     const virtualS = (v1 - v0) / 1000;
     const d = (k: string): number => (m1[k] ?? 0) - (m0[k] ?? 0);

@@ -187,6 +187,17 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     text: 'etcd\'s command-line client. The console under the cluster runs etcdctl 3.4 against this cluster and prints what the real etcdctl prints.',
   },
   {
+    term: 'safety switch',
+    aliases: ['safety switches'],
+    text: 'A switch in this playground that turns off one of the rules that keep etcd correct, to show what the rule is for. Never part of a real etcd.',
+    see: 'Settings → Unsafe experiments. The top bar says "unsafe" while one is on.',
+  },
+  {
+    term: 'leader completeness',
+    text: 'A rule Raft guarantees: an entry that was committed is in the log of every later leader. So a new leader never lacks a write the cluster already confirmed.',
+    see: 'One of the Raft safety lights at the top right of the cluster.',
+  },
+  {
     term: 'leader transfer',
     text: 'The leader hands its role to a chosen follower on purpose (etcdctl move-leader), for example before it is shut down for maintenance.',
   },

@@ -112,6 +112,12 @@ export async function evaluateCheck(c: LessonCheck, ctx: CheckContext): Promise<
       const lead = currentLeader(ms);
       return !!lead && lead.name !== ctx.start.leader;
     }
+    case 'safetyBroken': {
+      const v = ctx.api.invariants().violation;
+      return !!v && (c.light === undefined || v.light === c.light);
+    }
+    case 'notLinearizable':
+      return ctx.api.historyLane(Infinity, { now: true }).check.result === 'illegal';
     case 'crashed':
       return member(ms, ref(c.member))?.alive === false;
     case 'alive':

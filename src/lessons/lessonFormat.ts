@@ -30,6 +30,7 @@
  * the whole file passed: a refused file changes nothing.
  */
 import { defaultClusterSettings, validateClusterSettings } from '../runtime/playground.ts';
+import { INVARIANT_LIGHTS, type InvariantLight } from '../runtime/invariantMonitor.ts';
 import type { ClusterSettings } from '../runtime/playgroundApi.ts';
 import { glossaryTerm } from './glossary.ts';
 
@@ -110,6 +111,10 @@ export type LessonCheck =
    * (a watch) counts with the output it printed so far.
    */
   | { is: 'console'; command: string; exitCode?: number; stdout?: string; stderr?: string }
+  /** The invariant monitor found a Raft safety property broken (this one, when `light` is given). */
+  | { is: 'safetyBroken'; light?: InvariantLight }
+  /** The history lane's checker found the clients' history not linearizable. */
+  | { is: 'notLinearizable' }
   | { is: 'all'; of: LessonCheck[] }
   | { is: 'any'; of: LessonCheck[] }
   | { is: 'not'; check: LessonCheck };
@@ -386,6 +391,8 @@ const CHECK_FIELDS: Record<LessonCheckKind, readonly string[]> = {
   role: ['member', 'role'],
   running: ['command'],
   console: ['command', 'exitCode', 'stdout', 'stderr'],
+  safetyBroken: ['light'],
+  notLinearizable: [],
   all: ['of'],
   any: ['of'],
   not: ['check'],
@@ -415,7 +422,14 @@ function check(v: unknown, at: string, scope: Scope, depth = 0): LessonCheck {
       return o.among === undefined ? { is: k } : { is: k, among: list(o.among, `${at}.among`, (m, a) => memberRef(m, a, scope), 1, 9) };
     case 'newLeader':
     case 'termGrew':
+    case 'notLinearizable':
       return { is: k };
+    case 'safetyBroken': {
+      if (o.light === undefined) return { is: k };
+      const lights = INVARIANT_LIGHTS.map((l) => l.id);
+      if (!lights.includes(o.light as InvariantLight)) fail(`${at}.light`, `expected one of ${lights.join(', ')}, got ${describe(o.light)}`);
+      return { is: k, light: o.light as InvariantLight };
+    }
     case 'key': {
       if (o.value !== null && typeof o.value !== 'string') fail(`${at}.value`, `expected a text or null (absent), got ${describe(o.value)}`);
       return { is: k, key: str(o.key, `${at}.key`, 200), value: o.value as string | null, member: memberRef(o.member, `${at}.member`, scope) };

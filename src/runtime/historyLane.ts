@@ -101,7 +101,7 @@ export class HistoryLane {
   }
 
   /** The operations that overlap [fromMs, ∞), and the latest check (run now if it is due). */
-  view(fromMs = 0): HistoryLaneView {
+  view(fromMs = 0, force = false): HistoryLaneView {
     const ops = this.opts.operations();
     const operations: LaneOperation[] = [];
     for (const o of ops) {
@@ -116,11 +116,11 @@ export class HistoryLane {
         status: statusOf(o),
       });
     }
-    return { operations, check: this.check() };
+    return { operations, check: this.check(force) };
   }
 
-  /** Runs the checker when operations settled since the last check and it is due. */
-  check(): LaneCheck {
+  /** Runs the checker when operations settled since the last check and it is due (or `force`). */
+  check(force = false): LaneCheck {
     // Once broken, always broken: more answers only constrain the history further.
     if (this.last.result === 'illegal') return this.last;
     const ops = this.opts.operations();
@@ -128,7 +128,7 @@ export class HistoryLane {
     for (const o of ops) if (o.returnMs !== null || o.gaveUpMs !== undefined) settled++;
     const now = this.opts.wallMs();
     if (settled === this.lastSettled && this.last.result !== 'unknown') return this.last;
-    if (now - this.lastAtMs < this.everyMs) return this.last;
+    if (!force && now - this.lastAtMs < this.everyMs) return this.last;
     this.lastAtMs = now;
     this.lastSettled = settled;
     if (ops.length === 0) return (this.last = { result: 'none', checked: 0, text: '', involved: [] });

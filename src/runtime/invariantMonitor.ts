@@ -60,6 +60,14 @@ function roleOf(r: MemberInfo['role']): RaftRole {
   return 'follower';
 }
 
+/** What the monitor reads of a member: its summary as its host sent it, and whether it is up. */
+export interface MonitoredMember {
+  name: string;
+  alive: boolean;
+  removed: boolean;
+  info: Pick<MemberInfo, 'id' | 'role' | 'term' | 'vote' | 'lead' | 'log' | 'persisted' | 'appliedIndex'>;
+}
+
 /** Entries looked at per member and check: the tail, where a log can change. */
 const WINDOW = 64;
 
@@ -70,23 +78,32 @@ export class InvariantMonitor {
   private readonly leading = new Map<string, { term: number; lastIndex: number; lastTerm: number }>();
   private found: MonitorViolation | null = null;
   private count = 0;
+  /** The summary each member had at the last check, to check only what changed. */
+  private readonly seen = new Map<string, { info: MonitoredMember['info']; alive: boolean }>();
+  private readonly names = new Map<string, string>();
 
   status(): InvariantStatus {
     return { checks: this.count, violation: this.found };
   }
 
-  /** Checks the members as they are now; returns the violation when this check found one. */
-  observe(members: readonly MemberInfo[], nowMs: number): MonitorViolation | null {
+  /**
+   * Checks the members whose summary changed since the last call (a summary is a new object
+   * whenever its member stepped); returns the violation when this check found one. Unchanged
+   * members were checked with the same data already, and the checker remembers what it saw.
+   */
+  observe(members: Iterable<MonitoredMember>, nowMs: number): MonitorViolation | null {
     if (this.found) return null;
-    this.count++;
-    const nameOf = new Map(members.map((m) => [m.id, m.name]));
     const views: RaftMemberView[] = [];
-    for (const m of members) {
-      const inc = this.incarnation.get(m.id) ?? { n: 0, alive: m.alive };
-      if (m.alive && !inc.alive) inc.n++;
-      inc.alive = m.alive;
+    for (const { name, alive, removed, info: m } of members) {
+      this.names.set(m.id, name);
+      const seen = this.seen.get(name);
+      if (seen && seen.info === m && seen.alive === alive) continue;
+      this.seen.set(name, { info: m, alive });
+      const inc = this.incarnation.get(m.id) ?? { n: 0, alive };
+      if (alive && !inc.alive) inc.n++;
+      inc.alive = alive;
       this.incarnation.set(m.id, inc);
-      if (!m.alive || m.role === 'removed') {
+      if (!alive || removed) {
         this.leading.delete(m.id);
         continue;
       }
@@ -108,6 +125,9 @@ export class InvariantMonitor {
         applied: Math.min(m.appliedIndex, commit),
       });
     }
+    if (views.length === 0) return null;
+    this.count++;
+    const nameOf = this.names;
     try {
       this.checkAppendOnly(views, nowMs);
       this.checker.check(views, nowMs);

@@ -9,7 +9,7 @@ import { runEtcdctl } from '../client/etcdctl/runEtcdctl.ts';
 import type { HashKVResponse, Id64, MemberAddResponse } from '../server/api.ts';
 import { DEFAULT_QUOTA_BYTES, type MemberSettings } from '../server/settings.ts';
 import { checkUnsafeSwitches, memberSettingsForUnsafe } from '../server/unsafeSwitches.ts';
-import { InvariantMonitor, type InvariantStatus } from './invariantMonitor.ts';
+import { InvariantMonitor, type InvariantStatus, type MonitoredMember } from './invariantMonitor.ts';
 import { HistoryLane, type HistoryLaneView } from './historyLane.ts';
 import { validateFaults, type Envelope, type LinkFaults } from '../sim/network.ts';
 import type { TraceEvent } from '../sim/trace.ts';
@@ -331,7 +331,7 @@ export class Playground implements PlaygroundApi {
   private afterStep(): void {
     const world = this.cluster.world;
     if (this.monitor) {
-      const v = this.monitor.observe(this.members(), world.nowMs);
+      const v = this.monitor.observe(this.monitored(), world.nowMs);
       if (v) {
         // A broken rule stops the clock where it broke, so the learner sees the moment itself.
         this.controller.pause();
@@ -370,6 +370,16 @@ export class Playground implements PlaygroundApi {
     return this.cluster.world.trace.hash;
   }
 
+  /** The members as the monitor reads them: their hosts' summaries as they are (no copies). */
+  private *monitored(): Generator<MonitoredMember> {
+    const world = this.cluster.world;
+    for (const [name, a] of this.actors) {
+      const info = a.info;
+      if (!info) continue;
+      yield { name, alive: world.isUp(name) && !a.error, removed: this.removed.has(name), info };
+    }
+  }
+
   /** The invariant monitor's state: checks made, and the first violation if one was found. */
   invariants(): InvariantStatus {
     return this.monitor ? this.monitor.status() : { checks: 0, violation: null };
@@ -379,14 +389,14 @@ export class Playground implements PlaygroundApi {
    * The history lane: the client operations that overlap [fromMs, now) as intervals, and the
    * linearizability checker's latest answer over the whole history (re-run when it is due).
    */
-  historyLane(fromMs = 0): HistoryLaneView {
+  historyLane(fromMs = 0, opts: { now?: boolean } = {}): HistoryLaneView {
     // Bound to the cluster of its time: a reset makes a new cluster with a new recorder, and a lane.
     const cluster = this.cluster;
     if (!this.lane || this.laneCluster !== cluster) {
       this.lane = new HistoryLane({ operations: () => cluster.history!.operationsSoFar(), wallMs: () => this.wall.nowMs() });
       this.laneCluster = cluster;
     }
-    return this.lane.view(fromMs);
+    return this.lane.view(fromMs, opts.now === true);
   }
 
   clientHistory(): HistoryFile {

@@ -506,8 +506,8 @@ export class TimeMachine implements PlaygroundApi {
   invariants(): InvariantStatus {
     return this.view.invariants();
   }
-  historyLane(fromMs?: number): HistoryLaneView {
-    return this.view.historyLane(fromMs);
+  historyLane(fromMs?: number, opts?: { now?: boolean }): HistoryLaneView {
+    return this.view.historyLane(fromMs, opts);
   }
   /** What acted on the live run since it booted (see worldActions.ts). */
   recordedActions(): RecordedAction[] {

@@ -15,5 +15,6 @@ import { DEMOS } from './demos.ts';
 import { watchLesson } from './watch.ts';
 import { txnLesson } from './txn.ts';
 import { leasesLesson } from './leases.ts';
+import { voteCheckLesson } from './voteCheck.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, etcdctlTour, ...DEMOS];
