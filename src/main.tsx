@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
 import { createPlaygroundStore } from './state/store.ts';
+import type { FinderWorker } from './state/finderSlice.ts';
 import { bootPlayground } from './state/boot.ts';
 import { startPlayground } from './runtime/bootstrap.ts';
 import { TimeMachine } from './scenario/timeMachine.ts';
@@ -13,6 +14,8 @@ import { LiveApp } from './ui/live/LiveApp.tsx';
 
 const store = createPlaygroundStore();
 store.setState(parseViewQuery(location.search));
+// The bug finder runs seeds in a worker of its own, in memory, so the page keeps its frame rate.
+store.getState().attachFinder(() => new Worker(new URL('../workers/bugFinder.worker.ts', import.meta.url), { type: 'module', name: 'bug-finder' }) as unknown as FinderWorker);
 const liveMode = isLiveQuery(location.search);
 
 if (liveMode) startLiveMode();

@@ -1,5 +1,7 @@
 import { test } from '@playwright/test';
-import { expect, openPlayground, shot, typeCommand } from './driver.ts';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { expect, openPlayground, SHOTS, shot, typeCommand } from './driver.ts';
 
 /**
  * With voteWithoutLogCheck on: a follower is cut off while the others commit, the leader crashes,
@@ -145,4 +147,67 @@ test('history lane: with switch 3 a read through the isolated old leader is stal
   await expect(lane).toHaveAttribute('data-result', 'ok');
   await expect(page.getByTestId('history-verdict')).toContainText('✓ linearizable');
   await shot(page, 'history-lane-green', true);
+});
+
+test('the bug finder\'s counterexamples (found and shrunk in Node) replay in the page to the same trace hash and the same failure', async ({ page }) => {
+  test.setTimeout(240_000);
+  for (const [sw, check] of [
+    ['voteWithoutLogCheck', 'invariant'],
+    ['skipReadIndex', 'history'],
+  ] as const) {
+    const out = `${SHOTS}/counterexample-${sw}.json`;
+    mkdirSync(SHOTS, { recursive: true });
+    const run = spawnSync('npx', ['tsx', 'scripts/findBug.ts', sw, '--seeds=20', `--out=${out}`], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    console.log(run.stdout.trim());
+    const scenario = JSON.parse(readFileSync(out, 'utf8')) as { traceHash: string; endMs: number; settings: { unsafe: string[] } };
+    expect(scenario.settings.unsafe).toEqual([sw]);
+    await openPlayground(page, 'members=3&seed=99');
+    await page.getByTestId('import-file').setInputFiles(out);
+    await expect(page.locator('.notice').last()).toContainText('the same run as its author', { timeout: 90_000 });
+    expect(await page.evaluate(() => window.etcdPlayground!.traceHash())).toBe(scenario.traceHash);
+    await expect(page.getByTestId('unsafe-badge')).toBeVisible();
+    if (check === 'invariant') {
+      await expect(page.getByTestId('invariant-monitor')).toHaveAttribute('data-state', 'broken');
+      await expect(page.getByTestId('light-leaderCompleteness')).toHaveAttribute('data-state', 'red');
+    } else {
+      await expect(page.getByTestId('history-lane')).toHaveAttribute('data-result', 'illegal');
+    }
+    await shot(page, `counterexample-${sw}`);
+  }
+});
+
+test('the bug finder in the page: with switch 3 on it finds a stale read in a worker, shrinks it, and opens it as the run to step through', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openPlayground(page, 'members=3&seed=1&unsafe=skipReadIndex&requestTimeoutMs=2000');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const finder = page.getByTestId('bug-finder');
+  await page.getByTestId('finder-start').click();
+  await expect(finder).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('finder-progress')).toContainText(/seed \d+/);
+  // The page stays live while the worker searches.
+  const t0 = await page.evaluate(() => window.etcdPlayground!.now());
+  await expect.poll(() => page.evaluate(() => window.etcdPlayground!.now()), { timeout: 30_000 }).toBeGreaterThan(t0);
+  await expect(finder).toHaveAttribute('data-status', 'found', { timeout: 180_000 });
+  await expect(page.getByTestId('finder-found')).toContainText('History not linearizable');
+  await expect(page.getByTestId('finder-found')).toContainText(/Shrunk from 30 moves to \d+/);
+  await shot(page, 'bug-finder-found');
+  await page.getByTestId('finder-open').click();
+  await expect(page.locator('.notice').last()).toContainText('the same run as its author', { timeout: 90_000 });
+  await expect(page.getByTestId('history-lane')).toHaveAttribute('data-result', 'illegal');
+  await shot(page, 'bug-finder-opened', true);
+});
+
+test('the bug finder can be stopped, and needs a switch on', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=1');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(page.getByTestId('finder-start')).toBeDisabled();
+  await page.goto('/?members=3&seed=1&unsafe=commitOldTerm');
+  await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByTestId('finder-start').click();
+  await expect(page.getByTestId('bug-finder')).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('finder-stop').click();
+  await expect(page.getByTestId('bug-finder')).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('finder-start')).toBeEnabled();
 });

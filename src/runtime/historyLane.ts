@@ -164,5 +164,16 @@ function staleReadWords(ops: readonly HistoryOperation[]): string | undefined {
       return `The read at ${seconds(read.callMs)} (${read.clientId}) returned ${shown} after the write ${showBytes(key)}=${showBytes(w.op.request.value ?? '')} had completed at ${seconds(w.returnMs)} (${w.clientId}): a stale read.`;
     }
   }
+  // Another key's write: the revisions show the read saw an older store.
+  for (const read of ops) {
+    if (read.op.type !== 'range' || read.outcome.status !== 'ok') continue;
+    const readRev = read.outcome.response.header.revision;
+    for (const w of ops) {
+      if (w.op.type !== 'put' || w.outcome.status !== 'ok' || w.returnMs === null || w.returnMs >= read.callMs) continue;
+      const wRev = w.outcome.response.header.revision;
+      if (wRev <= readRev) continue;
+      return `The read of ${showBytes(read.op.request.key)} at ${seconds(read.callMs)} (${read.clientId}) saw the store at revision ${readRev}, after the write ${showBytes(w.op.request.key)}=${showBytes(w.op.request.value ?? '')} had completed at ${seconds(w.returnMs)} (${w.clientId}) and made revision ${wRev}: a stale read.`;
+    }
+  }
   return undefined;
 }

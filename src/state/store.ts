@@ -17,6 +17,7 @@ import { defaultWorkload, validateWorkload, WorkloadRunner, type WorkloadOptions
 import type { OpSample } from './workloadStats.ts';
 import { travelSlice, type TravelActions, type TravelState } from './travelSlice.ts';
 import { lessonSlice, type LessonActions, type LessonState } from './lessonSlice.ts';
+import { finderSlice, type FinderActions, type FinderState } from './finderSlice.ts';
 import type { InvariantStatus } from '../runtime/invariantMonitor.ts';
 import type { HistoryLaneView } from '../runtime/historyLane.ts';
 import type {
@@ -204,7 +205,7 @@ export interface PlaygroundActions {
   setReducedMotion(on: boolean): void;
 }
 
-export type Store = PlaygroundState & PlaygroundActions & TravelState & TravelActions & LessonState & LessonActions;
+export type Store = PlaygroundState & PlaygroundActions & TravelState & TravelActions & LessonState & LessonActions & FinderState & FinderActions;
 export type PlaygroundStore = StoreApi<Store>;
 
 export const linkKey = (a: string, b: string): string => `${a}>${b}`;
@@ -291,6 +292,7 @@ export function createPlaygroundStore(): PlaygroundStore {
 
     return {
       ...travelSlice(set, get),
+      ...finderSlice(set, get),
       ...lessonSlice(set, get),
       api: null,
       status: 'starting',

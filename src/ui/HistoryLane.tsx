@@ -46,7 +46,7 @@ export function HistoryLane({ x, startMs, W, gutter }: { x: ScaleLinear<number, 
       <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} aria-label={`client operations by client: ${verdict}`}>
         {clients.length === 0 && (
           <text x={gutter} y={HEAD_H - 6} className="lane-label">
-            operations of the console, the workload and scripts appear here
+            client operations appear here
           </text>
         )}
         {clients.map((c, i) => {

@@ -71,7 +71,65 @@ function UnsafeExperiments({ draft, setDraft }: { draft: ClusterSettings; setDra
           <small>Off: a member asks whether it could win before it raises its term, and a leader that cannot reach a majority steps down. On: a member that rejoins disrupts the cluster with a higher term; a cut-off leader keeps believing it leads.</small>
         </span>
       </label>
+      <BugFinder />
     </fieldset>
+  );
+}
+
+/**
+ * Looks for a failure the applied switches allow: seeded fault plans on clusters in a worker,
+ * then the smallest plan that still fails, opened as a scenario to step through.
+ */
+function BugFinder() {
+  const store = useStoreApi();
+  const f = usePlayground((s) => s.finder);
+  const armed = usePlayground((s) => (s.settings ? s.settings.unsafe.length > 0 || (!s.settings.preVote && !s.settings.checkQuorum) : false));
+  const running = f.status === 'running';
+  return (
+    <div className="bug-finder" data-testid="bug-finder" data-status={f.status}>
+      <h4>Bug finder</h4>
+      {!armed && !running && f.status !== 'found' && <p className="muted">Turn a switch on and Apply; then the finder runs fault plans until a checker fails, and hands you the smallest run that still fails.</p>}
+      <div className="finder-actions">
+        {!running ? (
+          <button type="button" disabled={!armed} onClick={() => store.getState().findFailure()} data-testid="finder-start">
+            Find a failure
+          </button>
+        ) : (
+          <button type="button" onClick={() => store.getState().stopFinder()} data-testid="finder-stop">
+            Stop
+          </button>
+        )}
+        {running && <progress max={f.maxSeeds} value={f.phase === 'search' ? f.seed - 1 : f.maxSeeds} aria-label="bug finder progress" />}
+      </div>
+      {running && (
+        <p className="muted" role="status" data-testid="finder-progress">
+          {f.phase === 'search' ? `Trying seed ${f.seed} of ${f.maxSeeds}…` : `Found one with seed ${f.seed}; shrinking it: ${f.planSteps} moves left (${f.tried} runs)…`}
+        </p>
+      )}
+      {f.status === 'found' && f.found && (
+        <div className="finder-found" role="status" data-testid="finder-found">
+          <p>
+            <b>{f.found.kind === 'invariant' ? 'Raft safety broken' : 'History not linearizable'}</b> with seed {f.found.seed}: {f.found.text}
+          </p>
+          <p className="muted">
+            Shrunk from {f.found.originalSteps} moves to {f.found.steps} ({f.found.runs} runs).
+          </p>
+          <button type="button" className="primary" onClick={() => void store.getState().openCounterexample()} data-testid="finder-open">
+            Open it (replaces this run)
+          </button>
+        </div>
+      )}
+      {f.status === 'none' && (
+        <p className="muted" role="status" data-testid="finder-none">
+          No failure in {f.maxSeeds} seeds. Some switches only hurt liveness, or need rarer timing.
+        </p>
+      )}
+      {f.status === 'error' && (
+        <p className="error" role="alert">
+          The bug finder stopped: {f.error}
+        </p>
+      )}
+    </div>
   );
 }
 
