@@ -336,7 +336,8 @@ export class Playground implements PlaygroundApi {
         // A broken rule stops the clock where it broke, so the learner sees the moment itself.
         this.controller.pause();
         this.push({ seq: world.trace.totalCount - 1, atMs: world.nowMs, kind: 'invariant', actor: v.members[0] ?? '', peer: v.members[1] ?? '', envelopeId: 0, detail: `${v.invariant}: ${v.detail}` });
-        if (this.listeners.size === 0) this.flush();
+        // Delivered at once, not with the next batch: it is rare, and it is the moment to see.
+        this.flush();
       }
     }
     if (this.listeners.size === 0) return;
