@@ -183,6 +183,17 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     text: 'A read that is sure to see every write that finished before it started. The member first checks with the leader (ReadIndex). This is etcd\'s default.',
   },
   {
+    term: 'ReadIndex',
+    text: 'How etcd serves a linearizable read. The leader notes its commit index, then checks with a quorum that it is still the leader. The read is answered once the member has applied up to that index.',
+    see: 'Safety switch 3 (Settings, Unsafe experiments) turns it off; the lesson "Why a leader asks before it answers a read" shows what goes wrong.',
+  },
+  {
+    term: 'stale read',
+    aliases: ['stale reads'],
+    text: 'A read that returns a value that was already overwritten by a write that had finished. A serializable read may be stale; a linearizable read never is.',
+    see: 'The history lane under the timeline turns red and names the operations when it finds one.',
+  },
+  {
     term: 'etcdctl',
     text: 'etcd\'s command-line client. The console under the cluster runs etcdctl 3.4 against this cluster and prints what the real etcdctl prints.',
   },

@@ -16,5 +16,6 @@ import { watchLesson } from './watch.ts';
 import { txnLesson } from './txn.ts';
 import { leasesLesson } from './leases.ts';
 import { voteCheckLesson } from './voteCheck.ts';
+import { readIndexLesson } from './readIndex.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, readIndexLesson, etcdctlTour, ...DEMOS];
