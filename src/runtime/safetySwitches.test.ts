@@ -100,6 +100,34 @@ describe('member safety switches, through the cluster settings', () => {
     expect(off.lin.result).toBe('ok');
   });
 
+  it('5. ackBeforeDurable: a put is answered before any disk has it, every member loses power, and after the restart the write is gone; with the rule on it survives', async () => {
+    const run = async (unsafe: ClusterSettings['unsafe']) => {
+      // A slow disk (300 ms per fsync) makes the window wide enough to crash in.
+      const pg = await playground({ unsafe, walFsyncMs: 300, requestTimeoutMs: 3000 });
+      const names = pg.members().map((m) => m.name);
+      const put = await settle(pg, pg.client({ endpoints: [pg.leader()!.name] }).put({ key: 'x', value: '1' }));
+      const answeredAtMs = pg.now();
+      // The power goes out everywhere at once, straight after the answer.
+      for (const n of names) await pg.crash(n);
+      for (const n of names) await pg.restart(n);
+      await pg.runFor(3000);
+      const read = await settle(pg, pg.client({ endpoints: [pg.leader()!.name] }).range({ key: 'x' }));
+      const history = importHistory(JSON.parse(JSON.stringify(pg.clientHistory())));
+      await pg.close();
+      return { put, answeredAtMs, read, lin: checkLinearizability(history.operations) };
+    };
+    const on = await run(['ackBeforeDurable']);
+    expect(on.put).not.toBeInstanceOf(Error);
+    expect(on.read instanceof Error ? on.read.message : on.read.kvs.map((kv) => kv.value)).toEqual([]);
+    expect(on.lin.result).toBe('illegal');
+    const off = await run([]);
+    expect(off.put).not.toBeInstanceOf(Error);
+    // The answer waited for the disks (two fsyncs at least: the leader's and a follower's, in parallel, then the apply).
+    expect(off.answeredAtMs).toBeGreaterThan(on.answeredAtMs);
+    expect(off.read instanceof Error ? off.read.message : off.read.kvs.map((kv) => kv.value)).toEqual(['1']);
+    expect(off.lin.result).toBe('ok');
+  });
+
   it('6. no pre-vote and no check-quorum: a cut-off leader keeps leading, and a member that rejoins forces an election; with both on neither happens', async () => {
     const run = async (on: boolean) => {
       const pg = await playground(on ? { preVote: false, checkQuorum: false } : {});

@@ -16,7 +16,8 @@
  *      joins that write (group commit). The write is not awaited here;
  *   3. put the Ready's messages among the step's outputs. They are not sent yet: the host sends a
  *      step's outputs only once `durable()` resolved (and the modelled disk time has passed), so a
- *      vote, an append ack or a client answer never leaves before what it promises is on disk;
+ *      vote, an append ack or a client answer never leaves before what it promises is on disk
+ *      (safety switch 5, settings.unsafeAckBeforeDurable, breaks exactly this rule);
  *   4. advance.
  * Applying before the write lands loses nothing a crash may not lose: a committed entry is on a
  * quorum's disks, and what this member applied in memory is rebuilt from its WAL and its peers.
@@ -229,6 +230,13 @@ export class EtcdMember {
   private writesInFlight = 0;
   /** The last queued write when it is a Ready that has not started: later Readies may join it. */
   private queuedReady: ReadyPersist | null = null;
+  /**
+   * With settings.unsafeAckBeforeDurable only: writes issued but not handed to the storage yet,
+   * in issue order, each with the virtual time its fsync would end. Only a crash loses them.
+   */
+  private pageCache: { dueMs: number; run: () => Promise<void> }[] = [];
+  /** The fsync time of the step being run (a slow disk's, or the settings'). */
+  private stepFsyncMs = 0;
   /** Virtual time of the last backend batch commit (see settings.backendBatchIntervalMs). */
   private lastBackendCommitMs = 0;
   private events: MemberTraceEvent[] = [];
@@ -472,6 +480,9 @@ export class EtcdMember {
     if (input.nowMs < this.nowMs) throw new Error(`member ${this.name}: time went back (${input.nowMs} < ${this.nowMs})`);
     this.nowMs = input.nowMs;
     this.walWrites = 0;
+    this.stepFsyncMs = input.walFsyncMs ?? this.settings.walFsyncMs ?? 0;
+    const inFlightBefore = this.writesInFlight;
+    this.flushPageCache(this.nowMs);
     for (const inp of input.inputs) this.receive(inp);
     for (let i = 0; i < input.ticks; i++) this.node.tick();
     if (input.ticks > 0) this.onTimers();
@@ -480,7 +491,12 @@ export class EtcdMember {
     this.flushBackend();
     while (this.background.length > 0) await Promise.all(this.background.splice(0));
     this.serveReads();
-    const out = { outputs: this.outputs, events: this.events, busyMs: this.walWrites * (input.walFsyncMs ?? this.settings.walFsyncMs ?? 0), durable: this.writesInFlight > 0 ? this.writes : null };
+    // Acknowledging before the disk: the outputs wait neither for this step's writes nor for the
+    // modelled fsync (only for writes that were due and handed to the storage, so a failure stops the member).
+    const early = this.settings.unsafeAckBeforeDurable === true;
+    const busyMs = early ? 0 : this.walWrites * this.stepFsyncMs;
+    const durable = (early ? this.writesInFlight > inFlightBefore : this.writesInFlight > 0) ? this.writes : null;
+    const out = { outputs: this.outputs, events: this.events, busyMs, durable };
     this.outputs = [];
     this.events = [];
     return out;
@@ -495,6 +511,22 @@ export class EtcdMember {
   private write(run: () => Promise<void>): void {
     // Whatever is queued after it must not be overtaken: no later Ready joins an earlier one.
     this.queuedReady = null;
+    if (this.settings.unsafeAckBeforeDurable === true) {
+      this.pageCache.push({ dueMs: this.nowMs + this.stepFsyncMs, run });
+      return;
+    }
+    this.issue(run);
+  }
+
+  /**
+   * Hands the page cache's writes whose fsync time has passed to the storage, oldest first and
+   * stopping at the first that is not due, so what lands is still a prefix of what was issued.
+   */
+  private flushPageCache(untilMs: number): void {
+    while (this.pageCache.length > 0 && this.pageCache[0]!.dueMs <= untilMs) this.issue(this.pageCache.shift()!.run);
+  }
+
+  private issue(run: () => Promise<void>): void {
     this.writesInFlight++;
     this.writes = this.writes.then(run).then(() => {
       this.writesInFlight--;
@@ -507,11 +539,15 @@ export class EtcdMember {
   private defragmentAfterWrites(): Promise<void> {
     this.flushBackend(true);
     this.write(() => this.storage.backend.defragment());
-    return this.writes;
+    return this.durable();
   }
 
-  /** Waits until everything written so far landed (rejects with a storage failure). */
+  /**
+   * Waits until everything written so far landed (rejects with a storage failure). An explicit
+   * sync: the page cache, if any, goes to the storage first.
+   */
   durable(): Promise<void> {
+    this.flushPageCache(Infinity);
     return this.writes;
   }
 

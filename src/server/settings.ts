@@ -51,6 +51,12 @@ export interface MemberSettings {
    * Default 'none' (etcd's behaviour).
    */
   unsafeReads?: 'none' | 'skipReadIndex';
+  /**
+   * Fault injection, never for real use: acknowledge before the disk does. The member's writes
+   * wait in memory (as in an OS page cache before fsync) until the disk's fsync time has passed,
+   * while its messages and answers leave at once; a crash meanwhile loses what they acknowledged.
+   */
+  unsafeAckBeforeDurable?: boolean;
   /** Raft safety rules switched off (see unsafeSwitches.ts); absent = Raft as etcd runs it. */
   unsafeRaft?: UnsafeRaftRules;
 }

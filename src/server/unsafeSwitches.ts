@@ -7,7 +7,7 @@
 import type { UnsafeRaftRules } from '../raft/index.ts';
 import type { MemberSettings } from './settings.ts';
 
-export type UnsafeSwitch = 'commitOldTerm' | 'voteWithoutLogCheck' | 'skipReadIndex';
+export type UnsafeSwitch = 'commitOldTerm' | 'voteWithoutLogCheck' | 'skipReadIndex' | 'ackBeforeDurable';
 
 export interface UnsafeSwitchInfo {
   id: UnsafeSwitch;
@@ -43,6 +43,13 @@ export const UNSAFE_SWITCHES: readonly UnsafeSwitchInfo[] = [
     rule: 'A linearizable read waits until the leader confirms it still leads and the member has applied up to the leader’s commit index (ReadIndex).',
     breaks: 'A member that is behind or cut off answers from its old state: a stale read.',
   },
+  {
+    id: 'ackBeforeDurable',
+    number: 5,
+    title: 'acknowledge a write before it is on disk',
+    rule: 'A member sends a vote, an append acknowledgement or a client answer only after what it promises is durable in its WAL (fsync first).',
+    breaks: 'A write the client was told is committed can vanish when the members that held it crash before their disks synced. A slower WAL fsync (in Settings, or one member\'s disk) widens the window.',
+  },
 ];
 
 const known = new Set<string>(UNSAFE_SWITCHES.map((s) => s.id));
@@ -73,5 +80,19 @@ export function memberSettingsForUnsafe(list: readonly UnsafeSwitch[]): Partial<
   return {
     ...(Object.keys(raft).length > 0 ? { unsafeRaft: raft } : {}),
     ...(list.includes('skipReadIndex') ? { unsafeReads: 'skipReadIndex' as const } : {}),
+    ...(list.includes('ackBeforeDurable') ? { unsafeAckBeforeDurable: true } : {}),
   };
+}
+
+/** The liveness experiment: pre-vote and check-quorum, two real etcd settings, both off. */
+export const NO_LIVENESS_SWITCH = 6;
+
+/**
+ * The numbers of the experiments a cluster runs with, in order: the switches in its list, and 6
+ * when pre-vote and check-quorum are both off. Empty for a cluster that keeps every rule.
+ */
+export function unsafeNumbersOn(s: { unsafe: readonly UnsafeSwitch[]; preVote: boolean; checkQuorum: boolean }): number[] {
+  const on = UNSAFE_SWITCHES.filter((x) => s.unsafe.includes(x.id)).map((x) => x.number);
+  if (!s.preVote && !s.checkQuorum) on.push(NO_LIVENESS_SWITCH);
+  return on;
 }

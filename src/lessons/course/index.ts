@@ -17,5 +17,6 @@ import { txnLesson } from './txn.ts';
 import { leasesLesson } from './leases.ts';
 import { voteCheckLesson } from './voteCheck.ts';
 import { readIndexLesson } from './readIndex.ts';
+import { syncFirstLesson } from './syncFirst.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, readIndexLesson, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, readIndexLesson, syncFirstLesson, etcdctlTour, ...DEMOS];
