@@ -7,6 +7,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { FinderMessage, FinderStart } from '../scenario/bugFinderProtocol.ts';
 import { parseScenario } from '../scenario/scenarioFormat.ts';
 import type { Store } from './store.ts';
+import { unsafeNumbersOn } from './safetySwitches.ts';
 
 /** What the page needs of a worker: post a start, hear back, terminate. */
 export interface FinderWorker {
@@ -57,7 +58,7 @@ export function finderSlice(set: StoreApi<Store>['setState'], get: StoreApi<Stor
     findFailure(maxSeeds = 40) {
       const settings = get().settings;
       if (!settings) return;
-      const switches = settings.unsafe.length > 0 || (!settings.preVote && !settings.checkQuorum);
+      const switches = unsafeNumbersOn(settings).length > 0;
       if (!switches) {
         get().notify('turn on a safety switch first (Settings → Unsafe experiments), then look for a failure it allows', 'error');
         return;

@@ -30,7 +30,7 @@ import { CourseOffer } from './CourseOffer.tsx';
 import { GlossaryDialog } from './GlossaryPanel.tsx';
 import { Caption } from './Caption.tsx';
 import { InvariantLights, ViolationCard } from './InvariantLights.tsx';
-import { UNSAFE_SWITCHES } from '../state/safetySwitches.ts';
+import { unsafeNumbersOn } from '../state/safetySwitches.ts';
 import './styles.css';
 
 const sideTabs: { id: SideTab; label: string }[] = [
@@ -100,12 +100,7 @@ function Summary() {
 
 /** Says in the top bar, on every view, that a rule of etcd is switched off (a shared link may carry it). */
 function UnsafeBadge() {
-  const text = usePlayground((s) => {
-    if (!s.settings) return '';
-    const on = UNSAFE_SWITCHES.filter((x) => s.settings!.unsafe.includes(x.id)).map((x) => x.number);
-    if (!s.settings.preVote && !s.settings.checkQuorum) on.push(6);
-    return on.join(' ');
-  });
+  const text = usePlayground((s) => (s.settings ? unsafeNumbersOn(s.settings).join(' ') : ''));
   if (text === '') return null;
   return (
     <span className="unsafe-badge" role="status" data-testid="unsafe-badge" title="Safety switches are on (Settings → Unsafe experiments): this cluster breaks rules etcd keeps.">

@@ -6,12 +6,13 @@
  */
 import { useState } from 'react';
 import { INVARIANT_LIGHTS } from '../state/types.ts';
+import { unsafeNumbersOn } from '../state/safetySwitches.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 
 export function InvariantLights() {
   const v = usePlayground((s) => s.invariants.violation);
   const checks = usePlayground((s) => s.invariants.checks);
-  const unsafe = usePlayground((s) => (s.settings ? s.settings.unsafe.length > 0 || (!s.settings.preVote && !s.settings.checkQuorum) : false));
+  const unsafe = usePlayground((s) => (s.settings ? unsafeNumbersOn(s.settings).length > 0 : false));
   // The names are shown on request (they cover part of the cluster), and always once one broke.
   const [open, setOpen] = useState(false);
   const label = v ? `Raft safety broken: ${v.invariant}` : `Raft safety: all ${INVARIANT_LIGHTS.length} properties hold (${checks} checks)`;

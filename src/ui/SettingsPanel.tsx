@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ClusterSettings } from '../state/types.ts';
 import { settingsToQuery } from '../state/urlSettings.ts';
-import { UNSAFE_SWITCHES, type UnsafeSwitch } from '../state/safetySwitches.ts';
+import { NO_LIVENESS_SWITCH, UNSAFE_SWITCHES, unsafeNumbersOn, type UnsafeSwitch } from '../state/safetySwitches.ts';
 import { usePlayground, useStoreApi } from './hooks.ts';
 
 /**
@@ -41,7 +41,7 @@ function UnsafeExperiments({ draft, setDraft }: { draft: ClusterSettings; setDra
     setDraft({ ...draft, unsafe: next });
   };
   const noLiveness = !draft.preVote && !draft.checkQuorum;
-  const anyOn = draft.unsafe.length > 0 || noLiveness;
+  const anyOn = unsafeNumbersOn(draft).length > 0;
   return (
     <fieldset className={`unsafe${anyOn ? ' on' : ''}`} data-testid="unsafe-experiments">
       <legend>⚠ Unsafe experiments</legend>
@@ -67,7 +67,7 @@ function UnsafeExperiments({ draft, setDraft }: { draft: ClusterSettings; setDra
           data-testid="unsafe-noPreVoteCheckQuorum"
         />
         <span>
-          <b>6. no pre-vote and no check-quorum</b>
+          <b>{NO_LIVENESS_SWITCH}. no pre-vote and no check-quorum</b>
           <small>Off: a member asks whether it could win before it raises its term, and a leader that cannot reach a majority steps down. On: a member that rejoins disrupts the cluster with a higher term; a cut-off leader keeps believing it leads.</small>
         </span>
       </label>
@@ -83,7 +83,7 @@ function UnsafeExperiments({ draft, setDraft }: { draft: ClusterSettings; setDra
 function BugFinder() {
   const store = useStoreApi();
   const f = usePlayground((s) => s.finder);
-  const armed = usePlayground((s) => (s.settings ? s.settings.unsafe.length > 0 || (!s.settings.preVote && !s.settings.checkQuorum) : false));
+  const armed = usePlayground((s) => (s.settings ? unsafeNumbersOn(s.settings).length > 0 : false));
   const running = f.status === 'running';
   return (
     <div className="bug-finder" data-testid="bug-finder" data-status={f.status}>
