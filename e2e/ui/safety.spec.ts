@@ -76,17 +76,19 @@ test('Settings: the unsafe experiments section turns a switch on; Apply resets t
   const section = page.getByTestId('unsafe-experiments');
   await expect(section).toContainText('Unsafe experiments');
   await expect(section).toContainText('3. serve linearizable reads without ReadIndex');
+  await expect(section).toContainText('5. acknowledge a write before it is on disk');
   await page.getByTestId('unsafe-skipReadIndex').check();
+  await page.getByTestId('unsafe-ackBeforeDurable').check();
   await page.getByTestId('unsafe-noPreVoteCheckQuorum').check();
   await expect(section).toHaveClass(/ on/);
   await shot(page, 'settings-unsafe');
   await page.getByTestId('apply-settings').click();
   await expect(page.locator('.app')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
-  await expect(page.getByTestId('unsafe-badge')).toHaveText('⚠ unsafe 3 6');
+  await expect(page.getByTestId('unsafe-badge')).toHaveText('⚠ unsafe 3 5 6');
   const s = await page.evaluate(() => window.etcdPlayground!.settings());
-  expect(s.unsafe).toEqual(['skipReadIndex']);
+  expect(s.unsafe).toEqual(['skipReadIndex', 'ackBeforeDurable']);
   expect([s.preVote, s.checkQuorum]).toEqual([false, false]);
-  expect(new URL(page.url()).searchParams.get('unsafe')).toBe('skipReadIndex');
+  expect(new URL(page.url()).searchParams.get('unsafe')).toBe('skipReadIndex,ackBeforeDurable');
 });
 
 test('an unknown switch in the URL is refused by name and nothing starts', async ({ page }) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../sim/checkers/checkHistory.ts';
 import { HISTORY_FORMAT, importHistory } from '../sim/checkers/exportHistory.ts';
 import { Playground } from './playground.ts';
+import { outcome } from './playgroundTesting.ts';
 import { everyActionScript } from './playgroundScripts.ts';
 
 const enc = (s: string) => Buffer.from(s).toString('base64');
@@ -14,12 +15,7 @@ describe('the client history of a playground', () => {
     const c = pg.client();
     const events: number[] = [];
     const w = c.watch({ key: 'h', range_end: 'i' }, (r) => events.push(r.events.length));
-    const answered = async <T>(p: Promise<T>): Promise<T | Error> => {
-      let done = false;
-      const tagged = p.then((v) => v, (e: Error) => e).finally(() => (done = true));
-      while (!done) await pg.runFor(50);
-      return tagged;
-    };
+    const answered = <T,>(p: Promise<T>): Promise<T | Error> => outcome(pg, p);
     await answered(c.put({ key: 'h1', value: 'a' }));
     await answered(c.put({ key: 'h2', value: 'b' }));
     await answered(c.range({ key: 'h', range_end: 'i' }));

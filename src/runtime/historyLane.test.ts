@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Playground } from './playground.ts';
+import { outcome as settle } from './playgroundTesting.ts';
 import { HistoryLane } from './historyLane.ts';
 import type { ClusterSettings } from './playgroundApi.ts';
 import type { HistoryOperation } from '../sim/checkers/types.ts';
 
-async function settle<T>(pg: Playground, p: Promise<T>): Promise<T | Error> {
-  let done = false;
-  const tagged = p.then((v) => v, (e: Error) => e).finally(() => (done = true));
-  while (!done) await pg.runFor(50);
-  return tagged;
-}
 
 /** x=1; the leader is cut off; x=2 through the majority; a linearizable read of x through the old leader. */
 async function readThroughOldLeader(unsafe: ClusterSettings['unsafe']) {
@@ -28,6 +23,10 @@ async function readThroughOldLeader(unsafe: ClusterSettings['unsafe']) {
   await pg.runFor(10);
   await settle(pg, pg.client({ endpoints: [old] }).range({ key: 'x' }));
   const lane = pg.historyLane();
+  // A limited view is the newest operations of the whole one, in the same order, with the same verdict.
+  const newest = pg.historyLane(0, { limit: 2 });
+  expect(newest.operations).toEqual(lane.operations.slice(-2));
+  expect(newest.check).toEqual(lane.check);
   await pg.close();
   return lane;
 }

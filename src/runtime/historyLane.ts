@@ -100,11 +100,16 @@ export class HistoryLane {
     this.everyMs = opts.everyMs ?? 400;
   }
 
-  /** The operations that overlap [fromMs, ∞), and the latest check (run now if it is due). */
-  view(fromMs = 0, force = false): HistoryLaneView {
+  /**
+   * The operations that overlap [fromMs, ∞), the newest `limit` of them, and the latest check
+   * (run now if it is due). Only those operations are mapped: a long run's history is not copied
+   * a few times a second to draw its last seconds.
+   */
+  view(fromMs = 0, force = false, limit = Infinity): HistoryLaneView {
     const ops = this.opts.operations();
     const operations: LaneOperation[] = [];
-    for (const o of ops) {
+    for (let i = ops.length - 1; i >= 0 && operations.length < limit; i--) {
+      const o = ops[i]!;
       if (o.returnMs !== null && o.returnMs < fromMs) continue;
       operations.push({
         id: o.id,
@@ -116,6 +121,7 @@ export class HistoryLane {
         status: statusOf(o),
       });
     }
+    operations.reverse();
     return { operations, check: this.check(force) };
   }
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Playground } from './playground.ts';
+import { outcome as settle } from './playgroundTesting.ts';
 import type { ClusterSettings, PlaygroundEvent } from './playgroundApi.ts';
 
-async function settle<T>(pg: Playground, p: Promise<T>): Promise<T | Error> {
-  let done = false;
-  const tagged = p.then((v) => v, (e: Error) => e).finally(() => (done = true));
-  while (!done) await pg.runFor(50);
-  return tagged;
-}
 
 /**
  * A follower is cut off while the others commit ten more entries; then the leader crashes, the

@@ -390,14 +390,14 @@ export class Playground implements PlaygroundApi {
    * The history lane: the client operations that overlap [fromMs, now) as intervals, and the
    * linearizability checker's latest answer over the whole history (re-run when it is due).
    */
-  historyLane(fromMs = 0, opts: { now?: boolean } = {}): HistoryLaneView {
+  historyLane(fromMs = 0, opts: { now?: boolean; limit?: number } = {}): HistoryLaneView {
     // Bound to the cluster of its time: a reset makes a new cluster with a new recorder, and a lane.
     const cluster = this.cluster;
     if (!this.lane || this.laneCluster !== cluster) {
       this.lane = new HistoryLane({ operations: () => cluster.history!.operationsSoFar(), wallMs: () => this.wall.nowMs() });
       this.laneCluster = cluster;
     }
-    return this.lane.view(fromMs, opts.now === true);
+    return this.lane.view(fromMs, opts.now === true, opts.limit);
   }
 
   clientHistory(): HistoryFile {

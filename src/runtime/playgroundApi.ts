@@ -323,8 +323,9 @@ export interface PlaygroundApi {
    * The client operations that overlap [fromMs, now), as intervals per client, and the
    * linearizability checker's latest answer over the whole history (within a time budget).
    * The check re-runs a few times a second at most; `now` runs it at once if anything settled.
+   * `limit` keeps only the newest operations of the window.
    */
-  historyLane(fromMs?: number, opts?: { now?: boolean }): HistoryLaneView;
+  historyLane(fromMs?: number, opts?: { now?: boolean; limit?: number }): HistoryLaneView;
 }
 
 /** How one etcdctl command runs. */

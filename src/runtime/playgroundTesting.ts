@@ -21,3 +21,8 @@ export async function settle<T>(pg: Playground, p: Promise<T>, stepMs = 50): Pro
   while (!done) await pg.runFor(stepMs);
   return tagged;
 }
+
+/** As settle, but a failure is returned rather than thrown: for tests that assert on the error. */
+export function outcome<T>(pg: Playground, p: Promise<T>, stepMs = 50): Promise<T | Error> {
+  return settle(pg, p.then((v) => v, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))), stepMs);
+}

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runRaftSimulation, SimulationFailure, type RaftSimOptions } from './raftSimulation.ts';
 import { InvariantViolation } from '../sim/raftInvariants.ts';
 import { Playground } from './playground.ts';
+import { outcome as settle } from './playgroundTesting.ts';
 import { checkLinearizability } from '../sim/checkers/linearizability.ts';
 import { importHistory } from '../sim/checkers/exportHistory.ts';
 import type { ClusterSettings } from './playgroundApi.ts';
@@ -64,13 +65,6 @@ async function playground(settings: Partial<ClusterSettings>): Promise<Playgroun
   return pg;
 }
 
-/** Runs the clock until the promise settles (the playground is paused; time moves only when run). */
-async function settle<T>(pg: Playground, p: Promise<T>): Promise<T | Error> {
-  let done = false;
-  const tagged = p.then((v) => v, (e: Error) => e).finally(() => (done = true));
-  while (!done) await pg.runFor(50);
-  return tagged;
-}
 
 describe('member safety switches, through the cluster settings', () => {
   /** x=1, cut a follower off, x=2 through the majority, then a linearizable read of x on the follower. */

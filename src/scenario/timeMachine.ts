@@ -506,7 +506,7 @@ export class TimeMachine implements PlaygroundApi {
   invariants(): InvariantStatus {
     return this.view.invariants();
   }
-  historyLane(fromMs?: number, opts?: { now?: boolean }): HistoryLaneView {
+  historyLane(fromMs?: number, opts?: { now?: boolean; limit?: number }): HistoryLaneView {
     return this.view.historyLane(fromMs, opts);
   }
   /** What acted on the live run since it booted (see worldActions.ts). */

@@ -213,13 +213,13 @@ export function connectStore(store: PlaygroundStore, api: PlaygroundApi, frames:
     framesSinceHistory++;
     if (framesSinceHistory >= 15) {
       framesSinceHistory = 0;
-      const lane = api.historyLane();
+      const lane = api.historyLane(0, { limit: HISTORY_KEPT });
       const c = lane.check;
       const lastOp = lane.operations[lane.operations.length - 1];
       const sig = `${lane.operations.length}:${lane.operations.filter((o) => o.status !== 'pending').length}:${lastOp?.id ?? -1}:${c.result}:${c.checked}`;
       if (sig !== lastHistorySig) {
         lastHistorySig = sig;
-        patch.history = { operations: lane.operations.slice(-HISTORY_KEPT), check: c };
+        patch.history = lane;
       }
     }
 
