@@ -1,4 +1,16 @@
-import type { LessonSource } from '../lessonFormat.ts';
+import type { LessonAction, LessonSource } from '../lessonFormat.ts';
+
+/** Every member crashes at once, and all start again from their disks. */
+const powerLoss: LessonAction[] = [
+  { do: 'crash', member: '$lead' },
+  { do: 'crash', member: '$a' },
+  { do: 'crash', member: '$b' },
+  { do: 'wait', ms: 200 },
+  { do: 'restart', member: '$lead' },
+  { do: 'restart', member: '$a' },
+  { do: 'restart', member: '$b' },
+  { do: 'wait', ms: 3000 },
+];
 
 /** Safety switch 5: why a member syncs its WAL before it answers. */
 export const syncFirstLesson: LessonSource = {
@@ -42,14 +54,7 @@ export const syncFirstLesson: LessonSource = {
       run: [
         { do: 'etcdctl', command: '--endpoints={lead}:2379 put x 2' },
         { do: 'wait', ms: 60 },
-        { do: 'crash', member: '$lead' },
-        { do: 'crash', member: '$a' },
-        { do: 'crash', member: '$b' },
-        { do: 'wait', ms: 200 },
-        { do: 'restart', member: '$lead' },
-        { do: 'restart', member: '$a' },
-        { do: 'restart', member: '$b' },
-        { do: 'wait', ms: 3000 },
+        ...powerLoss,
         { do: 'etcdctl', command: '--endpoints={a}:2379 get x' },
         { do: 'wait', ms: 500 },
       ],
@@ -70,14 +75,7 @@ export const syncFirstLesson: LessonSource = {
       run: [
         { do: 'etcdctl', command: '--endpoints={lead}:2379 put x 3' },
         { do: 'wait', ms: 1000 },
-        { do: 'crash', member: '$lead' },
-        { do: 'crash', member: '$a' },
-        { do: 'crash', member: '$b' },
-        { do: 'wait', ms: 200 },
-        { do: 'restart', member: '$lead' },
-        { do: 'restart', member: '$a' },
-        { do: 'restart', member: '$b' },
-        { do: 'wait', ms: 3000 },
+        ...powerLoss,
         { do: 'etcdctl', command: '--endpoints={b}:2379 get x' },
         { do: 'wait', ms: 500 },
       ],
