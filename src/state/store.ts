@@ -463,13 +463,17 @@ export function createPlaygroundStore(): PlaygroundStore {
         }
       },
       setLinkSettings(opts) {
+        const rejected = (e: unknown): void => get().notify(`link settings rejected: ${e instanceof Error ? e.message : String(e)}`, 'error');
         try {
-          api().setLink(opts);
-          const { from, to, ...rest } = opts;
-          if (from && to) set((s) => ({ perLink: { ...s.perLink, [linkKey(from, to)]: { ...s.perLink[linkKey(from, to)], ...rest } } }));
-          else set((s) => ({ globalLink: { ...s.globalLink, ...rest } }));
+          // The store changes only once the network has the setting: the Network panel reads the
+          // links back when globalLink changes, and a read before the change lands shows the old one.
+          void Promise.resolve(api().setLink(opts)).then(() => {
+            const { from, to, ...rest } = opts;
+            if (from && to) set((s) => ({ perLink: { ...s.perLink, [linkKey(from, to)]: { ...s.perLink[linkKey(from, to)], ...rest } } }));
+            else set((s) => ({ globalLink: { ...s.globalLink, ...rest } }));
+          }, rejected);
         } catch (e) {
-          get().notify(`link settings rejected: ${e instanceof Error ? e.message : String(e)}`, 'error');
+          rejected(e);
         }
       },
       dropFlight(id) {
