@@ -188,6 +188,16 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     see: 'Safety switch 3 (Settings, Unsafe experiments) turns it off; the lesson "Why a leader asks before it answers a read" shows what goes wrong.',
   },
   {
+    term: 'leader lease',
+    text: 'A promise a leader counts on its own clock: the followers that just answered its heartbeat will not vote for anyone else for one election timeout, so for that long no other leader can exist. Not the same as an etcd lease, which is a TTL for keys.',
+    see: 'Safety switch 4 lets a leader answer reads from its lease; the lesson "Why a leader does not trust its own clock" shows when that breaks.',
+  },
+  {
+    term: 'clock drift',
+    text: 'Two clocks that run at different rates. A member whose clock runs fast thinks more time has passed than has: its timeouts end early.',
+    see: 'Members → clock sets a member\'s clock rate. Raft stays safe with any drift; a leader lease does not.',
+  },
+  {
     term: 'stale read',
     aliases: ['stale reads'],
     text: 'A read that returns a value that was already overwritten by a write that had finished. A serializable read may be stale; a linearizable read never is.',

@@ -32,6 +32,7 @@
 import { defaultClusterSettings, validateClusterSettings } from '../runtime/playground.ts';
 import { INVARIANT_LIGHTS, type InvariantLight } from '../runtime/invariantMonitor.ts';
 import type { ClusterSettings } from '../runtime/playgroundApi.ts';
+import { CLOCK_RATE_MAX, CLOCK_RATE_MIN } from '../runtime/clockDrift.ts';
 import { glossaryTerm } from './glossary.ts';
 
 export const LESSON_FORMAT = 'etcd-playground-lesson';
@@ -68,6 +69,8 @@ export type LessonAction =
   | { do: 'heal' }
   | { do: 'cut'; from: MemberRef; to: MemberRef; oneWay?: boolean }
   | { do: 'setDisk'; member: MemberRef; fsyncMs: number | null }
+  /** The member's clock runs `rate` times as fast as the others' (null: in step). */
+  | { do: 'setClock'; member: MemberRef; rate: number | null }
   | { do: 'setLatency'; latencyMs: number }
   /** Ctrl-C: ends every console command still running (a watch, a keep-alive). */
   | { do: 'stop' }
@@ -319,6 +322,7 @@ const ACTION_FIELDS: Record<LessonActionKind, readonly string[]> = {
   heal: [],
   cut: ['from', 'to', 'oneWay'],
   setDisk: ['member', 'fsyncMs'],
+  setClock: ['member', 'rate'],
   setLatency: ['latencyMs'],
   stop: [],
   wait: ['ms'],
@@ -363,6 +367,8 @@ function action(v: unknown, at: string, scope: Scope): LessonAction {
     }
     case 'setDisk':
       return { do: k, member: memberRef(o.member, `${at}.member`, scope), fsyncMs: o.fsyncMs === null ? null : num(o.fsyncMs, `${at}.fsyncMs`, 0, 10_000) };
+    case 'setClock':
+      return { do: k, member: memberRef(o.member, `${at}.member`, scope), rate: o.rate === null ? null : num(o.rate, `${at}.rate`, CLOCK_RATE_MIN, CLOCK_RATE_MAX) };
     case 'setLatency':
       return { do: k, latencyMs: num(o.latencyMs, `${at}.latencyMs`, 0, 10_000) };
     case 'wait':

@@ -34,6 +34,8 @@ function lessonAction(a: RecordedAction): LessonAction | null {
       return { do: 'cut', from: a.from, to: a.to, ...(a.oneWay ? { oneWay: true } : {}) };
     case 'setDisk':
       return { do: 'setDisk', member: a.member, fsyncMs: a.fsyncMs };
+    case 'setClock':
+      return { do: 'setClock', member: a.member, rate: a.rate };
     case 'setLink':
       return a.from === undefined && a.link.latencyMs !== undefined ? { do: 'setLatency', latencyMs: a.link.latencyMs } : null;
     default:

@@ -378,6 +378,9 @@ export class LessonPlayer {
         case 'setDisk':
           await api.setDisk(ref(a.member), { fsyncMs: a.fsyncMs });
           break;
+        case 'setClock':
+          await api.setClock(ref(a.member), { rate: a.rate });
+          break;
         case 'setLatency':
           await api.setLink({ latencyMs: a.latencyMs });
           break;

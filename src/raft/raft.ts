@@ -71,6 +71,10 @@ export class Raft {
   readonly unsafe: Readonly<UnsafeRaftRules>;
   /** Read requests that arrived before this leader committed an entry of its term; answered after. */
   private pendingReadIndexMessages: Message[] = [];
+  /** The leader's ticks in this term: the clock its lease is counted on (ReadOnlyLeaseBased). */
+  private leaseTick = 0;
+  /** Per follower, the latest leaseTick whose stamped heartbeat it answered (this term only). */
+  private readonly leaseAcks = new Map<NodeId, number>();
   private readonly randInt: (n: number) => number;
   private readonly logger: ((line: string) => void) | undefined;
   private tickFn: () => void = () => this.tickElection();
@@ -227,7 +231,11 @@ export class Raft {
   }
 
   private bcastHeartbeat(): void {
-    this.bcastHeartbeatWithCtx(this.readOnly.lastPendingRequestCtx());
+    const pending = this.readOnly.lastPendingRequestCtx();
+    // Lease-based reads: a heartbeat with nothing else to carry is stamped with the tick it left
+    // on, so an answer to it tells the leader when that follower last heard from it.
+    if (pending === '' && this.readOnly.option === 'ReadOnlyLeaseBased') this.bcastHeartbeatWithCtx(leaseContext(this.term, this.leaseTick));
+    else this.bcastHeartbeatWithCtx(pending);
   }
 
   private bcastHeartbeatWithCtx(ctx: string): void {
@@ -275,6 +283,8 @@ export class Raft {
     this.pendingConfIndex = 0;
     this.readOnly = new ReadOnly(this.readOnly.option);
     this.pendingReadIndexMessages = [];
+    this.leaseTick = 0;
+    this.leaseAcks.clear();
   }
 
   private resetRandomizedElectionTimeout(): void {
@@ -609,7 +619,12 @@ export class Raft {
         // A full window with no acks may mean lost MsgApps: free one slot so replication resumes.
         if (pr.state === 'StateReplicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
         if (pr.match < this.raftLog.lastIndex()) this.sendAppend(m.from);
-        if (this.readOnly.option !== 'ReadOnlySafe' || m.context === '') return;
+        if (m.context === '') return;
+        const stamp = parseLeaseContext(m.context, this.term);
+        if (stamp !== undefined) {
+          if (stamp > (this.leaseAcks.get(m.from) ?? -1)) this.leaseAcks.set(m.from, stamp);
+          return;
+        }
         const acks = this.readOnly.recvAck(m.from, m.context);
         if (!acks || !this.trk.hasQuorum(acks)) return;
         for (const rs of this.readOnly.advance(m.context)) {
@@ -868,11 +883,34 @@ export class Raft {
       this.readOnly.addRequest(this.raftLog.committed, m);
       this.readOnly.recvAck(this.id, ctx);
       this.bcastHeartbeatWithCtx(ctx);
-    } else {
-      // Lease-based: check-quorum guarantees no other leader within the election timeout.
+    } else if (this.leaseHolds()) {
       const resp = this.responseToReadIndexReq(m, this.raftLog.committed);
       if (resp) this.send(resp);
+    } else {
+      // No lease now (just elected, or a quorum has not answered lately): confirm as ReadIndex does.
+      const ctx = m.entries[0]!.data;
+      this.readOnly.addRequest(this.raftLog.committed, m);
+      this.readOnly.recvAck(this.id, ctx);
+      this.bcastHeartbeatWithCtx(ctx);
     }
+  }
+
+  /**
+   * Whether the leader may answer a read from its lease, without a heartbeat round. A follower
+   * that answered a heartbeat stamped at leader tick s reset its election clock when it got it,
+   * after s; with check-quorum it then refuses votes (and does not campaign) for a full election
+   * timeout of its own ticks. So while a quorum answered stamps no older than electionTimeout - 2
+   * ticks (one tick for the follower's tick phase, one for the time since the leader's last
+   * tick), no other leader can have been elected. That holds only if every member's ticks run at
+   * the same rate and a member remembers when it last heard from the leader: a member whose clock
+   * runs fast, or one restarted without that memory, can vote early (what safety switch 4 shows).
+   * A leader handing leadership over has no lease: its transferee campaigns at once.
+   */
+  private leaseHolds(): boolean {
+    if (this.leadTransferee !== NONE) return false;
+    const fresh = new Set<NodeId>([this.id]);
+    for (const [id, s] of this.leaseAcks) if (this.leaseTick - s <= this.electionTimeout - 2) fresh.add(id);
+    return this.trk.hasQuorum(fresh);
   }
 
   /** Answers a local request with a ReadState, a forwarded one with a message back. */
@@ -912,6 +950,7 @@ export class Raft {
       if (this.state === 'StateLeader' && this.leadTransferee !== NONE) this.abortLeaderTransfer();
     }
     if (this.state !== 'StateLeader') return;
+    this.leaseTick++;
     if (this.heartbeatElapsed >= this.heartbeatTimeout) {
       this.heartbeatElapsed = 0;
       this.step(newMessage({ type: 'MsgBeat', from: this.id }));
@@ -1045,4 +1084,16 @@ export function confChangesIn(ents: Entry[]): ConfChange[] {
   const out: ConfChange[] = [];
   for (const e of ents) if (e.type === 'EntryConfChange') out.push(decodeConfChange(e.data));
   return out;
+}
+
+/** A lease heartbeat's context: `lease:<term>:<leader tick>` (read-index contexts never start so). */
+function leaseContext(term: number, tick: number): string {
+  return `lease:${term}:${tick}`;
+}
+
+/** The leader tick a lease heartbeat answer carries, when it is one of this term's; else undefined. */
+function parseLeaseContext(ctx: string, term: number): number | undefined {
+  if (!ctx.startsWith('lease:')) return undefined;
+  const [, t, tick] = ctx.split(':');
+  return Number(t) === term ? Number(tick) : -1;
 }

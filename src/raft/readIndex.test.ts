@@ -61,15 +61,39 @@ describe('ReadIndex', () => {
     expect(nw.member('2').readStates).toEqual([]);
   });
 
-  it('ReadOnlyLeaseBased: the leader answers at once, without a heartbeat round', () => {
+  it('ReadOnlyLeaseBased: once a quorum answered a stamped heartbeat, the leader answers at once, without a heartbeat round', () => {
     const nw = new Network(three, { readOnlyOption: 'ReadOnlyLeaseBased', checkQuorum: true, record: true });
     nw.campaign('1');
+    nw.tick('1'); // a heartbeat stamped with the leader's tick, answered by both followers
     const before = nw.delivered.length;
     nw.act('1', (n) => n.readIndex('fast'));
     expect(nw.member('1').readStates).toEqual([{ index: 1, request_ctx: 'fast' }]);
     expect(nw.delivered.length).toBe(before);
     nw.act('2', (n) => n.readIndex('fast-2'));
     expect(nw.member('2').readStates).toEqual([{ index: 1, request_ctx: 'fast-2' }]);
+  });
+
+  it('ReadOnlyLeaseBased: with no lease yet, or once it ran out, the leader confirms with a heartbeat round as ReadIndex does', () => {
+    const nw = new Network(three, { readOnlyOption: 'ReadOnlyLeaseBased', checkQuorum: true, record: true });
+    nw.campaign('1');
+    // Just elected: nobody has answered a stamped heartbeat, so there is no lease.
+    let before = nw.delivered.length;
+    nw.act('1', (n) => n.readIndex('first'));
+    expect(nw.member('1').readStates).toEqual([{ index: 1, request_ctx: 'first' }]);
+    expect(nw.delivered.slice(before).filter((m) => m.type === 'MsgHeartbeat' && m.context === 'first').length).toBe(2);
+    // Cut off: the last answers age. With electionTick 10 the lease lasts 8 of the leader's ticks.
+    nw.tick('1');
+    nw.isolate('1');
+    nw.tick('1', 8);
+    nw.act('1', (n) => n.readIndex('still'));
+    expect(nw.member('1').readStates.map((r) => r.request_ctx)).toContain('still');
+    nw.tick('1');
+    before = nw.member('1').readStates.length;
+    nw.act('1', (n) => n.readIndex('expired'));
+    expect(nw.member('1').readStates.length).toBe(before); // waits for a quorum it cannot reach
+    nw.recover();
+    nw.tick('1');
+    expect(nw.member('1').readStates.map((r) => r.request_ctx)).toContain('expired');
   });
 
   it('lease-based reads require check-quorum', () => {

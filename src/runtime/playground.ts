@@ -41,6 +41,7 @@ import { checkSnapshotBlob, restoredMemberCount, snapshotStatusOf } from './snap
 import { defaultWallClock, TimeController, validateSpeed, type WallClock } from './timeController.ts';
 import { localActorFactory, type MemberHostSettings, type PlaygroundMemberActor } from './workerHost.ts';
 import type { ClientObservation } from './clusterTypes.ts';
+import { CLOCK_RATE_MAX, CLOCK_RATE_MIN, clockTickMs, isClockRate } from './clockDrift.ts';
 import { describeAction, isClientAction, ReplayError, type RecordedAction, type WorldAction } from './worldActions.ts';
 import type { WatchHandle } from '../client/client.ts';
 
@@ -85,6 +86,9 @@ export function validateClusterSettings(s: ClusterSettings): void {
   if (typeof s.checkQuorum !== 'boolean') throw new Error(`settings.checkQuorum must be true or false, got ${String(s.checkQuorum)}`);
   if (s.durability !== 'strict' && s.durability !== 'relaxed') throw new Error(`settings.durability must be 'strict' or 'relaxed', got ${String(s.durability)}`);
   checkUnsafeSwitches(s.unsafe);
+  if (s.unsafe.includes('leaseReads') && !s.checkQuorum) {
+    throw new Error('settings.unsafe: leaseReads (switch 4) needs checkQuorum on: the lease lasts only because followers that heard from the leader refuse to vote for an election timeout (settings.unsafeLeaseReads needs settings.checkQuorum)');
+  }
   const known = new Set(Object.keys(defaultClusterSettings));
   for (const k of Object.keys(s)) if (!known.has(k)) throw new Error(`unknown setting ${k}`);
 }
@@ -157,6 +161,8 @@ export class Playground implements PlaygroundApi {
   private current: ClusterSettings;
   private readonly actors = new Map<string, PlaygroundMemberActor>();
   private readonly removed = new Set<string>();
+  /** Members whose clocks run at another rate than virtual time (setClock); absent = 1. */
+  private readonly clockRates = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
   private pending: PlaygroundEvent[] = [];
@@ -518,6 +524,13 @@ export class Playground implements PlaygroundApi {
         world.trace.record(world.nowMs, 'fault', a.member, '', 0, a.fsyncMs === null ? 'disk: fsync as the cluster setting' : `disk: fsync ${a.fsyncMs} ms`);
         return;
       }
+      case 'setClock': {
+        if (!this.actors.has(a.member)) throw new Error(`no member named ${a.member}`);
+        world.setTickInterval(a.member, a.rate === null ? null : clockTickMs(this.current.tickMs, a.rate));
+        if (a.rate === null) this.clockRates.delete(a.member);
+        else this.clockRates.set(a.member, a.rate);
+        return;
+      }
       case 'dropMessage':
         world.network.drop(a.envelopeId);
         return;
@@ -565,6 +578,7 @@ export class Playground implements PlaygroundApi {
       case 'stopMember':
         this.record(a);
         this.removed.add(a.member);
+        this.clockRates.delete(a.member);
         await this.cluster.stopMember(a.member);
         return;
       case 'campaign':
@@ -619,7 +633,7 @@ export class Playground implements PlaygroundApi {
         const before = this.recorded.length;
         try {
           if (isClientAction(r)) this.replayClientAction(r, clients, watches);
-          else if (r.type === 'partition' || r.type === 'heal' || r.type === 'cut' || r.type === 'restore' || r.type === 'setLink' || r.type === 'setDisk' || r.type === 'dropMessage') {
+          else if (r.type === 'partition' || r.type === 'heal' || r.type === 'cut' || r.type === 'restore' || r.type === 'setLink' || r.type === 'setDisk' || r.type === 'setClock' || r.type === 'dropMessage') {
             this.checkActionMembers(r);
             this.mutate(stripPosition(r));
           } else {
@@ -744,6 +758,7 @@ export class Playground implements PlaygroundApi {
         alive,
         role: alive ? info.role : 'crashed',
         walFsyncMs: a.diskFsyncMs ?? this.current.walFsyncMs,
+        clockRate: this.clockRates.get(name) ?? 1,
         ...(alive && this.cluster.world.isBusy(name) ? { syncingUntilMs: this.cluster.world.busyUntil(name) } : {}),
         ...(a.error ? { error: a.error.message } : {}),
       });
@@ -1010,6 +1025,15 @@ export class Playground implements PlaygroundApi {
       throw new Error(`setDisk: fsyncMs must be a whole number of virtual ms in [0, 60000], or null for the cluster's setting, got ${String(ms)}`);
     }
     return this.mutate({ type: 'setDisk', member: name, fsyncMs: ms });
+  }
+
+  setClock(name: string, opts: { rate: number | null }): Promise<void> {
+    this.checkMember(name);
+    const rate = opts?.rate;
+    if (rate !== null && !isClockRate(rate)) {
+      throw new Error(`setClock: rate must be a number in [${CLOCK_RATE_MIN}, ${CLOCK_RATE_MAX}] (1 = in step with the others, 2 = twice as fast), or null for in step, got ${String(rate)}`);
+    }
+    return this.mutate({ type: 'setClock', member: name, rate: rate === 1 ? null : rate });
   }
 
   inFlight(): FlightView[] {

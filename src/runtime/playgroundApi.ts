@@ -76,6 +76,8 @@ export interface MemberInfo {
   error?: string;
   /** Virtual time one WAL write takes on this member's disk (the cluster's walFsyncMs unless set by setDisk). */
   walFsyncMs: number;
+  /** How fast its clock runs against virtual time (1 unless set by setClock; 2 = its ticks come twice as often). */
+  clockRate: number;
   /** Set while the member waits for its disk (a WAL write it made is still syncing): until then it handles nothing. */
   syncingUntilMs?: number;
 }
@@ -285,6 +287,8 @@ export interface PlaygroundApi {
    * classic trouble: a leader busy syncing sends its heartbeats late); null = the cluster's setting.
    */
   setDisk(name: string, opts: { fsyncMs: number | null }): Promise<void>;
+  /** Makes a member's clock run `rate` times as fast as virtual time (null or 1: in step again). */
+  setClock(name: string, opts: { rate: number | null }): Promise<void>;
   inFlight(): FlightView[];
   dropMessage(envelopeId: number): boolean;
 

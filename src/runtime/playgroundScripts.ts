@@ -129,6 +129,10 @@ export async function everyActionScript(pg: PlaygroundApi): Promise<string> {
   pg.setDisk(first, { fsyncMs: 40 });
   await settle(c.put({ key: 'slow', value: 's' }), 500);
   pg.setDisk(first, { fsyncMs: null });
+  // A clock that runs fast for a while (its ticks come twice as often), then in step again.
+  pg.setClock(names.find((n) => n !== first)!, { rate: 2 });
+  await pg.runFor(700);
+  pg.setClock(names.find((n) => n !== first)!, { rate: null });
   await pg.crash(first);
   await pg.runFor(3000);
   await pg.restart(first);

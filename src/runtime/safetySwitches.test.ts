@@ -94,6 +94,48 @@ describe('member safety switches, through the cluster settings', () => {
     expect(off.lin.result).toBe('ok');
   });
 
+  it('4. leaseReads: a follower whose clock runs fast votes in a new leader while the old one still trusts its lease, and the old leader serves a stale read; with clocks in step, or with ReadIndex, the read does not return', async () => {
+    const run = async (unsafe: ClusterSettings['unsafe'], rate: number | null) => {
+      const pg = await playground({ unsafe, requestTimeoutMs: 3000 });
+      const old = pg.leader()!;
+      const [fast, slow] = pg.members().map((m) => m.name).filter((n) => n !== old.name) as [string, string];
+      await pg.setClock(fast, { rate });
+      await settle(pg, pg.client({ endpoints: [old.name] }).put({ key: 'x', value: '1' }));
+      // The old leader keeps its quorum through the fast follower alone, then loses that too.
+      await pg.cut(old.name, slow);
+      await pg.runFor(2000);
+      await pg.cut(old.name, fast);
+      const cutAtMs = pg.now();
+      let next = pg.leader();
+      while ((!next || next.name === old.name) && pg.now() - cutAtMs < 5000) {
+        await pg.runFor(10);
+        next = pg.leader();
+      }
+      const electedAfterMs = pg.now() - cutAtMs;
+      await settle(pg, pg.client({ endpoints: [next!.name] }).put({ key: 'x', value: '2' }));
+      const read = await settle(pg, pg.client({ endpoints: [old.name] }).range({ key: 'x' }));
+      const history = importHistory(JSON.parse(JSON.stringify(pg.clientHistory())));
+      await pg.close();
+      return { electedAfterMs, read, lin: checkLinearizability(history.operations) };
+    };
+    const drifting = await run(['leaseReads'], 4);
+    // Elected well inside the old leader's lease (8 of its 100 ms ticks).
+    expect(drifting.electedAfterMs).toBeLessThan(800);
+    expect(drifting.read instanceof Error ? drifting.read.message : drifting.read.kvs.map((kv) => kv.value)).toEqual(['1']);
+    expect(drifting.lin.result).toBe('illegal');
+    const inStep = await run(['leaseReads'], null);
+    expect(inStep.electedAfterMs).toBeGreaterThanOrEqual(900);
+    expect(inStep.read).toBeInstanceOf(Error);
+    expect(inStep.lin.result).toBe('ok');
+    const readIndex = await run([], 4);
+    expect(readIndex.read).toBeInstanceOf(Error);
+    expect(readIndex.lin.result).toBe('ok');
+  });
+
+  it('4. leaseReads needs check-quorum: turning check-quorum off with it is refused by name', () => {
+    expect(() => Playground.inProcess({ settings: { unsafe: ['leaseReads'], preVote: false, checkQuorum: false } })).toThrow(/leaseReads \(switch 4\) needs checkQuorum on/);
+  });
+
   it('5. ackBeforeDurable: a put is answered before any disk has it, every member loses power, and after the restart the write is gone; with the rule on it survives', async () => {
     const run = async (unsafe: ClusterSettings['unsafe']) => {
       // A slow disk (300 ms per fsync) makes the window wide enough to crash in.

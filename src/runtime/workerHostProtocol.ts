@@ -29,7 +29,7 @@ export interface WorkerStartOptions {
 }
 
 /** A member's state in the few numbers the page shows every frame (MemberInfo without page-side fields). */
-export type MemberSummaryWire = Omit<MemberInfo, 'name' | 'alive' | 'walFsyncMs'>;
+export type MemberSummaryWire = Omit<MemberInfo, 'name' | 'alive' | 'walFsyncMs' | 'clockRate'>;
 
 export interface StepInput {
   nowMs: number;

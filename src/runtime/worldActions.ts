@@ -26,6 +26,8 @@ export type WorldAction =
   | { type: 'restore'; from: string; to: string }
   | { type: 'setLink'; link: LinkSettings; from?: string; to?: string }
   | { type: 'setDisk'; member: string; fsyncMs: number | null }
+  /** The member's clock runs `rate` times as fast as virtual time (null: in step again). */
+  | { type: 'setClock'; member: string; rate: number | null }
   | { type: 'dropMessage'; envelopeId: number }
   /** A member the cluster has accepted (memberAdd) starts in its own host and joins. */
   | { type: 'launch'; member: string; id: Id64 }
@@ -79,6 +81,7 @@ export const WORLD_ACTION_TYPES: readonly WorldActionType[] = [
   'restore',
   'setLink',
   'setDisk',
+  'setClock',
   'dropMessage',
   'launch',
   'stopMember',
@@ -132,6 +135,8 @@ export function describeAction(a: WorldAction): string {
       return `link ${a.from ?? '*'}→${a.to ?? '*'} ${JSON.stringify(a.link)}`;
     case 'setDisk':
       return `disk ${a.member} ${a.fsyncMs === null ? 'default' : `${a.fsyncMs} ms`}`;
+    case 'setClock':
+      return `clock ${a.member} ${a.rate === null ? 'in step' : `×${a.rate}`}`;
     case 'dropMessage':
       return `drop message #${a.envelopeId}`;
     case 'wait':

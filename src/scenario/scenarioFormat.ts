@@ -23,6 +23,7 @@ import CRC32 from 'crc-32';
 import { defaultClusterSettings, validateClusterSettings } from '../runtime/playground.ts';
 import type { ClusterSettings } from '../runtime/playgroundApi.ts';
 import { WORLD_ACTION_TYPES, type RecordedAction, type WorldActionType } from '../runtime/worldActions.ts';
+import { CLOCK_RATE_MAX, CLOCK_RATE_MIN, isClockRate } from '../runtime/clockDrift.ts';
 
 export const SCENARIO_FORMAT = 'etcd-playground-scenario';
 export const SCENARIO_VERSION = 1;
@@ -94,7 +95,7 @@ export function makeScenario(c: { settings: ClusterSettings; snapshot?: string; 
 
 // ---- checking ----
 
-type Kind = 'member' | 'name' | 'bool' | 'int' | 'groups' | 'link' | 'fsync' | 'options' | 'request' | 'watchRequest' | 'id';
+type Kind = 'member' | 'name' | 'bool' | 'int' | 'groups' | 'link' | 'fsync' | 'rate' | 'options' | 'request' | 'watchRequest' | 'id';
 /** Each action type's own fields (besides type, atMs, step, deferred); `?` marks optional ones. */
 const actionFields: Record<WorldActionType, Record<string, Kind | `${Kind}?`>> = {
   crash: { member: 'member' },
@@ -107,6 +108,7 @@ const actionFields: Record<WorldActionType, Record<string, Kind | `${Kind}?`>> =
   restore: { from: 'member', to: 'member' },
   setLink: { link: 'link', from: 'member?', to: 'member?' },
   setDisk: { member: 'member', fsyncMs: 'fsync' },
+  setClock: { member: 'member', rate: 'rate' },
   dropMessage: { envelopeId: 'int' },
   launch: { member: 'member', id: 'id' },
   stopMember: { member: 'member' },
@@ -167,6 +169,8 @@ function checkField(kind: Kind, v: unknown, where: string): string | null {
       return isInt(v) && v >= 0 ? null : `${where} must be a whole number ≥ 0, got ${JSON.stringify(v)}`;
     case 'fsync':
       return v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10_000) ? null : `${where} must be null or a number of ms in [0, 10000], got ${JSON.stringify(v)}`;
+    case 'rate':
+      return v === null || isClockRate(v) ? null : `${where} must be null or a clock rate in [${CLOCK_RATE_MIN}, ${CLOCK_RATE_MAX}], got ${JSON.stringify(v)}`;
     case 'groups':
       if (!Array.isArray(v) || v.length === 0) return `${where} must be a non-empty list of member groups`;
       for (let i = 0; i < v.length; i++) {

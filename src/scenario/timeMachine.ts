@@ -432,6 +432,10 @@ export class TimeMachine implements PlaygroundApi {
     this.refuse('change a disk');
     return this.live.setDisk(name, opts);
   }
+  setClock(name: string, opts: { rate: number | null }): Promise<void> {
+    this.refuse('change a clock');
+    return this.live.setClock(name, opts);
+  }
   inFlight(): FlightView[] {
     return this.view.inFlight();
   }

@@ -318,7 +318,7 @@ export class EtcdMember {
       maxInflightMsgs: s.maxInflightMsgs,
       checkQuorum: s.checkQuorum,
       preVote: s.preVote,
-      readOnlyOption: 'ReadOnlySafe' as const,
+      readOnlyOption: s.unsafeLeaseReads === true ? ('ReadOnlyLeaseBased' as const) : ('ReadOnlySafe' as const),
       ...(s.unsafeRaft ? { unsafe: s.unsafeRaft } : {}),
       randInt: (n: number) => this.randInt(n),
     };

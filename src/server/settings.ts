@@ -57,6 +57,14 @@ export interface MemberSettings {
    * while its messages and answers leave at once; a crash meanwhile loses what they acknowledged.
    */
   unsafeAckBeforeDurable?: boolean;
+  /**
+   * Fault injection, never for real use: the leader answers linearizable reads from its lease
+   * (raft's ReadOnlyLeaseBased) instead of confirming it still leads with a heartbeat round. The
+   * lease is counted on the leader's own ticks, so it is safe only while every member's clock
+   * runs at the same rate; a member whose clock runs fast (Playground.setClock) can elect a new
+   * leader while the old one still thinks it holds the lease. Needs checkQuorum.
+   */
+  unsafeLeaseReads?: boolean;
   /** Raft safety rules switched off (see unsafeSwitches.ts); absent = Raft as etcd runs it. */
   unsafeRaft?: UnsafeRaftRules;
 }
@@ -104,6 +112,9 @@ export function validateSettings(s: MemberSettings): void {
   for (const k of ['backendBatchIntervalMs', 'backendBatchLimit'] as const) {
     const v = s[k];
     if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new Error(`settings.${k} must be a whole number >= 0, got ${String(v)}`);
+  }
+  if (s.unsafeLeaseReads === true && !s.checkQuorum) {
+    throw new Error('settings.unsafeLeaseReads (lease-based reads) needs checkQuorum: the lease lasts only because followers that heard from the leader refuse to vote for an election timeout');
   }
   if (s.unsafeReads !== undefined && s.unsafeReads !== 'none' && s.unsafeReads !== 'skipReadIndex') {
     throw new Error(`settings.unsafeReads must be 'none' or 'skipReadIndex', got ${String(s.unsafeReads)}`);

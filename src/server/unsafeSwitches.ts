@@ -7,7 +7,7 @@
 import type { UnsafeRaftRules } from '../raft/index.ts';
 import type { MemberSettings } from './settings.ts';
 
-export type UnsafeSwitch = 'commitOldTerm' | 'voteWithoutLogCheck' | 'skipReadIndex' | 'ackBeforeDurable';
+export type UnsafeSwitch = 'commitOldTerm' | 'voteWithoutLogCheck' | 'skipReadIndex' | 'leaseReads' | 'ackBeforeDurable';
 
 export interface UnsafeSwitchInfo {
   id: UnsafeSwitch;
@@ -42,6 +42,13 @@ export const UNSAFE_SWITCHES: readonly UnsafeSwitchInfo[] = [
     title: 'serve linearizable reads without ReadIndex',
     rule: 'A linearizable read waits until the leader confirms it still leads and the member has applied up to the leader’s commit index (ReadIndex).',
     breaks: 'A member that is behind or cut off answers from its old state: a stale read.',
+  },
+  {
+    id: 'leaseReads',
+    number: 4,
+    title: 'serve reads from a leader lease (clocks must agree)',
+    rule: 'A linearizable read waits until a quorum confirms, after the read arrived, that the leader still leads (ReadIndex); no clock is trusted.',
+    breaks: 'The leader answers from a lease counted on its own clock. A member whose clock runs fast (Members → clock) stops honouring the lease early, votes in a new leader, and the old leader serves a stale read. Needs check-quorum on.',
   },
   {
     id: 'ackBeforeDurable',
@@ -80,6 +87,7 @@ export function memberSettingsForUnsafe(list: readonly UnsafeSwitch[]): Partial<
   return {
     ...(Object.keys(raft).length > 0 ? { unsafeRaft: raft } : {}),
     ...(list.includes('skipReadIndex') ? { unsafeReads: 'skipReadIndex' as const } : {}),
+    ...(list.includes('leaseReads') ? { unsafeLeaseReads: true } : {}),
     ...(list.includes('ackBeforeDurable') ? { unsafeAckBeforeDurable: true } : {}),
   };
 }

@@ -71,6 +71,30 @@ describe('World (lock-step scheduler)', () => {
     expect(w.nowMs).toBe(1000);
   });
 
+  it('an actor whose clock runs fast gets its ticks at its own interval; the others keep the world\'s', () => {
+    const w = new World<Msg, string>({ seed: 4, network: { latencyMs: 10, jitterMs: 0 } });
+    const fast = new Echo('fast', []);
+    const steady = new Echo('steady', []);
+    w.addActor(fast, { tickPhaseMs: 0 });
+    w.addActor(steady, { tickPhaseMs: 0 });
+    w.addActor(new Echo('client', []), { ticks: false });
+    w.runUntil(200);
+    w.setTickInterval('fast', 25);
+    expect(w.tickIntervalOf('fast')).toBe(25);
+    w.runUntil(1200);
+    const ticksOf = (a: Echo, after: number): number[] => a.seen.filter((x) => x.endsWith(':tick')).map((x) => Number(x.split(':')[0])).filter((t) => t > after);
+    const f = ticksOf(fast, 200);
+    expect(f.length).toBe(40);
+    for (let i = 1; i < f.length; i++) expect(f[i]! - f[i - 1]!).toBe(25);
+    expect(ticksOf(steady, 200).length).toBe(10);
+    // Back to the world's clock.
+    w.setTickInterval('fast', null);
+    w.runUntil(2200);
+    expect(ticksOf(fast, 1200).length).toBe(10);
+    expect(() => w.setTickInterval('client', 50)).toThrow(/no ticks/);
+    expect(() => w.setTickInterval('fast', 0.5)).toThrow(/whole number/);
+  });
+
   it('hands every actor its batch before any output is sent, and sends in registration order', () => {
     const w = new World<Msg, string>({ seed: 3, network: { latencyMs: 10, jitterMs: 0 } });
     const sendsSeenAtHandle: number[] = [];

@@ -218,6 +218,10 @@ interface ActorSlot<P, C> {
   up: boolean;
   /** Bumped when ticks are rescheduled, so stale tick events are ignored. */
   generation: number;
+  /** Its own time between ticks when its clock runs at another rate (null: the world's). */
+  tickIntervalMs: number | null;
+  /** Whether it gets ticks at all (clients usually not). */
+  ticking: boolean;
   batch: ActorBatch<P, C> | null;
   /**
    * While busy (nowMs < busyUntilMs): the messages of its last batch, not yet sent, and the
@@ -398,6 +402,8 @@ export class World<P, C = never> {
       rank: this.nextRank++,
       up: true,
       generation: 0,
+      tickIntervalMs: null,
+      ticking: options.ticks ?? true,
       batch: null,
       busyUntilMs: 0,
       outbox: null,
@@ -415,6 +421,29 @@ export class World<P, C = never> {
       const phase = options.tickPhaseMs ?? this.rng.fork(`tick:${actor.id}`).int(this.tickIntervalMs);
       this.queue.push({ atMs: this.nowMs + 1 + phase, seq: 0, type: 'tick', actor: actor.id, generation: 0 });
     }
+  }
+
+  /**
+   * Makes one actor's clock run at its own rate: its ticks come every `intervalMs` of virtual
+   * time from now on (null: back to the world's interval). Only that actor's sense of time
+   * changes; messages and the other actors keep the world's time. This is how clock drift is
+   * modelled: a member whose ticks come faster thinks more time has passed than has.
+   */
+  setTickInterval(id: ActorId, intervalMs: number | null): void {
+    const slot = this.requireSlot(id);
+    if (!slot.ticking) throw new Error(`world: ${id} gets no ticks, so it has no clock to set`);
+    if (intervalMs !== null && !(Number.isInteger(intervalMs) && intervalMs >= 1)) {
+      throw new Error(`world: a tick interval must be a whole number of ms >= 1, got ${intervalMs}`);
+    }
+    slot.tickIntervalMs = intervalMs;
+    slot.generation++;
+    this.queue.push({ atMs: this.nowMs + (intervalMs ?? this.tickIntervalMs), seq: 0, type: 'tick', actor: id, generation: slot.generation });
+    this.trace.record(this.nowMs, 'fault', id, '', 0, `tick interval ${intervalMs ?? this.tickIntervalMs} ms`);
+  }
+
+  /** An actor's time between ticks (its own when set, else the world's). */
+  tickIntervalOf(id: ActorId): number {
+    return this.requireSlot(id).tickIntervalMs ?? this.tickIntervalMs;
   }
 
   /** Forgets an actor: its ticks stop, envelopes to it are dropped. */
@@ -684,7 +713,7 @@ export class World<P, C = never> {
       if (ev.type === 'tick') {
         const slot = this.slots.get(ev.actor);
         if (!slot || slot.generation !== ev.generation) continue;
-        this.queue.push({ atMs: t + this.tickIntervalMs, seq: 0, type: 'tick', actor: ev.actor, generation: ev.generation });
+        this.queue.push({ atMs: t + (slot.tickIntervalMs ?? this.tickIntervalMs), seq: 0, type: 'tick', actor: ev.actor, generation: ev.generation });
         const b = this.batchFor(ev.actor, t, step);
         if (b) b.ticks++;
       } else if (ev.type === 'command') {

@@ -173,6 +173,7 @@ export interface PlaygroundActions {
   setLinkSettings(opts: LinkSettings & { from?: string; to?: string }): void;
   /** One member's disk: virtual ms per WAL write, or null for the cluster's setting. */
   setDisk(name: string, fsyncMs: number | null): void;
+  setClock(name: string, rate: number | null): void;
   dropFlight(id: number): boolean;
 
   togglePause(): void;
@@ -460,6 +461,16 @@ export function createPlaygroundStore(): PlaygroundStore {
           get().narrate(fsyncMs === null ? `${name}'s disk syncs as the cluster setting says` : `${name}'s disk now takes ${fsyncMs} ms per WAL write`);
         } catch (e) {
           get().notify(`disk change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        }
+      },
+      setClock(name, rate) {
+        try {
+          void Promise.resolve(api().setClock(name, { rate })).then(
+            () => get().narrate(rate === null ? `${name}'s clock runs in step with the others` : `${name}'s clock now runs ${rate} times as fast`),
+            (e: unknown) => get().notify(`clock change failed: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+          );
+        } catch (e) {
+          get().notify(`clock change failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
         }
       },
       setLinkSettings(opts) {

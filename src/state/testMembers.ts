@@ -25,6 +25,7 @@ export function member(name: string, over: Partial<MemberInfo> = {}): MemberInfo
     dbSizeInUse: 0,
     alarms: [],
     walFsyncMs: 2,
+    clockRate: 1,
     ...over,
   };
 }

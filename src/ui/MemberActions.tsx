@@ -58,6 +58,21 @@ export function MemberActions({ m }: { m: MemberInfo }) {
           ))}
         </select>
       </label>
+      <label className="disk" title="how fast this member's clock runs against everyone else's: its heartbeat and election timers tick that much faster or slower. Raft stays safe; a rule that trusts clocks (safety switch 4, lease reads) does not">
+        clock
+        <select
+          disabled={past}
+          value={String(m.clockRate)}
+          onChange={(e) => s.setClock(m.name, Number(e.target.value) === 1 ? null : Number(e.target.value))}
+          aria-label={`${m.name} clock: how fast its timers run`}
+        >
+          {[...new Set([...CLOCK_PRESETS, m.clockRate])].sort((a, b) => a - b).map((r) => (
+            <option key={r} value={String(r)}>
+              {r === 1 ? 'in step' : r > 1 ? `×${r} fast` : `×${r} slow`}
+            </option>
+          ))}
+        </select>
+      </label>
       {busy && <span className="busy" role="status">{busy}…</span>}
     </div>
   );
@@ -65,6 +80,9 @@ export function MemberActions({ m }: { m: MemberInfo }) {
 
 /** Disk sync times offered per member, in virtual ms: from a fast SSD to a disk that stalls elections. */
 const DISK_PRESETS_MS = [0, 10, 100, 500, 3000];
+
+/** Clock rates offered per member: a clock that runs at half speed up to one four times fast. */
+const CLOCK_PRESETS = [0.5, 1, 1.5, 2, 4];
 
 export function ClusterActions() {
   const store = useStoreApi();

@@ -18,5 +18,6 @@ import { leasesLesson } from './leases.ts';
 import { voteCheckLesson } from './voteCheck.ts';
 import { readIndexLesson } from './readIndex.ts';
 import { syncFirstLesson } from './syncFirst.ts';
+import { leaseReadLesson } from './leaseRead.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, readIndexLesson, syncFirstLesson, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, readIndexLesson, leaseReadLesson, syncFirstLesson, etcdctlTour, ...DEMOS];
