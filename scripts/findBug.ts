@@ -35,7 +35,7 @@ try {
   console.error(`${(e as Error).message}\n${usage}`);
   process.exit(2);
 }
-const seeds = int(flag('seeds'), 30, 1, 100_000, 'seeds');
+const seeds = int(flag('seeds'), 100, 1, 100_000, 'seeds');
 const members = int(flag('members'), 3, 1, 9, 'members');
 const out = flag('out') ?? 'counterexample.json';
 

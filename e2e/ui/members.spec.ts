@@ -138,3 +138,23 @@ test('a slow disk on the leader, set from the inspector, costs it the leadership
   await page.waitForFunction((n) => window.etcdPlayground!.members().find((m) => m.name === n)!.walFsyncMs === window.etcdPlayground!.settings().walFsyncMs, leader);
   await expect(disk).toHaveValue('');
 });
+
+test('a follower whose clock runs fast, set from the inspector, says so on its node and is the first to time out', async ({ page }) => {
+  await openPlayground(page, 'members=3&seed=5');
+  const leader = await leaderName(page);
+  const fast = (await memberNames(page)).find((n) => n !== leader)!;
+  await selectMember(page, fast);
+  const clock = page.getByLabel(`${fast} clock: how fast its timers run`);
+  await clock.selectOption('4');
+  await page.waitForFunction((n) => window.etcdPlayground!.members().find((m) => m.name === n)!.clockRate === 4, fast);
+  await expect(page.getByTestId(`node-clock-${fast}`)).toHaveText('clock ×4 fast');
+  // Cut off, the leader's followers stop hearing it; the fast clock's election timeout ends first.
+  await page.getByRole('tab', { name: 'Network' }).click();
+  await page.getByTestId('preset-isolate').click();
+  await page.waitForFunction((n) => window.etcdPlayground!.leader()?.name === n, fast, { timeout: 60_000 });
+  await shot(page, 'clock-drift-fast-follower-leads', true);
+  await selectMember(page, fast);
+  await clock.selectOption('1');
+  await page.waitForFunction((n) => window.etcdPlayground!.members().find((m) => m.name === n)!.clockRate === 1, fast);
+  await expect(page.getByTestId(`node-clock-${fast}`)).toHaveCount(0);
+});

@@ -24,10 +24,12 @@ describe('the bug finder', () => {
   it.each([
     ['voteWithoutLogCheck', 'invariant', 'leaderCompleteness'],
     ['skipReadIndex', 'history', 'linearizability'],
-  ] as const)('with %s on it finds a %s failure within 20 seeds, shrinks it to at most 15 moves, and the scenario replays to it', { timeout: 120_000 }, async (sw, kind, what) => {
+    ['leaseReads', 'history', 'linearizability'],
+    ['ackBeforeDurable', 'invariant', 'durableState'],
+  ] as const)('with %s on it finds a %s failure within 100 seeds, shrinks it to at most 15 moves, and the scenario replays to it', { timeout: 120_000 }, async (sw, kind, what) => {
     const settings = { ...base, unsafe: [sw] };
-    const r = await findFailure({ settings, maxSeeds: 20 });
-    expect(r, `no failure in seeds 1..20 with ${sw}`).not.toBeNull();
+    const r = await findFailure({ settings, maxSeeds: 100 });
+    expect(r, `no failure in seeds 1..100 with ${sw}`).not.toBeNull();
     console.log(`bug finder, ${sw}: seed ${r!.seed}, ${r!.originalSteps} moves shrunk to ${r!.plan.length} in ${r!.runs} runs; ${r!.failure.what}: ${r!.failure.text}; moves ${JSON.stringify(r!.plan)}`);
     expect(r!.failure.kind).toBe(kind);
     expect(r!.failure.what).toBe(what);

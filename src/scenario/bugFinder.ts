@@ -6,7 +6,8 @@
  * through.
  *
  * A plan is a short list of operator moves (writes and reads through one member, isolate, heal,
- * crash, restart, campaign), each followed by some virtual time. Running a plan is deterministic
+ * crash, restart, campaign; with the switches that need them, a clock that drifts and a power
+ * loss that takes every member down at once), each followed by some virtual time. Running a plan is deterministic
  * (the cluster's seed, the plan), so a shrunk plan that fails fails every time; the scenario is
  * what the cluster recorded while it ran the plan, so it replays to the same trace hash.
  */
@@ -22,7 +23,31 @@ export type PlanStep =
   | { do: 'heal'; afterMs: number }
   | { do: 'crash'; member: string; afterMs: number }
   | { do: 'restart'; member: string; afterMs: number }
-  | { do: 'campaign'; member: string; afterMs: number };
+  | { do: 'campaign'; member: string; afterMs: number }
+  /** The member's clock runs `rate` times as fast (1: in step). Drawn only with switch 4 on. */
+  | { do: 'drift'; member: string; rate: number; afterMs: number }
+  /** The link between two members is cut both ways (heal mends it). Drawn only with switch 4 on. */
+  | { do: 'cut'; from: string; to: string; afterMs: number }
+  /** Whoever leads when the move runs is put alone on one side. Drawn only with switch 4 on. */
+  | { do: 'isolateLeader'; afterMs: number }
+  /** The key read through every member that is up, at once. Drawn only with switch 4 on. */
+  | { do: 'readAll'; key: string; afterMs: number }
+  /** Every member crashes at once, then all restart. Drawn only with switch 5 on. */
+  | { do: 'powerLoss'; afterMs: number }
+  /** Every member's disk takes this long per WAL write (a slow disk widens switch 5's window). Drawn only with switch 5 on. */
+  | { do: 'slowDisks'; fsyncMs: number; afterMs: number };
+
+/** Moves only some experiments need; a plan without them draws exactly as it always did. */
+export interface ExtraMoves {
+  drift?: boolean;
+  powerLoss?: boolean;
+}
+
+/** The extra moves the switches in these settings need to show what they break. */
+export function extraMovesFor(settings: Partial<ClusterSettings>): ExtraMoves {
+  const on = settings.unsafe ?? [];
+  return { drift: on.includes('leaseReads'), powerLoss: on.includes('ackBeforeDurable') };
+}
 
 /** What failed: a Raft property (the monitor) or the clients' history (the lane). */
 export interface FoundFailure {
@@ -64,13 +89,34 @@ export interface FinderResult {
 const KEYS = ['x', 'y'];
 
 /** A random plan for a cluster of `members` (m1..mN), drawn from `seed` alone. */
-export function randomPlan(seed: number, members: number, steps: number): PlanStep[] {
+export function randomPlan(seed: number, members: number, steps: number, extra: ExtraMoves = {}): PlanStep[] {
   const rng = new Prng(seed).fork('bug-finder-plan');
   const names = Array.from({ length: members }, (_, i) => `m${i + 1}`);
   const pick = (): string => names[rng.int(names.length)]!;
   const after = (): number => [50, 200, 600, 1500, 3000][rng.int(5)]!;
   const plan: PlanStep[] = [];
-  for (let i = 0; i < steps; i++) {
+  const extras: Array<() => PlanStep> = [];
+  if (extra.drift) {
+    extras.push(() => ({ do: 'drift', member: pick(), rate: [0.25, 0.5, 1, 2, 4][rng.int(5)]!, afterMs: after() }));
+    extras.push(() => {
+      const from = pick();
+      const others = names.filter((n) => n !== from);
+      return { do: 'cut', from, to: others[rng.int(others.length)]!, afterMs: after() };
+    });
+    extras.push(() => ({ do: 'isolateLeader', afterMs: after() }));
+    extras.push(() => ({ do: 'readAll', key: KEYS[rng.int(KEYS.length)]!, afterMs: after() }));
+  }
+  if (extra.powerLoss) {
+    extras.push(() => ({ do: 'powerLoss', afterMs: after() }));
+    extras.push(() => ({ do: 'slowDisks', fsyncMs: [300, 1000][rng.int(2)]!, afterMs: after() }));
+  }
+  // A clock that never drifts cannot break a lease: drift plans start with one member drifting.
+  if (extra.drift) plan.push({ do: 'drift', member: pick(), rate: [0.25, 0.5, 2, 4][rng.int(4)]!, afterMs: after() });
+  for (let i = plan.length; i < steps; i++) {
+    if (extras.length > 0 && rng.int(100) < 30) {
+      plan.push(extras[rng.int(extras.length)]!());
+      continue;
+    }
     const r = rng.int(100);
     if (r < 35) plan.push({ do: 'put', via: pick(), key: KEYS[rng.int(KEYS.length)]!, value: `v${i}`, afterMs: after() });
     else if (r < 50) plan.push({ do: 'get', via: pick(), key: KEYS[rng.int(KEYS.length)]!, afterMs: after() });
@@ -134,6 +180,29 @@ export async function runPlan(settings: Partial<ClusterSettings>, plan: readonly
         case 'campaign':
           if (up(s.member)) await pg.campaign(s.member);
           break;
+        case 'cut':
+          if (exists(s.from) && exists(s.to)) await pg.cut(s.from, s.to);
+          break;
+        case 'isolateLeader': {
+          const l = pg.leader()?.name;
+          if (l) await pg.partition([[l], pg.members().map((m) => m.name).filter((n) => n !== l)]);
+          break;
+        }
+        case 'readAll':
+          for (const m of pg.members()) if (m.alive) void via(m.name).range({ key: s.key }).catch(() => undefined);
+          break;
+        case 'drift':
+          if (exists(s.member)) await pg.setClock(s.member, { rate: s.rate === 1 ? null : s.rate });
+          break;
+        case 'slowDisks':
+          for (const m of pg.members()) await pg.setDisk(m.name, { fsyncMs: s.fsyncMs });
+          break;
+        case 'powerLoss': {
+          const names = pg.members().map((m) => m.name);
+          for (const n of names) if (up(n)) await pg.crash(n);
+          for (const n of names) await pg.restart(n);
+          break;
+        }
       }
       await pg.runFor(s.afterMs);
       failure = look();
@@ -159,12 +228,14 @@ const sameFailure = (a: FoundFailure, b: FoundFailure | null): boolean => !!b &&
  */
 export async function findFailure(o: FinderOptions): Promise<FinderResult | null> {
   const members = o.settings.members ?? 3;
-  const steps = o.steps ?? 30;
+  const extra = extraMovesFor(o.settings);
+  // A lease breaks only when a drifting clock, a cut and a read line up: longer plans find it sooner.
+  const steps = o.steps ?? (extra.drift ? 60 : 30);
   const first = o.firstSeed ?? 1;
   const max = o.maxSeeds ?? 50;
   let runs = 0;
   for (let seed = first; seed < first + max; seed++) {
-    const plan = randomPlan(seed, members, steps);
+    const plan = randomPlan(seed, members, steps, extra);
     const r = await runPlan(o.settings, plan);
     runs++;
     if (o.onProgress?.({ phase: 'search', seed, tried: runs, planSteps: plan.length }) === false) return null;

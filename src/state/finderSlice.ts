@@ -55,7 +55,7 @@ export function finderSlice(set: StoreApi<Store>['setState'], get: StoreApi<Stor
     attachFinder(m) {
       make = m;
     },
-    findFailure(maxSeeds = 40) {
+    findFailure(maxSeeds = 100) {
       const settings = get().settings;
       if (!settings) return;
       const switches = unsafeNumbersOn(settings).length > 0;

@@ -172,6 +172,11 @@ function MemberNodeImpl(p: MemberNodeProps) {
           {m.syncingUntilMs !== undefined ? `syncing WAL (${fmtMs(m.walFsyncMs)})…` : `slow disk ${fmtMs(m.walFsyncMs)}`}
         </text>
       )}
+      {m.clockRate !== 1 && (
+        <text y={-RING_R - 8 - (m.alive && m.walFsyncMs >= SLOW_DISK_MS ? 15 : 0)} className="node-clock" data-testid={`node-clock-${m.name}`}>
+          {`clock ×${m.clockRate} ${m.clockRate > 1 ? 'fast' : 'slow'}`}
+        </text>
+      )}
     </g>
   );
 }
@@ -201,6 +206,7 @@ function same(a: MemberNodeProps, b: MemberNodeProps): boolean {
     x.electionElapsedTicks === y.electionElapsedTicks &&
     x.electionTimeoutTicks === y.electionTimeoutTicks &&
     x.walFsyncMs === y.walFsyncMs &&
+    x.clockRate === y.clockRate &&
     x.syncingUntilMs === y.syncingUntilMs &&
     x.recentEntries.length === y.recentEntries.length &&
     x.recentEntries[x.recentEntries.length - 1]?.index === y.recentEntries[y.recentEntries.length - 1]?.index &&
