@@ -153,13 +153,16 @@ test('history lane: with switch 3 a read through the isolated old leader is stal
 
 test('the bug finder\'s counterexamples (found and shrunk in Node) replay in the page to the same trace hash and the same failure', async ({ page }) => {
   test.setTimeout(240_000);
-  for (const [sw, check] of [
-    ['voteWithoutLogCheck', 'invariant'],
-    ['skipReadIndex', 'history'],
+  for (const [sw, check, light] of [
+    ['voteWithoutLogCheck', 'invariant', 'leaderCompleteness'],
+    ['skipReadIndex', 'history', ''],
+    // Clock drift replays in the page's workers as it ran in Node.
+    ['leaseReads', 'history', ''],
+    ['ackBeforeDurable', 'invariant', 'durableState'],
   ] as const) {
     const out = `${SHOTS}/counterexample-${sw}.json`;
     mkdirSync(SHOTS, { recursive: true });
-    const run = spawnSync('npx', ['tsx', 'scripts/findBug.ts', sw, '--seeds=20', `--out=${out}`], { encoding: 'utf8' });
+    const run = spawnSync('npx', ['tsx', 'scripts/findBug.ts', sw, '--seeds=100', `--out=${out}`], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     console.log(run.stdout.trim());
     const scenario = JSON.parse(readFileSync(out, 'utf8')) as { traceHash: string; endMs: number; settings: { unsafe: string[] } };
@@ -171,7 +174,7 @@ test('the bug finder\'s counterexamples (found and shrunk in Node) replay in the
     await expect(page.getByTestId('unsafe-badge')).toBeVisible();
     if (check === 'invariant') {
       await expect(page.getByTestId('invariant-monitor')).toHaveAttribute('data-state', 'broken');
-      await expect(page.getByTestId('light-leaderCompleteness')).toHaveAttribute('data-state', 'red');
+      await expect(page.getByTestId(`light-${light}`)).toHaveAttribute('data-state', 'red');
     } else {
       await expect(page.getByTestId('history-lane')).toHaveAttribute('data-result', 'illegal');
     }
