@@ -20,7 +20,8 @@ export interface RuntimeParams {
 }
 
 type Kind = 'int' | 'bool' | 'durability' | 'unsafe';
-const FIELDS: Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: number }> = {
+/** Every cluster setting a URL may carry, in the order a URL writes them (one table for the page and the runtime). */
+export const SETTING_PARAMS: Readonly<Record<keyof ClusterSettings, { kind: Kind; min?: number; max?: number }>> = {
   members: { kind: 'int', min: 1, max: 9 },
   seed: { kind: 'int', min: 0, max: 2 ** 31 - 1 },
   tickMs: { kind: 'int', min: 1, max: 10_000 },
@@ -42,6 +43,20 @@ function parseBool(key: string, raw: string): boolean {
   if (/^(1|true|on|yes)$/i.test(raw)) return true;
   if (/^(0|false|off|no)$/i.test(raw)) return false;
   throw new Error(`URL parameter ${key}: expected true or false, got "${raw}"`);
+}
+
+/** One cluster setting's value from its URL text; throws an error naming the parameter. */
+export function parseSettingParam(key: keyof ClusterSettings, raw: string): unknown {
+  const f = SETTING_PARAMS[key];
+  if (f.kind === 'bool') return parseBool(key, raw);
+  if (f.kind === 'unsafe') return parseUnsafeList(raw);
+  if (f.kind === 'durability') {
+    if (raw !== 'strict' && raw !== 'relaxed') throw new Error(`URL parameter durability: expected strict or relaxed, got "${raw}"`);
+    return raw;
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < f.min! || n > f.max!) throw new Error(`URL parameter ${key}: expected a whole number in [${f.min}, ${f.max}], got "${raw}"`);
+  return n;
 }
 
 /** Parses a query string; throws one error listing every bad parameter. */
@@ -70,19 +85,8 @@ export function parseRuntimeParams(search: string): RuntimeParams {
         const n = Number(raw);
         if (raw.trim() === '' || !Number.isInteger(n) || n < 1 || n > 30) throw new Error(`URL parameter step: expected a step number in [1, 30], got "${raw}"`);
         out.lessonStep = n;
-      } else if (Object.hasOwn(FIELDS, key)) {
-        const f = FIELDS[key as keyof ClusterSettings];
-        if (f.kind === 'bool') settings[key] = parseBool(key, raw);
-        else if (f.kind === 'unsafe') settings[key] = parseUnsafeList(raw);
-        else if (f.kind === 'durability') {
-          if (raw !== 'strict' && raw !== 'relaxed') throw new Error(`URL parameter durability: expected strict or relaxed, got "${raw}"`);
-          settings[key] = raw;
-        } else {
-          const n = Number(raw);
-          if (raw.trim() === '' || !Number.isInteger(n) || n < f.min! || n > f.max!) throw new Error(`URL parameter ${key}: expected a whole number in [${f.min}, ${f.max}], got "${raw}"`);
-          settings[key] = n;
-        }
-      } else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(FIELDS), 'speed', 'paused', 'embed', 'projector', 'lesson', 'step'].join(', ')})`);
+      } else if (Object.hasOwn(SETTING_PARAMS, key)) settings[key] = parseSettingParam(key as keyof ClusterSettings, raw);
+      else throw new Error(`unknown URL parameter "${key}" (known: ${[...Object.keys(SETTING_PARAMS), 'speed', 'paused', 'embed', 'projector', 'lesson', 'step'].join(', ')})`);
     } catch (e) {
       errors.push((e as Error).message);
     }

@@ -11,7 +11,7 @@ export type PlaygroundFactory = (settings: Partial<ClusterSettings>) => Playgrou
 
 export async function bootPlayground(store: PlaygroundStore, create: PlaygroundFactory, search: string, frames?: FrameScheduler): Promise<PlaygroundApi | null> {
   const { settings, errors } = parseSettingsQuery(search);
-  for (const e of errors) store.getState().notify(`ignored URL setting ${e}`, 'error');
+  for (const e of errors) store.getState().notify(`ignored: ${e}`, 'error');
   try {
     const api = await create(settings);
     await api.ready();
