@@ -25,6 +25,18 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     see: 'Click a member to open its inspector.',
   },
   {
+    term: 'learner',
+    aliases: ['learners'],
+    text: 'A member that receives the log but does not vote and does not count for the quorum. etcd adds new members as learners, so a member still catching up cannot stall the cluster.',
+    see: 'Inspector → Add learner, or etcdctl member add --learner; then member promote.',
+  },
+  {
+    term: 'membership change',
+    aliases: ['membership changes'],
+    text: 'Adding or removing a member. It is an entry in the Raft log like a write, so every member applies it at the same point.',
+    see: 'etcdctl member add, member promote, member remove; the Inspector has buttons for each.',
+  },
+  {
     term: 'Raft',
     text: 'The rules etcd uses so that members agree on one order of changes, even when some of them crash or cannot talk.',
   },

@@ -49,6 +49,14 @@ describe('lesson files', () => {
     expect(l.steps.map((s) => s.kind)).toEqual(['predict', 'task']);
   });
 
+  it('a member added by a script can be named after it, not before', () => {
+    const l = good();
+    l.steps[0] = { kind: 'watch', title: 'Grow', text: ['A fourth member joins.'], run: [{ do: 'addMember', learner: true }, { do: 'wait', ms: 100 }], claims: { is: 'role', member: 'm4', role: 'learner' } };
+    l.steps[1] = { ...(l.steps[1] as object), check: { is: 'crashed', member: 'm4' }, task: 'Crash m4.', showMe: [{ do: 'crash', member: 'm4' }] } as never;
+    expect(() => parseLesson(l)).not.toThrow();
+    expect(() => parseLesson({ ...l, steps: [l.steps[1]!, l.steps[0]!] })).toThrow(/m4 is not a member of a 3-member cluster/);
+  });
+
   it('every lesson of the course passes its own checks', () => {
     expect(COURSE.length).toBeGreaterThanOrEqual(4);
     for (const l of COURSE) expect(() => parseLesson(l)).not.toThrow();
@@ -66,6 +74,7 @@ describe('lesson files', () => {
     ['an unknown step kind', broken((l) => (l.steps[0].kind = 'quiz')), /lesson\.steps\[0\]\.kind: expected "watch", "predict" or "task", got "quiz"/],
     ['an unknown field', broken((l) => (l.steps[1].solution = 'crash')), /lesson\.steps\[1\]: unknown field "solution"/],
     ['an unbound reference', broken((l) => (l.steps[1].check.member = '$old')), /lesson\.steps\[1\]\.check\.member: "\$old" is not bound/],
+    ['a member not added yet', broken((l) => (l.steps[1].check.member = 'm4')), /lesson\.steps\[1\]\.check\.member: m4 is not a member of a 3-member cluster/],
     ['an unbound placeholder', broken((l) => (l.steps[0].text = ['{boss} leads.'])), /lesson\.steps\[0\]\.text\[0\]: "\{boss\}" is not bound/],
     ['a term missing from the glossary', broken((l) => (l.goal = 'Find the [[captain]].')), /lesson\.goal: "\[\[captain\]\]" links "captain", which is not in the glossary/],
     ['a member the cluster does not have', broken((l) => (l.steps[1].showMe = [{ do: 'crash', member: 'm5' }])), /lesson\.steps\[1\]\.showMe\[0\]\.member: m5 is not a member of a 3-member cluster/],

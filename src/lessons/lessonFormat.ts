@@ -71,6 +71,12 @@ export type LessonAction =
   | { do: 'setDisk'; member: MemberRef; fsyncMs: number | null }
   /** The member's clock runs `rate` times as fast as the others' (null: in step). */
   | { do: 'setClock'; member: MemberRef; rate: number | null }
+  /** A new member (m<N+1>) is added to the cluster (member add) and started; as a learner when asked. */
+  | { do: 'addMember'; learner?: boolean }
+  /** A learner becomes a voting member (member promote). */
+  | { do: 'promote'; member: MemberRef }
+  /** The member leaves the cluster (member remove) and is stopped. */
+  | { do: 'removeMember'; member: MemberRef }
   | { do: 'setLatency'; latencyMs: number }
   /** Ctrl-C: ends every console command still running (a watch, a keep-alive). */
   | { do: 'stop' }
@@ -323,6 +329,9 @@ const ACTION_FIELDS: Record<LessonActionKind, readonly string[]> = {
   cut: ['from', 'to', 'oneWay'],
   setDisk: ['member', 'fsyncMs'],
   setClock: ['member', 'rate'],
+  addMember: ['learner'],
+  promote: ['member'],
+  removeMember: ['member'],
   setLatency: ['latencyMs'],
   stop: [],
   wait: ['ms'],
@@ -353,7 +362,16 @@ function action(v: unknown, at: string, scope: Scope): LessonAction {
     case 'restart':
     case 'campaign':
     case 'isolate':
+    case 'promote':
+    case 'removeMember':
       return { do: k, member: memberRef(o.member, `${at}.member`, scope) };
+    case 'addMember': {
+      if (o.learner !== undefined && typeof o.learner !== 'boolean') fail(`${at}.learner`, `expected true or false, got ${describe(o.learner)}`);
+      if (scope.members >= 9) fail(at, 'a cluster has at most 9 members');
+      // Later actions and checks may name the new member.
+      scope.members++;
+      return { do: k, ...(o.learner !== undefined ? { learner: o.learner as boolean } : {}) };
+    }
     case 'transfer':
       return { do: k, to: memberRef(o.to, `${at}.to`, scope) };
     case 'partition':

@@ -15,7 +15,7 @@
  * action's exact time (runFor) and actions are applied between runs.
  */
 import type { ClusterSettings, PlaygroundApi } from '../runtime/playgroundApi.ts';
-import { canonicalScript, scriptMs, type Lesson, type LessonAction, type LessonStep } from './lessonFormat.ts';
+import { canonicalScript, MAX_SCRIPT_MS, scriptMs, type Lesson, type LessonAction, type LessonStep } from './lessonFormat.ts';
 import {
   evaluateCheck,
   LessonRunError,
@@ -349,6 +349,15 @@ export class LessonPlayer {
         case 'crash':
           await api.crash(ref(a.member));
           break;
+        case 'addMember':
+          await this.driveUntilDone(api.addMember({ learner: a.learner ?? false }), speed, gen);
+          break;
+        case 'promote':
+          await this.driveUntilDone(api.promoteMember(ref(a.member)), speed, gen);
+          break;
+        case 'removeMember':
+          await this.driveUntilDone(api.removeMember(ref(a.member)), speed, gen);
+          break;
         case 'restart':
           await api.restart(ref(a.member));
           break;
@@ -403,6 +412,39 @@ export class LessonPlayer {
   /** Resolves when every command a script started has ended (tests use it; the page need not). */
   async settled(): Promise<void> {
     await Promise.all(this.background);
+  }
+
+  /**
+   * Runs the clock in fixed 10 ms slices until `p` settles. A membership change is the playground's
+   * own sequence of requests, retries and a member start, each taken up between two runs of the
+   * clock; fixed slices put them at the same virtual times whether the step plays at a speed or a
+   * go-to-step runs it at full speed (a go-to-step must land where playing through does).
+   */
+  private async driveUntilDone(p: Promise<unknown>, speed: number | null, gen: number): Promise<void> {
+    const api = this.host.api;
+    let settled = false;
+    let failure: unknown;
+    p.then(
+      () => (settled = true),
+      (e: unknown) => {
+        settled = true;
+        failure = e;
+      },
+    );
+    const limitMs = api.now() + MAX_SCRIPT_MS;
+    let budgetMs = 0;
+    await new Promise<void>((r) => setTimeout(r, 0));
+    while (!settled) {
+      this.check(gen);
+      if (api.now() >= limitMs) throw new LessonRunError('a membership change did not finish');
+      if (speed !== null) {
+        while (budgetMs < 10) budgetMs += Math.min(50, await this.host.frame()) * speed;
+        budgetMs -= 10;
+      }
+      await api.runFor(10);
+      await new Promise<void>((r) => setTimeout(r, 0));
+    }
+    if (failure !== undefined) throw failure instanceof Error ? failure : new LessonRunError(String(failure));
   }
 
   private async runClock(ms: number, speed: number | null, gen: number): Promise<void> {

@@ -153,13 +153,29 @@ export class Ctx {
     if (this.clientInstance && this.clientInstance !== this.env.client) this.clientInstance.close();
   }
 
-  /** Runs one RPC, honouring an explicit --command-timeout. */
+  /**
+   * Runs one RPC, honouring an explicit --command-timeout, counted as the cluster counts time
+   * (env.sleep: virtual time on a simulated cluster, so the deadline is the same at any speed).
+   */
   async rpc<T>(p: Promise<T>): Promise<T> {
     if (!this.flags.changed.has('command-timeout')) return p;
     const ms = parseDurationMs(this.flag<string>('command-timeout'));
+    const deadline = new EtcdError({ code: 'DeadlineExceeded', message: 'context deadline exceeded' });
+    if (this.env.sleep) {
+      let settled = false;
+      const timeout = this.env.sleep(ms).then(() => {
+        if (!settled) throw deadline;
+        return undefined as never;
+      });
+      try {
+        return await Promise.race([p, timeout]);
+      } finally {
+        settled = true;
+      }
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EtcdError({ code: 'DeadlineExceeded', message: 'context deadline exceeded' })), ms);
+      timer = setTimeout(() => reject(deadline), ms);
     });
     try {
       return await Promise.race([p, timeout]);

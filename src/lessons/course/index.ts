@@ -19,5 +19,6 @@ import { voteCheckLesson } from './voteCheck.ts';
 import { readIndexLesson } from './readIndex.ts';
 import { syncFirstLesson } from './syncFirst.ts';
 import { leaseReadLesson } from './leaseRead.ts';
+import { membershipLesson } from './membership.ts';
 
-export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, voteCheckLesson, readIndexLesson, leaseReadLesson, syncFirstLesson, etcdctlTour, ...DEMOS];
+export const COURSE_SOURCES: readonly LessonSource[] = [leaderElection, quorum, replication, mvccRevisions, watchLesson, txnLesson, leasesLesson, compaction, reads, splitBrain, membershipLesson, voteCheckLesson, readIndexLesson, leaseReadLesson, syncFirstLesson, etcdctlTour, ...DEMOS];
