@@ -1091,7 +1091,10 @@ function leaseContext(term: number, tick: number): string {
   return `lease:${term}:${tick}`;
 }
 
-/** The leader tick a lease heartbeat answer carries, when it is one of this term's; else undefined. */
+/**
+ * The leader tick a lease heartbeat answer carries: undefined when the context is not a lease
+ * stamp (a read-index context), -1 for another term's stamp (never newer than a recorded ack).
+ */
 function parseLeaseContext(ctx: string, term: number): number | undefined {
   if (!ctx.startsWith('lease:')) return undefined;
   const [, t, tick] = ctx.split(':');
